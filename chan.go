@@ -1,0 +1,333 @@
+package gmp
+
+import (
+	"iter"
+	"unsafe"
+
+	"github.com/gmplab/gmp/internal/rt"
+)
+
+// Chan is a simulated channel of T: make(chan T, n) is MakeChan[T](n).
+// Its operations follow chan.go exactly — the buffer ring with
+// qcount/sendx/recvx, FIFO queues of waiting senders and receivers, direct
+// hand-off to a waiting receiver (which is readied into the sender's P's
+// runnext), and Go's panics. A nil *Chan behaves as a nil channel: sends
+// and receives block forever and Close panics.
+type Chan[T any] struct {
+	h *rt.Hchan
+	b *chanBuf[T]
+}
+
+// chanBuf holds the elements: the buffer ring and a pool of cells that
+// carry one value each for the duration of an operation (see rt.ChanOps).
+type chanBuf[T any] struct {
+	buf   []T
+	cells []*T
+}
+
+// MakeChan returns a new channel with a buffer of size elements, like
+// make(chan T, size). It panics with "makechan: size out of range" if size
+// is negative.
+func MakeChan[T any](size int) *Chan[T] {
+	b := &chanBuf[T]{}
+	h := rt.MakeChan(b, size)
+	b.buf = make([]T, size)
+	return &Chan[T]{h: h, b: b}
+}
+
+func (b *chanBuf[T]) get() *T {
+	if n := len(b.cells); n > 0 {
+		c := b.cells[n-1]
+		b.cells = b.cells[:n-1]
+		return c
+	}
+	return new(T)
+}
+
+func (b *chanBuf[T]) put(c *T) {
+	var zero T
+	*c = zero
+	b.cells = append(b.cells, c)
+}
+
+func (b *chanBuf[T]) BufToCell(i uint, cell unsafe.Pointer) {
+	if cell != nil {
+		*(*T)(cell) = b.buf[i]
+	}
+}
+func (b *chanBuf[T]) CellToBuf(cell unsafe.Pointer, i uint) { b.buf[i] = *(*T)(cell) }
+func (b *chanBuf[T]) ClearBuf(i uint) {
+	var zero T
+	b.buf[i] = zero
+}
+func (b *chanBuf[T]) CellToCell(dst, src unsafe.Pointer) { *(*T)(dst) = *(*T)(src) }
+func (b *chanBuf[T]) ClearCell(cell unsafe.Pointer) {
+	var zero T
+	*(*T)(cell) = zero
+}
+
+// Send sends v on c (c <- v). It blocks until a receiver takes v or there
+// is room in the buffer, and panics with "send on closed channel" if c is
+// closed.
+func (c *Chan[T]) Send(v T) {
+	if c == nil {
+		rt.ChanSend(nil, nil, true)
+		return
+	}
+	cell := c.b.get()
+	*cell = v
+	rt.ChanSend(c.h, unsafe.Pointer(cell), true)
+	c.b.put(cell)
+}
+
+// TrySend sends v if it can do so without blocking and reports whether it
+// did: select { case c <- v: default: }.
+func (c *Chan[T]) TrySend(v T) bool {
+	if c == nil {
+		return false
+	}
+	cell := c.b.get()
+	*cell = v
+	ok := rt.ChanSend(c.h, unsafe.Pointer(cell), false)
+	c.b.put(cell)
+	return ok
+}
+
+// Recv receives a value from c (<-c), blocking until one is available. On
+// a closed, drained channel it returns the zero value.
+func (c *Chan[T]) Recv() T {
+	v, _ := c.Recv2()
+	return v
+}
+
+// Recv2 is v, ok := <-c: ok is false if the value is the zero value
+// delivered because c is closed and drained.
+func (c *Chan[T]) Recv2() (T, bool) {
+	if c == nil {
+		rt.ChanRecv(nil, nil, true)
+		var zero T
+		return zero, false
+	}
+	cell := c.b.get()
+	_, ok := rt.ChanRecv(c.h, unsafe.Pointer(cell), true)
+	v := *cell
+	c.b.put(cell)
+	return v, ok
+}
+
+// TryRecv receives without blocking: select { case v, ok := <-c: default: }.
+// selected reports whether the receive happened; v and ok are as Recv2's.
+func (c *Chan[T]) TryRecv() (v T, ok, selected bool) {
+	if c == nil {
+		return v, false, false
+	}
+	cell := c.b.get()
+	selected, ok = rt.ChanRecv(c.h, unsafe.Pointer(cell), false)
+	v = *cell
+	c.b.put(cell)
+	return v, ok, selected
+}
+
+// Close closes c. It panics with "close of nil channel" or "close of
+// closed channel" as Go does. Waiting receivers get the zero value and
+// waiting senders panic.
+func (c *Chan[T]) Close() {
+	if c == nil {
+		rt.ChanClose(nil)
+		return
+	}
+	rt.ChanClose(c.h)
+}
+
+// Len returns the number of elements queued in the buffer (len(c)).
+func (c *Chan[T]) Len() int {
+	if c == nil {
+		return 0
+	}
+	return rt.ChanLen(c.h)
+}
+
+// Cap returns the buffer's capacity (cap(c)).
+func (c *Chan[T]) Cap() int {
+	if c == nil {
+		return 0
+	}
+	return rt.ChanCap(c.h)
+}
+
+// All returns an iterator over the values received from c until it is
+// closed and drained: for v := range c.All() is for v := range c.
+func (c *Chan[T]) All() iter.Seq[T] {
+	return func(yield func(T) bool) {
+		for {
+			v, ok := c.Recv2()
+			if !ok || !yield(v) {
+				return
+			}
+		}
+	}
+}
+
+// ChanState is a snapshot of a channel's runtime fields (hchan): the ring
+// indices, the count, and the goroutines queued to send and receive.
+type ChanState = rt.ChanState
+
+// State returns c's hchan fields.
+func (c *Chan[T]) State() ChanState {
+	if c == nil {
+		return ChanState{}
+	}
+	return rt.ChanSnapshot(c.h)
+}
+
+// SelectCase is one case of Select: made by Chan.RecvCase, Chan.SendCase
+// or Default.
+type SelectCase interface {
+	scase() (h *rt.Hchan, cell unsafe.Pointer, send bool, dflt bool)
+	done(cell unsafe.Pointer, chosen, ok bool)
+}
+
+// RecvCase is a receive case; after Select chooses it, V and OK hold the
+// result of v, ok := <-c.
+type RecvCase[T any] struct {
+	c  *Chan[T]
+	V  T
+	OK bool
+}
+
+// RecvCase returns a receive case on c for Select. A case can be reused
+// across Select calls (which then allocate nothing).
+func (c *Chan[T]) RecvCase() *RecvCase[T] { return &RecvCase[T]{c: c} }
+
+func (r *RecvCase[T]) scase() (*rt.Hchan, unsafe.Pointer, bool, bool) {
+	if r.c == nil {
+		return nil, nil, false, false
+	}
+	return r.c.h, unsafe.Pointer(r.c.b.get()), false, false
+}
+
+func (r *RecvCase[T]) done(cell unsafe.Pointer, chosen, ok bool) {
+	if cell == nil {
+		return
+	}
+	p := (*T)(cell)
+	if chosen {
+		r.V, r.OK = *p, ok
+	}
+	r.c.b.put(p)
+}
+
+// SendCase is a send case: it sends V.
+type SendCase[T any] struct {
+	c *Chan[T]
+	V T
+}
+
+// SendCase returns a case that sends v on c. Set V to reuse it with a new
+// value.
+func (c *Chan[T]) SendCase(v T) *SendCase[T] { return &SendCase[T]{c: c, V: v} }
+
+func (s *SendCase[T]) scase() (*rt.Hchan, unsafe.Pointer, bool, bool) {
+	if s.c == nil {
+		return nil, nil, true, false
+	}
+	cell := s.c.b.get()
+	*cell = s.V
+	return s.c.h, unsafe.Pointer(cell), true, false
+}
+
+func (s *SendCase[T]) done(cell unsafe.Pointer, chosen, ok bool) {
+	if cell != nil {
+		s.c.b.put((*T)(cell))
+	}
+}
+
+type defaultCase struct{}
+
+func (defaultCase) scase() (*rt.Hchan, unsafe.Pointer, bool, bool) { return nil, nil, false, true }
+func (defaultCase) done(unsafe.Pointer, bool, bool)                {}
+
+// Default returns the default case of a Select.
+func Default() SelectCase { return defaultCase{} }
+
+// Select runs a select statement over cases and returns the index of the
+// case that proceeded (the default case's index if none could). Like the
+// compiler, it turns a select with no cases into a block forever, one case
+// into a plain channel operation, and one case plus default into a
+// non-blocking one; otherwise selectgo picks among the ready cases in a
+// random order from the runtime's seeded generator, or parks on all of
+// them.
+func Select(cases ...SelectCase) int {
+	const maxStack = 8
+	var scBuf [maxStack]rt.Scase
+	var idxBuf [maxStack]int
+	var sc []rt.Scase
+	var idx []int
+	if len(cases) <= maxStack {
+		sc, idx = scBuf[:0], idxBuf[:0]
+	} else {
+		sc, idx = make([]rt.Scase, 0, len(cases)), make([]int, 0, len(cases))
+	}
+	dflt := -1
+	nsends := 0
+	// Sends first, then receives, as the compiler lays out the cases.
+	for pass := 0; pass < 2; pass++ {
+		for i, c := range cases {
+			h, cell, send, isDefault := c.scase()
+			if isDefault {
+				if pass == 0 {
+					if dflt >= 0 {
+						panic("gmp.Select: multiple defaults")
+					}
+					dflt = i
+				}
+				continue
+			}
+			if send != (pass == 0) {
+				if cell != nil {
+					c.done(cell, false, false)
+				}
+				continue
+			}
+			sc = append(sc, rt.Scase{C: h, Elem: cell})
+			idx = append(idx, i)
+			if send {
+				nsends++
+			}
+		}
+	}
+	var chosen int
+	var ok bool
+	switch {
+	case len(sc) == 0 && dflt < 0:
+		rt.Block() // select {}
+	case len(sc) == 0:
+		chosen = -1
+	case len(sc) == 1:
+		// select with one case (and maybe default): a plain or
+		// non-blocking channel operation, as the compiler emits.
+		block := dflt < 0
+		var sel bool
+		if nsends == 1 {
+			sel = rt.ChanSend(sc[0].C, sc[0].Elem, block)
+		} else {
+			sel, ok = rt.ChanRecv(sc[0].C, sc[0].Elem, block)
+		}
+		chosen = -1
+		if sel {
+			chosen = 0
+		}
+	default:
+		chosen, ok = rt.Selectgo(sc, nsends, dflt < 0)
+	}
+	for j := range sc {
+		if sc[j].Elem == nil && sc[j].C == nil {
+			continue
+		}
+		cases[idx[j]].done(sc[j].Elem, j == chosen, ok)
+	}
+	if chosen < 0 {
+		return dflt
+	}
+	return idx[chosen]
+}

@@ -1,0 +1,617 @@
+package rt
+
+import "unsafe"
+
+// Channels, modelled on chan.go (go1.26).
+//
+// Element values never pass through this package as values: the generic
+// layer (gmp.Chan[T]) owns the buffer and the waiters' value cells, and
+// implements ChanOps to copy between them. A cell is a heap *T the generic
+// layer lends for one operation; sudog.elem points at it, so the G that
+// completes an operation copies straight into (or out of) the cell of the
+// one it wakes, as sendDirect/recvDirect do between stacks in Go.
+
+// ChanOps copies elements for one channel; it is implemented by the typed
+// channel. Cells and buffer slots are addressed as unsafe.Pointer to T and
+// buffer index respectively.
+type ChanOps interface {
+	BufToCell(i uint, cell unsafe.Pointer) // *cell = buf[i] (cell may be nil: discard)
+	CellToBuf(cell unsafe.Pointer, i uint) // buf[i] = *cell
+	ClearBuf(i uint)                       // buf[i] = zero
+	CellToCell(dst, src unsafe.Pointer)    // *dst = *src
+	ClearCell(cell unsafe.Pointer)         // *cell = zero
+}
+
+// Hchan is the runtime part of a channel (chan.go:hchan).
+type Hchan struct {
+	qcount   uint   // total data in the queue
+	dataqsiz uint   // size of the circular queue
+	closed   uint32 // 1 once closed
+	timer    *timer // timer feeding this chan
+	sendx    uint   // send index
+	recvx    uint   // receive index
+	recvq    waitq  // list of recv waiters
+	sendq    waitq  // list of send waiters
+	ops      ChanOps
+	id       int64 // creation order, for reports
+}
+
+// waitq is a FIFO list of sudogs (chan.go:waitq).
+type waitq struct {
+	first *sudog
+	last  *sudog
+}
+
+// A sudog represents a G in a wait list (runtime2.go:sudog).
+type sudog struct {
+	g *g
+
+	next *sudog
+	prev *sudog
+	elem unsafe.Pointer // data element (a cell)
+
+	// For sema.go.
+	acquiretime int64
+	ticket      uint32
+	waiters     uint16
+
+	// isSelect indicates g is participating in a select, so
+	// g.selectDone must be CAS'd to win the wake-up race.
+	isSelect bool
+
+	// success indicates whether communication over channel c succeeded:
+	// true if the goroutine was awoken because a value was delivered,
+	// false if awoken because c was closed.
+	success bool
+
+	waitlink *sudog // g.waiting list or semaRoot
+	waittail *sudog // semaRoot
+	c        *Hchan // channel
+	casi     int    // select case index
+
+	// For sync.Cond (notifyList).
+	ntick uint32
+}
+
+var sudogCache []*sudog
+
+// acquireSudog takes a sudog from the cache (proc.go:acquireSudog).
+func acquireSudog() *sudog {
+	if n := len(sudogCache); n > 0 {
+		s := sudogCache[n-1]
+		sudogCache = sudogCache[:n-1]
+		return s
+	}
+	return new(sudog)
+}
+
+// releaseSudog returns s to the cache (proc.go:releaseSudog).
+func releaseSudog(s *sudog) {
+	if s.elem != nil || s.next != nil || s.prev != nil || s.waitlink != nil || s.c != nil {
+		throw("runtime: sudog with non-nil fields")
+	}
+	*s = sudog{}
+	sudogCache = append(sudogCache, s)
+}
+
+var chanCount int64
+
+// MakeChan creates a channel with a buffer of size elements.
+// Models runtime.makechan.
+func MakeChan(ops ChanOps, size int) *Hchan {
+	if size < 0 {
+		panic(plainError("makechan: size out of range"))
+	}
+	chanCount++
+	return &Hchan{dataqsiz: uint(size), ops: ops, id: chanCount}
+}
+
+// plainError is a runtime error without the "runtime error: " prefix
+// (panic.go:plainError), e.g. "send on closed channel".
+type plainError string
+
+func (e plainError) Error() string { return string(e) }
+func (e plainError) RuntimeError() {}
+
+// full reports whether a send on c would block (that is, the channel is
+// full). Models runtime.full.
+func full(c *Hchan) bool {
+	if c.dataqsiz == 0 {
+		return c.recvq.first == nil
+	}
+	return c.qcount == c.dataqsiz
+}
+
+// empty reports whether a read from c would block. Models runtime.empty.
+func empty(c *Hchan) bool {
+	if c.dataqsiz == 0 {
+		return c.sendq.first == nil
+	}
+	if c.timer != nil {
+		c.timer.maybeRunChan(c)
+	}
+	return c.qcount == 0
+}
+
+// ChanSend sends the value in cell on c. If block is false and the send
+// would block, it returns false. Models runtime.chansend.
+func ChanSend(c *Hchan, cell unsafe.Pointer, block bool) bool {
+	gp := getg()
+	preemptCheck()
+	if c == nil {
+		if !block {
+			return false
+		}
+		gopark(nil, nil, waitReasonChanSendNilChan, blockForever)
+		throw("unreachable")
+	}
+	advance(costs.ChanSend)
+	stats.ChanSends++
+
+	// Fast path: check for failed non-blocking operation without
+	// acquiring the lock.
+	if !block && c.closed == 0 && full(c) {
+		return false
+	}
+	if c.closed != 0 {
+		panic(plainError("send on closed channel"))
+	}
+	if sg := c.recvq.dequeue(); sg != nil {
+		// Found a waiting receiver. We pass the value we want to send
+		// directly to the receiver, bypassing the channel buffer.
+		send(c, sg, cell)
+		return true
+	}
+	if c.qcount < c.dataqsiz {
+		// Space is available in the channel buffer. Enqueue the element.
+		c.ops.CellToBuf(cell, c.sendx)
+		c.sendx++
+		if c.sendx == c.dataqsiz {
+			c.sendx = 0
+		}
+		c.qcount++
+		return true
+	}
+	if !block {
+		return false
+	}
+
+	// Block on the channel. Some receiver will complete our operation.
+	mysg := acquireSudog()
+	mysg.elem = cell
+	mysg.g = gp
+	mysg.isSelect = false
+	mysg.c = c
+	gp.waiting = mysg
+	gp.param = nil
+	c.sendq.enqueue(mysg)
+	stats.ChanBlocks++
+	gopark(chanparkcommit, c, waitReasonChanSend, blockChanSend)
+
+	// Someone woke us up.
+	if mysg != gp.waiting {
+		throw("G waiting list is corrupted")
+	}
+	gp.waiting = nil
+	closed := !mysg.success
+	gp.param = nil
+	mysg.c = nil
+	mysg.elem = nil
+	releaseSudog(mysg)
+	if closed {
+		if c.closed == 0 {
+			throw("chansend: spurious wakeup")
+		}
+		panic(plainError("send on closed channel"))
+	}
+	return true
+}
+
+// send processes a send operation on an empty channel c: the value in cell
+// goes straight to the receiver sg, which is readied into runnext.
+// Models runtime.send.
+func send(c *Hchan, sg *sudog, cell unsafe.Pointer) {
+	if sg.elem != nil {
+		c.ops.CellToCell(sg.elem, cell)
+		sg.elem = nil
+	}
+	gp := sg.g
+	gp.param = sg
+	sg.success = true
+	goready(gp)
+}
+
+// ChanRecv receives from c into cell (which may be nil to discard).
+// If block is false and no element is available, it returns (false,
+// false). Otherwise, if c is closed, it zeros *cell and returns (true,
+// false); else it fills in *cell and returns (true, true).
+// Models runtime.chanrecv.
+func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received bool) {
+	gp := getg()
+	preemptCheck()
+	if c == nil {
+		if !block {
+			return
+		}
+		gopark(nil, nil, waitReasonChanReceiveNilChan, blockForever)
+		throw("unreachable")
+	}
+	if c.timer != nil {
+		c.timer.maybeRunChan(c)
+	}
+	advance(costs.ChanRecv)
+	stats.ChanRecvs++
+
+	// Fast path: check for failed non-blocking operation without
+	// acquiring the lock.
+	if !block && empty(c) {
+		if c.closed == 0 {
+			return
+		}
+		if empty(c) {
+			if cell != nil {
+				c.ops.ClearCell(cell)
+			}
+			return true, false
+		}
+	}
+
+	if c.closed != 0 {
+		if c.qcount == 0 {
+			if cell != nil {
+				c.ops.ClearCell(cell)
+			}
+			return true, false
+		}
+		// The channel has been closed, but the channel's buffer has
+		// data: deliver it.
+	} else if sg := c.sendq.dequeue(); sg != nil {
+		// Found a waiting sender. If buffer is size 0, receive value
+		// directly from sender. Otherwise, receive from head of queue
+		// and add sender's value to the tail of the queue.
+		recv(c, sg, cell)
+		return true, true
+	}
+
+	if c.qcount > 0 {
+		// Receive directly from queue.
+		c.ops.BufToCell(c.recvx, cell)
+		c.ops.ClearBuf(c.recvx)
+		c.recvx++
+		if c.recvx == c.dataqsiz {
+			c.recvx = 0
+		}
+		c.qcount--
+		return true, true
+	}
+	if !block {
+		return false, false
+	}
+
+	// No sender available: block on this channel.
+	mysg := acquireSudog()
+	mysg.elem = cell
+	gp.waiting = mysg
+	mysg.g = gp
+	mysg.isSelect = false
+	mysg.c = c
+	gp.param = nil
+	c.recvq.enqueue(mysg)
+	if c.timer != nil {
+		blockTimerChan(c)
+	}
+	stats.ChanBlocks++
+	gopark(chanparkcommit, c, waitReasonChanReceive, blockChanRecv)
+
+	// Someone woke us up.
+	if mysg != gp.waiting {
+		throw("G waiting list is corrupted")
+	}
+	if c.timer != nil {
+		unblockTimerChan(c)
+	}
+	gp.waiting = nil
+	success := mysg.success
+	gp.param = nil
+	mysg.c = nil
+	mysg.elem = nil
+	releaseSudog(mysg)
+	return true, success
+}
+
+// recv processes a receive operation on a full channel c: for an
+// unbuffered channel the value comes straight from the sender; for a
+// buffered one the receiver takes the head of the queue and the sender's
+// value goes to the tail (the slot just freed). The sender is readied.
+// Models runtime.recv.
+func recv(c *Hchan, sg *sudog, cell unsafe.Pointer) {
+	if c.dataqsiz == 0 {
+		if cell != nil {
+			c.ops.CellToCell(cell, sg.elem)
+		}
+	} else {
+		// Queue is full. Take the item at the head of the queue. Make
+		// the sender enqueue its item at the tail of the queue. Since
+		// the queue is full, those are both the same slot.
+		c.ops.BufToCell(c.recvx, cell)
+		c.ops.CellToBuf(sg.elem, c.recvx)
+		c.recvx++
+		if c.recvx == c.dataqsiz {
+			c.recvx = 0
+		}
+		c.sendx = c.recvx // c.sendx = (c.sendx+1) % c.dataqsiz
+	}
+	sg.elem = nil
+	gp := sg.g
+	gp.param = sg
+	sg.success = true
+	goready(gp)
+}
+
+// chanparkcommit is the unlock function of a channel park.
+func chanparkcommit(gp *g, _ any) bool { return true }
+
+// ChanClose closes c. Models runtime.closechan: every waiting receiver
+// gets the zero value and every waiting sender will panic; they are
+// readied last-enqueued-sender first, first-enqueued-receiver last (the
+// list is a stack), so the first receiver ends in runnext and runs first.
+func ChanClose(c *Hchan) {
+	getg()
+	preemptCheck()
+	if c == nil {
+		panic(plainError("close of nil channel"))
+	}
+	advance(costs.ChanClose)
+	if c.closed != 0 {
+		panic(plainError("close of closed channel"))
+	}
+	c.closed = 1
+
+	var glist gList
+	// release all readers
+	for {
+		sg := c.recvq.dequeue()
+		if sg == nil {
+			break
+		}
+		if sg.elem != nil {
+			c.ops.ClearCell(sg.elem)
+			sg.elem = nil
+		}
+		gp := sg.g
+		gp.param = sg
+		sg.success = false
+		glist.push(gp)
+	}
+	// release all writers (they will panic)
+	for {
+		sg := c.sendq.dequeue()
+		if sg == nil {
+			break
+		}
+		sg.elem = nil
+		gp := sg.g
+		gp.param = sg
+		sg.success = false
+		glist.push(gp)
+	}
+	// Ready all Gs now that we've dropped the channel lock.
+	for !glist.empty() {
+		gp := glist.pop()
+		goready(gp)
+	}
+}
+
+// ChanLen returns len(c); timer channels report 0 (go1.23+).
+func ChanLen(c *Hchan) int {
+	if c == nil {
+		return 0
+	}
+	if c.timer != nil {
+		return 0
+	}
+	return int(c.qcount)
+}
+
+// ChanCap returns cap(c); timer channels report 0 (go1.23+).
+func ChanCap(c *Hchan) int {
+	if c == nil {
+		return 0
+	}
+	if c.timer != nil {
+		return 0
+	}
+	return int(c.dataqsiz)
+}
+
+// ChanState is a snapshot of a channel's hchan fields.
+type ChanState struct {
+	QCount   uint
+	DataqSiz uint
+	SendX    uint
+	RecvX    uint
+	Closed   bool
+	SendQ    []int64 // goids waiting to send, in queue order
+	RecvQ    []int64 // goids waiting to receive, in queue order
+}
+
+// ChanSnapshot returns c's state.
+func ChanSnapshot(c *Hchan) ChanState {
+	if c == nil {
+		return ChanState{}
+	}
+	st := ChanState{QCount: c.qcount, DataqSiz: c.dataqsiz, SendX: c.sendx, RecvX: c.recvx, Closed: c.closed != 0}
+	for sg := c.sendq.first; sg != nil; sg = sg.next {
+		st.SendQ = append(st.SendQ, sg.g.goid)
+	}
+	for sg := c.recvq.first; sg != nil; sg = sg.next {
+		st.RecvQ = append(st.RecvQ, sg.g.goid)
+	}
+	return st
+}
+
+func (q *waitq) enqueue(sgp *sudog) {
+	sgp.next = nil
+	x := q.last
+	if x == nil {
+		sgp.prev = nil
+		q.first = sgp
+		q.last = sgp
+		return
+	}
+	sgp.prev = x
+	x.next = sgp
+	q.last = sgp
+}
+
+// dequeue pops the first waiter, skipping select waiters whose select
+// already completed through another case. Models runtime.(*waitq).dequeue.
+func (q *waitq) dequeue() *sudog {
+	for {
+		sgp := q.first
+		if sgp == nil {
+			return nil
+		}
+		y := sgp.next
+		if y == nil {
+			q.first = nil
+			q.last = nil
+		} else {
+			y.prev = nil
+			q.first = y
+			sgp.next = nil // mark as removed (see dequeueSudoG)
+		}
+		// if a goroutine was put on this queue because of a select, there
+		// is a small window between the goroutine being woken up by a
+		// different case and it grabbing the channel locks. Once it has
+		// the lock it removes itself from the queue, so we won't see it
+		// after that. Here, the select winner is decided by selectDone.
+		if sgp.isSelect {
+			if sgp.g.selectDone {
+				continue
+			}
+			sgp.g.selectDone = true
+		}
+		return sgp
+	}
+}
+
+// dequeueSudoG removes sgp from q (select.go's losers' cleanup).
+func (q *waitq) dequeueSudoG(sgp *sudog) {
+	x := sgp.prev
+	y := sgp.next
+	if x != nil {
+		if y != nil {
+			// middle of queue
+			x.next = y
+			y.prev = x
+			sgp.next = nil
+			sgp.prev = nil
+			return
+		}
+		// end of queue
+		x.next = nil
+		q.last = x
+		sgp.prev = nil
+		return
+	}
+	if y != nil {
+		// start of queue
+		y.prev = nil
+		q.first = y
+		sgp.next = nil
+		return
+	}
+	// x==y==nil. Either sgp is the only element in the queue, or it has
+	// already been removed. Use q.first to disambiguate.
+	if q.first == sgp {
+		q.first = nil
+		q.last = nil
+	}
+}
+
+// timerchandrain removes all elements in the timer channel c's buffer,
+// reporting whether any were removed. Models runtime.timerchandrain.
+func timerchandrain(c *Hchan) bool {
+	if c.qcount == 0 {
+		return false
+	}
+	any := false
+	for c.qcount > 0 {
+		any = true
+		c.ops.ClearBuf(c.recvx)
+		c.recvx++
+		if c.recvx == c.dataqsiz {
+			c.recvx = 0
+		}
+		c.qcount--
+	}
+	return any
+}
+
+// hchan returns the channel of a channel timer.
+func (t *timer) hchan() *Hchan {
+	if !t.isChan {
+		badTimer()
+	}
+	return t.arg.(*TimerChanArg).C
+}
+
+// TimerChanArg is the argument of a channel timer's function: the
+// channel and whatever the time package needs to send on it.
+type TimerChanArg struct {
+	C    *Hchan
+	Send func(c *Hchan, seq uintptr, delay int64) // sendTime, on the timer's thread
+}
+
+// maybeRunChan checks whether the timer needs to run to send a value to
+// its associated channel. If so, it does. Models runtime.maybeRunChan.
+func (t *timer) maybeRunChan(c *Hchan) {
+	if t.state&timerHeaped != 0 {
+		// If the timer is in the heap, the ordinary timer code is in
+		// charge of sending when appropriate.
+		return
+	}
+	if t.when == 0 || t.when > now {
+		return
+	}
+	t.unlockAndRun(now)
+}
+
+// blockTimerChan is called when a channel op has decided to block on c.
+// The caller holds the channel lock for c and possibly other channels. In
+// the case where c is a timer channel, it puts the timer in a heap.
+func blockTimerChan(c *Hchan) {
+	t := c.timer
+	if !t.isChan {
+		badTimer()
+	}
+	t.blocked++
+	// If this is the first enqueue after a recent dequeue, the timer may
+	// still be in the heap but marked as a zombie. Unmark it in this case,
+	// if the timer is still pending.
+	if t.state&timerHeaped != 0 && t.state&timerZombie != 0 && t.when > 0 {
+		t.state &^= timerZombie
+		t.ts.zombies--
+	}
+	if t.needsAdd() {
+		t.maybeAdd()
+	}
+}
+
+// unblockTimerChan is called when a channel op that was blocked on c is no
+// longer blocked: a zombie timer is left in the heap, to be removed lazily.
+func unblockTimerChan(c *Hchan) {
+	t := c.timer
+	if !t.isChan || t.blocked == 0 {
+		badTimer()
+	}
+	t.blocked--
+	if t.blocked == 0 && t.state&timerHeaped != 0 && t.state&timerZombie == 0 {
+		// Last goroutine that was blocked on this timer. Mark for
+		// removal from heap but do not clear t.when, so that we know
+		// what time it is still meant to trigger.
+		t.state |= timerZombie
+		t.ts.zombies++
+	}
+}

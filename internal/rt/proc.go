@@ -1,0 +1,1362 @@
+package rt
+
+import (
+	"unsafe"
+)
+
+// Goroutine scheduler, modelled on proc.go (go1.26).
+//
+// The design essay at the top of Go's proc.go applies unchanged: Ms are
+// threads, Ps are the resource required to run Go code, Gs are goroutines;
+// an M must hold a P to run a G. Spinning Ms look for work; at most half
+// the busy Ps' worth may spin, and an M that finds work while spinning
+// wakes another (resetspinning) so that parallelism ramps up one thread at
+// a time. Submitting work = publish it, then check nmspinning; leaving the
+// spinning state = drop nmspinning, then re-check every source. The
+// simulator keeps those orderings even though it needs no barriers: the
+// rechecks are where the real runtime's decisions come from.
+//
+// Everything below runs either on an M's g0 coroutine (scheduler code) or
+// on the running G's coroutine (the parts Go runs on the user stack or via
+// systemstack), never concurrently.
+
+// Run-scoped state, reset by schedinit.
+var (
+	sched      schedt
+	allp       []*p
+	allm       *m // newest first, as Go's allm list
+	allgs      []*g
+	gomaxprocs int32
+	now        int64 // virtual time, ns
+
+	curg *g // the G whose coroutine is executing, nil on a g0
+	curm *m // the M whose g0 or G is executing
+
+	mainG       *g
+	mainStarted bool
+	m0          *m
+	sysmonM     *m
+
+	idlepMask  pMask
+	timerpMask pMask
+	stealOrder randomOrder
+
+	costs CostModel
+	steps int64
+
+	done        bool   // the program has exited (or failed); the loop stops
+	exitErr     error  // why it failed, if it did
+	tearingDown bool   // Run is unwinding what is left
+	newprocs    int32  // GOMAXPROCS requested by the current STW
+	stwWaiter   *m     // the M waiting in stopTheWorldWithSema
+	sysmonNote  bool   // sysmonwake pending (notewakeup(&sched.sysmonnote))
+	version     int    // 24, 25 or 26: which runtime's syscall model
+	asyncPreemt bool   // async preemption on (GODEBUG asyncpreemptoff=0)
+	haveSysmon  bool   // false for the wasm preset
+	stealCap    uint32 // 0: Go's half; otherwise at most this many per steal
+)
+
+// stackMin is the initial stack of a fresh G on linux/amd64 (stack.go).
+const stackMin = 2048
+
+// _GoidCacheBatch is the number of goroutine ids a P takes at once.
+const _GoidCacheBatch = 16
+
+// pMask is a bitmap with one bit per P (proc.go:pMask).
+type pMask []uint32
+
+func (pm pMask) read(id uint32) bool { return pm[id/32]&(1<<(id%32)) != 0 }
+func (pm pMask) set(id int32)        { pm[id/32] |= 1 << (uint32(id) % 32) }
+func (pm pMask) clear(id int32)      { pm[id/32] &^= 1 << (uint32(id) % 32) }
+
+func (pm pMask) resize(nprocs int32) pMask {
+	maskWords := (nprocs + 31) / 32
+	if maskWords <= int32(cap(pm)) {
+		return pm[:maskWords]
+	}
+	n := make(pMask, maskWords)
+	copy(n, pm)
+	return n
+}
+
+// getg returns the running goroutine, or panics if the caller is not a
+// simulated goroutine.
+func getg() *g {
+	gp := curg
+	if gp == nil {
+		outsideRun()
+	}
+	return gp
+}
+
+// funcPC returns the entry PC of a func value.
+func funcPC(fn func()) uintptr {
+	return **(**uintptr)(unsafe.Pointer(&fn))
+}
+
+// malg allocates a new G with a fresh stack (proc.go:malg).
+func malg() *g {
+	return &g{stackSize: stackMin}
+}
+
+// allgadd adds gp to allgs (proc.go:allgadd).
+func allgadd(gp *g) {
+	allgs = append(allgs, gp)
+}
+
+// newproc creates a G running fn and puts it on the current P's runnext,
+// displacing the previous runnext to the tail of the local queue.
+// Models runtime.newproc (proc.go).
+func newproc(fn func(), callerpc uintptr) *g {
+	gp := getg()
+	advance(costs.GoCreate)
+	newg := newproc1(fn, gp, callerpc, false, waitReasonZero, false)
+	pp := gp.m.p
+	runqput(pp, newg, true)
+	if mainStarted {
+		wakep()
+	}
+	return newg
+}
+
+// newproc1 creates a G in _Grunnable (or _Gwaiting if parked) starting at
+// fn. Models runtime.newproc1 (proc.go).
+// Deviation: the G's stack is not allocated, only its size is tracked.
+func newproc1(fn func(), callergp *g, callerpc uintptr, parked bool, reason waitReason, sys bool) *g {
+	if fn == nil {
+		fatal("go of nil func value")
+	}
+	pp := curm.p
+	newg := gfget(pp)
+	if newg == nil {
+		newg = malg()
+		casgstatus(newg, _Gidle, _Gdead)
+		allgadd(newg)
+	}
+	newg.fn = fn
+	newg.sys = sys
+	newg.gopc = callerpc
+	newg.parentGoid = 0
+	if callergp != nil {
+		newg.parentGoid = callergp.goid
+		newg.labels = callergp.labels
+		newg.userData = callergp.userData
+	}
+	newg.createdAt = now
+	var status uint32 = _Grunnable
+	if parked {
+		status = _Gwaiting
+		newg.waitreason = reason
+		newg.waitsince = now
+	}
+	if pp.goidcache == pp.goidcacheend {
+		// sched.goidgen is the last allocated id; this batch must be
+		// [goidgen+1, goidgen+_GoidCacheBatch]. Main gets goid 1.
+		sched.goidgen += _GoidCacheBatch
+		pp.goidcache = sched.goidgen - (_GoidCacheBatch - 1)
+		pp.goidcacheend = pp.goidcache + _GoidCacheBatch
+	}
+	newg.goid = pp.goidcache
+	casgstatus(newg, _Gdead, status)
+	pp.goidcache++
+	if newg.sys {
+		sched.ngsys++
+	} else {
+		stats.GoroutinesCreated++
+		if n := gcount(); n > stats.GoroutinesMax {
+			stats.GoroutinesMax = n
+		}
+	}
+	if observing {
+		evbuf.Target = 0
+		if callergp != nil {
+			evbuf.Target = callergp.goid
+		}
+		evbuf.Entry = funcPC(fn)
+		if curg != nil {
+			evbuf.Stack = callerStack(3)
+		}
+		emit(EvGoCreate, curm, newg)
+	}
+	return newg
+}
+
+// gfput puts gp on the P's free list, moving a batch to the global lists
+// if the local one is long. Models runtime.gfput (proc.go).
+func gfput(pp *p, gp *g) {
+	if readgstatus(gp) != _Gdead {
+		throw("gfput: bad status (not Gdead)")
+	}
+	pp.gFree.push(gp)
+	if pp.gFree.size >= 64 {
+		var stackQ, noStackQ gQueue
+		for pp.gFree.size >= 32 {
+			gp := pp.gFree.pop()
+			if gp.stackSize == 0 {
+				noStackQ.push(gp)
+			} else {
+				stackQ.push(gp)
+			}
+		}
+		sched.gFree.noStack.pushAll(noStackQ)
+		sched.gFree.stack.pushAll(stackQ)
+	}
+}
+
+// gfget takes a G from the P's free list, refilling it from the global
+// lists first if it is empty. Models runtime.gfget (proc.go).
+func gfget(pp *p) *g {
+	if pp.gFree.empty() && (!sched.gFree.stack.empty() || !sched.gFree.noStack.empty()) {
+		for pp.gFree.size < 32 {
+			gp := sched.gFree.stack.pop()
+			if gp == nil {
+				gp = sched.gFree.noStack.pop()
+				if gp == nil {
+					break
+				}
+			}
+			pp.gFree.push(gp)
+		}
+	}
+	gp := pp.gFree.pop()
+	if gp == nil {
+		return nil
+	}
+	if gp.stackSize == 0 {
+		gp.stackSize = stackMin
+	}
+	return gp
+}
+
+// ready marks gp runnable and puts it on the current P's run queue (in
+// runnext if next), then wakes a P if one is idle. Models runtime.ready
+// (proc.go); goready is ready(gp, next=true).
+func ready(gp *g, next bool) {
+	if readgstatus(gp) != _Gwaiting {
+		throwf("bad g->status in ready: goroutine %d status %d", gp.goid, gp.atomicstatus)
+	}
+	casgstatus(gp, _Gwaiting, _Grunnable)
+	if observing {
+		if curg != nil {
+			evbuf.Target = curg.goid
+			evbuf.Stack = callerStack(2)
+		}
+		emit(EvGoUnblock, curm, gp)
+	}
+	runqput(curm.p, gp, next)
+	wakep()
+}
+
+// goready wakes gp into the current P's runnext.
+func goready(gp *g) {
+	advance(costs.Ready)
+	ready(gp, true)
+}
+
+// mReserveID returns the next M id; the new M counts as running for
+// checkdead from now on. Models runtime.mReserveID (proc.go).
+func mReserveID() int64 {
+	id := sched.mnext
+	sched.mnext++
+	checkmcount()
+	return id
+}
+
+// checkmcount throws if the program has more threads than allowed.
+// Models runtime.checkmcount (proc.go).
+func checkmcount() {
+	if mcount() > sched.maxmcount {
+		fatalMsg("runtime: program exceeds "+itoa(int64(sched.maxmcount))+"-thread limit\n", "thread exhaustion")
+	}
+}
+
+func mcount() int32 { return int32(sched.mnext - sched.nmfreed) }
+
+// allocm creates an M with the given id (proc.go:allocm + mcommoninit).
+func allocm(id int64) *m {
+	mp := &m{id: id}
+	mp.ev.index = -1
+	mp.alllink = allm
+	allm = mp
+	if n := int64(mcount()); n > stats.ThreadsMax {
+		stats.ThreadsMax = n
+	}
+	return mp
+}
+
+// newm creates a new thread that will start by running fn (if non-nil)
+// and then schedule on pp. Models runtime.newm (proc.go).
+func newm(fn func(), pp *p, id int64) *m {
+	if id < 0 {
+		id = mReserveID()
+	}
+	mp := allocm(id)
+	mp.nextp = pp
+	newmcoro(mp, fn)
+	if observing {
+		evbuf.Arg = 0
+		if fn != nil {
+			evbuf.Arg = 1
+		}
+		emit(EvMStart, mp, nil)
+	}
+	wakeAt(mp, now+costs.MCreate)
+	return mp
+}
+
+// mstart is the body of every M's g0 (proc.go:mstart1).
+func mstart(mp *m, fn func()) {
+	curm = mp
+	if fn != nil {
+		fn()
+		if done {
+			return
+		}
+	}
+	if mp.nextp != nil {
+		acquirep(mp.nextp)
+		mp.nextp = nil
+	}
+	schedule(mp)
+}
+
+// mspinning marks the new M spinning; startm's caller counted it in
+// nmspinning. Models runtime.mspinning.
+func mspinning() {
+	curm.spinning = true
+	if observing {
+		evbuf.Arg = 1
+		emit(EvMSpin, curm, nil)
+	}
+}
+
+// becomeSpinning models m.becomeSpinning.
+func (mp *m) becomeSpinning() {
+	mp.spinning = true
+	sched.nmspinning++
+	sched.needspinning = 0
+	if sched.nmspinning > stats.SpinningMsMax {
+		stats.SpinningMsMax = sched.nmspinning
+	}
+	if observing {
+		evbuf.Arg = 1
+		emit(EvMSpin, mp, nil)
+	}
+}
+
+func (mp *m) stopSpinningEvent() {
+	if observing {
+		evbuf.Arg = 0
+		emit(EvMSpin, mp, nil)
+	}
+}
+
+// stopm stops the current M until new work is available, then acquires
+// the P that startm handed it. Models runtime.stopm (proc.go).
+func stopm() {
+	mp := curm
+	if mp.p != nil {
+		throw("stopm holding p")
+	}
+	if mp.spinning {
+		throw("stopm spinning")
+	}
+	mput(mp)
+	if done {
+		mpark(mp) // checkdead ended the program: never resumed
+	}
+	if observing {
+		emit(EvMPark, mp, nil)
+	}
+	mp.blocked = true
+	mp.parkedSince = now
+	mpark(mp) // notesleep(&mp.park)
+	mp.blocked = false
+	acquirep(mp.nextp)
+	mp.nextp = nil
+}
+
+// notewakeup wakes an M parked in stopm.
+func notewakeup(mp *m) {
+	if observing {
+		emit(EvMUnpark, mp, nil)
+	}
+	wakeAt(mp, now+costs.MWakeup)
+}
+
+// startm schedules some M to run pp, creating one if necessary. If pp is
+// nil it takes an idle P, or does nothing if there is none. If spinning is
+// set, the caller has incremented nmspinning and the new M will spin.
+// Models runtime.startm (proc.go).
+func startm(pp *p, spinning bool) {
+	if pp == nil {
+		if spinning {
+			throw("startm: P required for spinning=true")
+		}
+		pp = pidleget()
+		if pp == nil {
+			return
+		}
+	}
+	nmp := mget()
+	if nmp == nil {
+		id := mReserveID()
+		var fn func()
+		if spinning {
+			fn = mspinning
+		}
+		newm(fn, pp, id)
+		return
+	}
+	if nmp.spinning {
+		throw("startm: m is spinning")
+	}
+	if nmp.nextp != nil {
+		throw("startm: m has p")
+	}
+	if spinning && !runqempty(pp) {
+		throw("startm: p has runnable gs")
+	}
+	nmp.spinning = spinning
+	if spinning && observing {
+		evbuf.Arg = 1
+		emit(EvMSpin, nmp, nil)
+	}
+	nmp.nextp = pp
+	notewakeup(nmp)
+}
+
+// handoffp hands off pp from a syscalling or locked M. It must start an M
+// in any situation where findRunnable would return a G to run on pp
+// (the conditions in both must agree). Models runtime.handoffp (proc.go).
+func handoffp(pp *p) {
+	// If it has local work, start it straight away.
+	if !runqempty(pp) || !sched.runq.empty() {
+		startm(pp, false)
+		return
+	}
+	// No local work: check that there are no spinning/idle Ms, otherwise
+	// our help is not required.
+	if sched.nmspinning+sched.npidle == 0 {
+		sched.nmspinning++ // CAS 0 → 1
+		sched.needspinning = 0
+		startm(pp, true)
+		return
+	}
+	if sched.gcwaiting {
+		pp.status = _Pgcstop
+		sched.stopwait--
+		if sched.stopwait == 0 {
+			stwNotify()
+		}
+		return
+	}
+	if !sched.runq.empty() {
+		startm(pp, false)
+		return
+	}
+	// If this is the last running P and nobody is polling the network,
+	// wake up another M to poll.
+	if sched.npidle == gomaxprocs-1 && sched.lastpoll != 0 {
+		startm(pp, false)
+		return
+	}
+	when := pp.timers.wakeTime()
+	pidleput(pp)
+	if when != 0 {
+		wakeNetPoller(when)
+	}
+}
+
+// wakep tries to add one more P to execute Gs: it starts a spinning M on
+// an idle P, unless an M is already spinning. Called when a G is made
+// runnable. Models runtime.wakep (proc.go).
+func wakep() {
+	if !haveSysmon && curm != nil && curm.p != nil {
+		// Single-threaded preset: there is no other thread to wake.
+		return
+	}
+	// Be conservative about spinning threads: only start one if none
+	// exist already.
+	if sched.nmspinning != 0 {
+		return
+	}
+	sched.nmspinning++ // CAS 0 → 1
+	pp := pidlegetSpinning()
+	if pp == nil {
+		sched.nmspinning--
+		return
+	}
+	startm(pp, true)
+}
+
+// execute schedules gp to run on the current M. If inheritTime is true,
+// gp inherits the remaining time in the current time slice; otherwise it
+// starts a new one. Models runtime.execute (proc.go).
+func execute(gp *g, inheritTime bool) {
+	mp := curm
+	mp.curg = gp
+	gp.m = mp
+	casgstatus(gp, _Grunnable, _Grunning)
+	gp.waitsince = 0
+	gp.preempt = false
+	if !inheritTime {
+		mp.p.schedtick++
+	}
+	mp.p.executed++
+	stats.ContextSwitches++
+	if observing {
+		emit(EvGoStart, mp, gp)
+	}
+}
+
+// findRunnable finds a runnable goroutine to execute: local queue, global
+// queue, netpoll, then stealing; if there is none it releases the P and
+// parks the M (or blocks it in netpoll) until there is.
+// Models runtime.findRunnable (proc.go); the order of checks is Go's.
+// Deviation: no trace reader, GC workers, finalizer or cleanup wakeups.
+func findRunnable() (gp *g, inheritTime bool) {
+	mp := curm
+top:
+	pp := mp.p
+	if sched.gcwaiting {
+		gcstopm()
+		goto top
+	}
+	tnow, pollUntil, _ := pp.timers.check(0)
+	_ = tnow
+
+	// Check the global runnable queue once in a while to ensure fairness.
+	// Otherwise two goroutines can completely occupy the local runqueue by
+	// constantly respawning each other.
+	if pp.schedtick%61 == 0 && !sched.runq.empty() {
+		if gp := globrunqget(); gp != nil {
+			stats.GlobalRunqGets++
+			stats.GlobalRunqFairness++
+			globalGetEvent(mp, gp, 1)
+			return gp, false
+		}
+	}
+
+	// local runq
+	if gp, inheritTime := runqget(pp); gp != nil {
+		return gp, inheritTime
+	}
+
+	// global runq
+	if !sched.runq.empty() {
+		gp, q := globrunqgetbatch(int32(len(pp.runq)) / 2)
+		if gp != nil {
+			stats.GlobalRunqGets++
+			globalGetEvent(mp, gp, q.size+1)
+			if runqputbatch(pp, &q); !q.empty() {
+				throw("Couldn't put Gs into empty local runq")
+			}
+			return gp, false
+		}
+	}
+
+	// Poll network. This netpoll is only an optimization before we
+	// resort to stealing; only one thread polls at a time.
+	if netpollinited() && netpollWaiters > 0 && sched.lastpoll != 0 && !sched.pollingNet {
+		sched.pollingNet = true
+		list := netpoll(0)
+		sched.pollingNet = false
+		if !list.empty() {
+			gp := list.pop()
+			injectglist(&list)
+			casgstatus(gp, _Gwaiting, _Grunnable)
+			if observing {
+				emit(EvGoUnblock, mp, gp)
+			}
+			return gp, false
+		}
+	}
+
+	// Spinning Ms: steal work from other Ps. Limit the number of
+	// spinning Ms to half the number of busy Ps.
+	if mp.spinning || 2*sched.nmspinning < gomaxprocs-sched.npidle {
+		if !mp.spinning {
+			mp.becomeSpinning()
+		}
+		gp, inheritTime, w, newWork := stealWork()
+		if gp != nil {
+			return gp, inheritTime
+		}
+		if newWork {
+			goto top
+		}
+		if w != 0 && (pollUntil == 0 || w < pollUntil) {
+			pollUntil = w
+		}
+	}
+
+	// We have nothing to do. Return P and block.
+	allpSnapshot := allp
+	idlepMaskSnapshot := append(pMask(nil), idlepMask...)
+	timerpMaskSnapshot := append(pMask(nil), timerpMask...)
+
+	if sched.gcwaiting {
+		goto top
+	}
+	if !sched.runq.empty() {
+		gp, q := globrunqgetbatch(int32(len(pp.runq)) / 2)
+		stats.GlobalRunqGets++
+		globalGetEvent(mp, gp, q.size+1)
+		if runqputbatch(pp, &q); !q.empty() {
+			throw("Couldn't put Gs into empty local runq")
+		}
+		return gp, false
+	}
+	if !mp.spinning && sched.needspinning == 1 {
+		// See "Delicate dance" below.
+		mp.becomeSpinning()
+		goto top
+	}
+	if releasep() != pp {
+		throw("findRunnable: wrong p")
+	}
+	pidleput(pp)
+
+	// Delicate dance: the thread transitions from spinning to non-spinning
+	// state, potentially concurrently with submission of new work. Drop
+	// nmspinning first, then check all sources again.
+	wasSpinning := mp.spinning
+	if mp.spinning {
+		mp.spinning = false
+		sched.nmspinning--
+		if sched.nmspinning < 0 {
+			throw("findRunnable: negative nmspinning")
+		}
+		mp.stopSpinningEvent()
+
+		// Check global and P runqueues again.
+		if !sched.runq.empty() {
+			pp := pidlegetSpinning()
+			if pp != nil {
+				gp, q := globrunqgetbatch(int32(len(pp.runq)) / 2)
+				if gp == nil {
+					throw("global runq empty with non-zero runqsize")
+				}
+				acquirep(pp)
+				stats.GlobalRunqGets++
+				globalGetEvent(mp, gp, q.size+1)
+				if runqputbatch(pp, &q); !q.empty() {
+					throw("Couldn't put Gs into empty local runq")
+				}
+				mp.becomeSpinning()
+				return gp, false
+			}
+		}
+
+		if pp := checkRunqsNoP(allpSnapshot, idlepMaskSnapshot); pp != nil {
+			acquirep(pp)
+			mp.becomeSpinning()
+			goto top
+		}
+
+		// Finally, check for timer creation or expiry concurrently with
+		// transitioning from spinning to non-spinning.
+		pollUntil = checkTimersNoP(allpSnapshot, timerpMaskSnapshot, pollUntil)
+	}
+
+	// Poll network until next timer.
+	if netpollinited() && (netpollWaiters > 0 || pollUntil != 0) && sched.lastpoll != 0 {
+		sched.lastpoll = 0 // Swap(0)
+		sched.pollUntil = pollUntil
+		if mp.p != nil {
+			throw("findRunnable: netpoll with p")
+		}
+		if mp.spinning {
+			throw("findRunnable: netpoll with spinning")
+		}
+		delay := int64(-1)
+		if pollUntil != 0 {
+			delay = max(pollUntil-now, 0)
+		}
+		list := netpoll(delay) // block until new work is available
+		if done {
+			mpark(mp)
+		}
+		sched.pollUntil = 0
+		sched.lastpoll = now
+		pp := pidleget()
+		if pp == nil {
+			injectglist(&list)
+		} else {
+			acquirep(pp)
+			if !list.empty() {
+				gp := list.pop()
+				injectglist(&list)
+				casgstatus(gp, _Gwaiting, _Grunnable)
+				if observing {
+					emit(EvGoUnblock, mp, gp)
+				}
+				return gp, false
+			}
+			if wasSpinning {
+				mp.becomeSpinning()
+			}
+			goto top
+		}
+	} else if pollUntil != 0 && netpollinited() {
+		pollerPollUntil := sched.pollUntil
+		if pollerPollUntil == 0 || pollerPollUntil > pollUntil {
+			netpollBreak()
+		}
+	}
+	stopm()
+	goto top
+}
+
+func globalGetEvent(mp *m, gp *g, n int32) {
+	if observing {
+		evbuf.Arg = int64(n)
+		evbuf.Target = gp.goid
+		emit(EvGlobalRunqGet, mp, nil)
+	}
+}
+
+// stealWork attempts to steal a runnable goroutine or timer from any P.
+// If newWork is true, new work may have been readied.
+// Models runtime.stealWork (proc.go).
+func stealWork() (gp *g, inheritTime bool, pollUntil int64, newWork bool) {
+	pp := curm.p
+	ranTimer := false
+	const stealTries = 4
+	for i := 0; i < stealTries; i++ {
+		stealTimersOrRunNextG := i == stealTries-1
+		for enum := stealOrder.start(cheaprand()); !enum.done(); enum.next() {
+			if sched.gcwaiting {
+				// GC work may be available.
+				return nil, false, pollUntil, true
+			}
+			p2 := allp[enum.position()]
+			if pp == p2 {
+				continue
+			}
+			// Steal timers from p2, once, on the last pass before
+			// checking runnext.
+			if stealTimersOrRunNextG && timerpMask.read(enum.position()) {
+				_, w, ran := p2.timers.check(now)
+				if w != 0 && (pollUntil == 0 || w < pollUntil) {
+					pollUntil = w
+				}
+				if ran {
+					// Running the timers may have made Gs ready into
+					// our own queue.
+					if gp, inheritTime := runqget(pp); gp != nil {
+						return gp, inheritTime, pollUntil, ranTimer
+					}
+					ranTimer = true
+				}
+			}
+			// Don't bother to attempt to steal if p2 is idle.
+			if !idlepMask.read(enum.position()) {
+				advance(costs.StealAttempt)
+				if curm.p != pp {
+					throw("stealWork: lost P")
+				}
+				if gp := runqsteal(pp, p2, stealTimersOrRunNextG); gp != nil {
+					return gp, false, pollUntil, ranTimer
+				}
+			}
+		}
+	}
+	// No goroutines found to steal. Regardless, running a timer may have
+	// made some goroutine ready that we missed.
+	return nil, false, pollUntil, ranTimer
+}
+
+// checkRunqsNoP checks all non-idle Ps for a runnable G. If one has work
+// and an idle P is available, it returns that P for the caller to acquire.
+// Models runtime.checkRunqsNoP (proc.go).
+func checkRunqsNoP(allpSnapshot []*p, idlepMaskSnapshot pMask) *p {
+	for id, p2 := range allpSnapshot {
+		if !idlepMaskSnapshot.read(uint32(id)) && !runqempty(p2) {
+			return pidlegetSpinning()
+		}
+	}
+	return nil
+}
+
+// checkTimersNoP returns the earliest timer wake time over all Ps that may
+// have timers, or pollUntil if that is earlier.
+// Models runtime.checkTimersNoP (proc.go).
+func checkTimersNoP(allpSnapshot []*p, timerpMaskSnapshot pMask, pollUntil int64) int64 {
+	for id, p2 := range allpSnapshot {
+		if timerpMaskSnapshot.read(uint32(id)) {
+			w := p2.timers.wakeTime()
+			if w != 0 && (pollUntil == 0 || w < pollUntil) {
+				pollUntil = w
+			}
+		}
+	}
+	return pollUntil
+}
+
+// wakeNetPoller wakes the thread sleeping in the network poller if it
+// isn't going to wake up before when; or wakes an idle P to service timers
+// and the network poller if there isn't one already.
+// Models runtime.wakeNetPoller (proc.go).
+func wakeNetPoller(when int64) {
+	if sched.lastpoll == 0 {
+		pollerPollUntil := sched.pollUntil
+		if pollerPollUntil == 0 || pollerPollUntil > when {
+			netpollBreak()
+		}
+	} else {
+		wakep()
+	}
+}
+
+// resetspinning is called by a spinning M that found work: it stops
+// spinning and, if it was the last spinner, wakes another.
+// Models runtime.resetspinning (proc.go).
+func resetspinning() {
+	mp := curm
+	if !mp.spinning {
+		throw("resetspinning: not a spinning m")
+	}
+	mp.spinning = false
+	sched.nmspinning--
+	if sched.nmspinning < 0 {
+		throw("findRunnable: negative nmspinning")
+	}
+	mp.stopSpinningEvent()
+	wakep()
+}
+
+// injectglist adds each runnable G on the list to some run queue. If there
+// is no current P, they go to the global queue and up to npidle Ms are
+// started; otherwise one G per idle P goes to the global queue (with an M
+// started for each) and the rest to the local queue.
+// Models runtime.injectglist (proc.go).
+func injectglist(glist *gList) {
+	if glist.empty() {
+		return
+	}
+	var q gQueue
+	for gp := glist.head; gp != nil; {
+		next := gp.schedlink
+		casgstatus(gp, _Gwaiting, _Grunnable)
+		if observing {
+			emit(EvGoUnblock, curm, gp)
+		}
+		q.pushBack(gp)
+		gp = next
+	}
+	*glist = gList{}
+
+	startIdle := func(n int32) {
+		for ; n > 0; n-- {
+			pp := pidlegetSpinning()
+			if pp == nil {
+				break
+			}
+			startm(pp, false)
+		}
+	}
+
+	pp := curm.p
+	if pp == nil {
+		n := q.size
+		globrunqputbatch(&q)
+		startIdle(n)
+		return
+	}
+
+	var globq gQueue
+	npidle := sched.npidle
+	for ; npidle > 0 && !q.empty(); npidle-- {
+		globq.pushBack(q.pop())
+	}
+	if !globq.empty() {
+		n := globq.size
+		globrunqputbatch(&globq)
+		startIdle(n)
+	}
+	if runqputbatch(pp, &q); !q.empty() {
+		globrunqputbatch(&q)
+	}
+	wakep()
+}
+
+// schedule is the body of every M's g0: find a runnable goroutine and run
+// it, forever. Models runtime.schedule (proc.go).
+func schedule(mp *m) {
+	for !done {
+		pp := mp.p
+		pp.preempt = false
+		// Safety check: if we are spinning, the run queue should be empty.
+		if mp.spinning && (pp.runnext != nil || pp.runqhead != pp.runqtail) {
+			throw("schedule: spinning with local work")
+		}
+		gp, inheritTime := findRunnable() // blocks until work is available
+		// This thread is going to run a goroutine and is not spinning
+		// anymore, so if it was marked as spinning we need to reset it
+		// now and potentially start a new spinning M.
+		if mp.spinning {
+			resetspinning()
+		}
+		advance(costs.Schedule)
+		execute(gp, inheritTime)
+		runG(mp, gp)
+	}
+	mpark(mp)
+}
+
+// runG runs gp on mp until gp leaves the M, carrying out each request gp
+// makes when it switches back to g0 (the continuations Go passes to
+// mcall: park_m, gosched_m, goexit0, …).
+func runG(mp *m, gp *g) {
+	for {
+		if maxSteps > 0 && steps >= maxSteps {
+			fail(&LimitError{What: "steps", Limit: maxSteps, At: now})
+		}
+		if done {
+			return
+		}
+		gogo(gp)
+		kind := mp.mcall
+		mp.mcall = mcallNone
+		switch kind {
+		case mcallWait:
+			// gp is burning CPU or waiting in a runtime operation.
+			msleep(mp, mp.waitUntil)
+			continue
+		case mcallPark:
+			if park_m(gp) {
+				execute(gp, true) // unlockf said no: run it again at once
+				continue
+			}
+		case mcallGosched:
+			goschedImpl(gp, false)
+		case mcallPreempt:
+			goschedImpl(gp, true)
+		case mcallYield:
+			goyield_m(gp)
+		case mcallExit:
+			goexit0(gp)
+		case mcallGoexit:
+			goexit0(gp)
+			stopCoroLater(gp)
+		case mcallPanic:
+			fatalpanic(gp)
+		case mcallMainExit:
+			mainExit()
+		case mcallExitsyscall:
+			if exitsyscallNoP(gp) {
+				continue
+			}
+		default:
+			throwf("runG: goroutine %d switched to g0 without a request", gp.goid)
+		}
+		return
+	}
+}
+
+// dropg removes the association between the current M and its G.
+func dropg() {
+	mp := curm
+	if mp.curg != nil {
+		mp.curg.m = nil
+		mp.curg = nil
+	}
+}
+
+// gopark puts the current goroutine into a waiting state and switches to
+// the scheduler. If unlockf returns false when called on g0 after the
+// switch, the goroutine is resumed at once. Models runtime.gopark
+// (proc.go).
+func gopark(unlockf func(*g, any) bool, lock any, reason waitReason, br blockReason) {
+	gp := getg()
+	advance(costs.Park)
+	gp.waitreason = reason
+	gp.waitunlockf = unlockf
+	gp.waitlock = lock
+	gp.blockReason = br
+	if observing {
+		gp.parkStack = callerStack(2)
+	}
+	mcall(mcallPark)
+}
+
+// park_m is gopark's continuation on g0; it reports whether gp must run
+// again at once (its unlock function refused to park).
+// Models runtime.park_m (proc.go).
+func park_m(gp *g) bool {
+	mp := curm
+	if observing {
+		evbuf.Reason = gp.blockReason.String()
+		evbuf.Arg = int64(gp.waitreason)
+		evbuf.Stack = gp.parkStack
+		gp.parkStack = nil
+		emit(EvGoBlock, mp, gp)
+	}
+	casgstatus(gp, _Grunning, _Gwaiting)
+	gp.waitsince = now
+	dropg()
+	if fn := gp.waitunlockf; fn != nil {
+		ok := fn(gp, gp.waitlock)
+		gp.waitunlockf = nil
+		gp.waitlock = nil
+		if !ok {
+			casgstatus(gp, _Gwaiting, _Grunnable)
+			if observing {
+				emit(EvGoUnblock, mp, gp)
+			}
+			mp.curg = gp
+			gp.m = mp
+			return true
+		}
+	}
+	return false
+}
+
+// goschedImpl puts gp on the global run queue (Gosched and preemption).
+// Models runtime.goschedImpl (proc.go).
+func goschedImpl(gp *g, preempted bool) {
+	pp := curm.p
+	if readgstatus(gp) != _Grunning {
+		throw("bad g status")
+	}
+	if observing {
+		if preempted {
+			evbuf.Reason = "preempted"
+		} else {
+			evbuf.Reason = "runtime.Gosched"
+		}
+		evbuf.Stack = gp.parkStack
+		gp.parkStack = nil
+		emit(EvGoStop, curm, gp)
+	}
+	casgstatus(gp, _Grunning, _Grunnable)
+	dropg()
+	if preempted && sched.gcwaiting && version >= 26 {
+		// If preempted for STW, keep the G on the local P in runnext so
+		// it can keep running immediately after the STW (go1.26).
+		runqput(pp, gp, true)
+	} else {
+		globrunqput(gp)
+	}
+	if mainStarted {
+		wakep()
+	}
+}
+
+// goyield_m puts gp on the tail of the local run queue (the semaphore
+// hand-off path). Models runtime.goyield_m (proc.go).
+func goyield_m(gp *g) {
+	pp := curm.p
+	if observing {
+		evbuf.Reason = "preempted"
+		emit(EvGoStop, curm, gp)
+	}
+	casgstatus(gp, _Grunning, _Grunnable)
+	dropg()
+	runqput(pp, gp, false)
+}
+
+// goexit0 finishes a goroutine that returned or called Goexit.
+// Models runtime.goexit0 + gdestroy (proc.go).
+func goexit0(gp *g) {
+	mp := curm
+	pp := mp.p
+	advance(costs.GoExit)
+	if observing {
+		emit(EvGoDestroy, mp, gp)
+	}
+	casgstatus(gp, _Grunning, _Gdead)
+	if gp.sys {
+		sched.ngsys--
+	}
+	gp.m = nil
+	gp.preempt = false
+	gp.waitreason = waitReasonZero
+	gp.param = nil
+	gp.labels = nil
+	gp.userData = nil
+	gp.timer = nil
+	gp.workLeft = 0
+	dropg()
+	gfput(pp, gp)
+}
+
+// stopCoroLater detaches gp's dying coroutine (after runtime.Goexit) and
+// lets it finish unwinding on a host goroutine of its own: its unwinding
+// propagates Goexit to whoever stops it, which must not be the scheduler.
+func stopCoroLater(gp *g) {
+	c := gp.co
+	gp.co = nil
+	janitor.Add(1)
+	go func() {
+		defer janitor.Done()
+		c.stop()
+	}()
+}
+
+// gosched yields the processor, putting the current goroutine on the
+// global queue. Models runtime.Gosched + gosched_m.
+func gosched() {
+	gp := getg()
+	advance(costs.Gosched)
+	if observing {
+		gp.parkStack = callerStack(2)
+	}
+	mcall(mcallGosched)
+}
+
+// gopreempt_m is the preemption path: requeue on the global queue.
+func gopreempt() {
+	gp := curg
+	stats.Preemptions++
+	if observing {
+		gp.parkStack = callerStack(2)
+	}
+	mcall(mcallPreempt)
+}
+
+// goyield is like Gosched but puts the G on the local run queue.
+func goyield() {
+	mcall(mcallYield)
+}
+
+// preemptCheck is the function-prologue check: a G asked to stop by
+// sysmon does so at its next runtime call (cooperative preemption).
+func preemptCheck() {
+	if gp := curg; gp != nil && gp.preempt {
+		if canPreemptM(gp.m) {
+			gopreempt()
+		}
+	}
+}
+
+// canPreemptM reports whether the G on mp can be preempted now.
+func canPreemptM(mp *m) bool {
+	return mp.locks == 0 && mp.p != nil && mp.p.status == _Prunning
+}
+
+// gcount returns the number of live user goroutines (proc.go:gcount).
+func gcount() int64 {
+	n := int64(len(allgs)) - int64(sched.gFree.stack.size) - int64(sched.gFree.noStack.size) - int64(sched.ngsys)
+	for _, pp := range allp {
+		n -= int64(pp.gFree.size)
+	}
+	if n < 1 {
+		n = 1
+	}
+	return n
+}
+
+// mput puts mp on the idle list and checks for deadlock.
+// Models runtime.mput (proc.go).
+func mput(mp *m) {
+	mp.schedlink = sched.midle
+	sched.midle = mp
+	mp.onMidle = true
+	sched.nmidle++
+	checkdead()
+}
+
+// mget takes an M off the idle list (LIFO). Models runtime.mget.
+func mget() *m {
+	mp := sched.midle
+	if mp != nil {
+		sched.midle = mp.schedlink
+		mp.schedlink = nil
+		mp.onMidle = false
+		sched.nmidle--
+	}
+	return mp
+}
+
+// mgetSpecific takes mp off the idle list if it is there.
+// Models runtime.mgetSpecific (proc.go, go1.26).
+func mgetSpecific(mp *m) *m {
+	if !mp.onMidle {
+		return nil
+	}
+	prev := &sched.midle
+	for x := sched.midle; x != nil; x = x.schedlink {
+		if x == mp {
+			*prev = x.schedlink
+			x.schedlink = nil
+			x.onMidle = false
+			sched.nmidle--
+			return x
+		}
+		prev = &x.schedlink
+	}
+	return nil
+}
+
+// pidleput puts pp on the idle P list. Models runtime.pidleput.
+func pidleput(pp *p) {
+	if !runqempty(pp) {
+		throw("pidleput: P has non-empty run queue")
+	}
+	if len(pp.timers.heap) == 0 {
+		timerpMask.clear(pp.id)
+	}
+	idlepMask.set(pp.id)
+	pp.link = sched.pidle
+	sched.pidle = pp
+	sched.npidle++
+	pp.idleSince = now
+}
+
+// pidleget takes a P off the idle list (LIFO). Models runtime.pidleget.
+func pidleget() *p {
+	pp := sched.pidle
+	if pp != nil {
+		timerpMask.set(pp.id)
+		idlepMask.clear(pp.id)
+		sched.pidle = pp.link
+		sched.npidle--
+		pp.link = nil
+	}
+	return pp
+}
+
+// pidlegetSpinning is pidleget for callers that found work they cannot
+// take without a P: if none is available, it sets needspinning so that an
+// M about to drop its P spins instead. Models runtime.pidlegetSpinning.
+func pidlegetSpinning() *p {
+	pp := pidleget()
+	if pp == nil {
+		sched.needspinning = 1
+	}
+	return pp
+}
+
+// acquirep associates pp with the current M. Models runtime.acquirep.
+func acquirep(pp *p) {
+	wirep(pp)
+	pp.oldm = curm
+	if observing {
+		emit(EvProcStart, curm, nil)
+	}
+}
+
+// wirep is the first step of acquirep (proc.go:wirep).
+func wirep(pp *p) {
+	mp := curm
+	if mp.p != nil {
+		throw("wirep: already in go")
+	}
+	if pp.m != nil || pp.status != _Pidle {
+		throwf("wirep: invalid p state: p%d status=%d", pp.id, pp.status)
+	}
+	mp.p = pp
+	pp.m = mp
+	pp.status = _Prunning
+	pp.busySince = now
+}
+
+// releasep disassociates the current M from its P. Models runtime.releasep.
+func releasep() *p {
+	mp := curm
+	if mp.p == nil {
+		throw("releasep: invalid arg")
+	}
+	pp := mp.p
+	if pp.m != mp || pp.status != _Prunning {
+		throwf("releasep: invalid p state: p%d status=%d", pp.id, pp.status)
+	}
+	if observing {
+		emit(EvProcStop, mp, nil)
+	}
+	mp.p = nil
+	pp.m = nil
+	pp.status = _Pidle
+	pp.busyNS += now - pp.busySince
+	return pp
+}
+
+// checkdead checks for deadlock: no M is running, so nothing can ever
+// happen again. Models runtime.checkdead (proc.go).
+func checkdead() {
+	if done {
+		return
+	}
+	run := mcount() - sched.nmidle - sched.nmidlelocked - sched.nmsys
+	if run > 0 {
+		return
+	}
+	if run < 0 {
+		throwf("checkdead: inconsistent counts: nmidle=%d nmidlelocked=%d mcount=%d nmsys=%d", sched.nmidle, sched.nmidlelocked, mcount(), sched.nmsys)
+	}
+	grunning := 0
+	for _, gp := range allgs {
+		if gp.sys {
+			continue
+		}
+		switch readgstatus(gp) {
+		case _Gwaiting, _Gpreempted:
+			grunning++
+		case _Grunnable, _Grunning, _Gsyscall:
+			throwf("checkdead: runnable g: goroutine %d in status %d", gp.goid, gp.atomicstatus)
+		}
+	}
+	if grunning == 0 { // possible if main goroutine calls runtime.Goexit()
+		fatal("no goroutines (main called runtime.Goexit) - deadlock!")
+		return
+	}
+	// There are no goroutines running, so we can look at the Ps.
+	for _, pp := range allp {
+		if len(pp.timers.heap) > 0 {
+			return
+		}
+	}
+	fatal("all goroutines are asleep - deadlock!")
+}
+
+// randomOrder and randomEnum enumerate all Ps in pseudo-random orders
+// without repetition: if X and GOMAXPROCS are coprime, (i + X) % GOMAXPROCS
+// visits every P. Models proc.go:randomOrder.
+type randomOrder struct {
+	count    uint32
+	coprimes []uint32
+}
+
+type randomEnum struct {
+	i     uint32
+	count uint32
+	pos   uint32
+	inc   uint32
+}
+
+func (ord *randomOrder) reset(count uint32) {
+	ord.count = count
+	ord.coprimes = ord.coprimes[:0]
+	for i := uint32(1); i <= count; i++ {
+		if gcd(i, count) == 1 {
+			ord.coprimes = append(ord.coprimes, i)
+		}
+	}
+}
+
+func (ord *randomOrder) start(i uint32) randomEnum {
+	return randomEnum{
+		count: ord.count,
+		pos:   i % ord.count,
+		inc:   ord.coprimes[i/ord.count%uint32(len(ord.coprimes))],
+	}
+}
+
+func (enum *randomEnum) done() bool { return enum.i == enum.count }
+
+func (enum *randomEnum) next() {
+	enum.i++
+	enum.pos = (enum.pos + enum.inc) % enum.count
+}
+
+func (enum *randomEnum) position() uint32 { return enum.pos }
+
+func gcd(a, b uint32) uint32 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}

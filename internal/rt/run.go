@@ -1,0 +1,517 @@
+package rt
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+)
+
+// Config configures one run of the simulated runtime. The public package
+// gmp fills it from gmp.Config.
+type Config struct {
+	Procs        int    // GOMAXPROCS (≥ 1)
+	Seed         uint64 // seeds the runtime's cheaprand and the tie-breaker
+	MaxTime      int64  // virtual ns; 0: no limit
+	MaxSteps     int64  // goroutine resumptions; 0: no limit
+	Costs        CostModel
+	Version      int   // 24, 25 or 26 (default 26): the syscall/retake model
+	AsyncPreempt bool  // asynchronous preemption (Go ≥1.14 default)
+	NoSysmon     bool  // single-threaded preset (wasm): no sysmon, no runnext
+	MaxThreads   int   // sched.maxmcount (default 10000)
+	StealCap     int   // 0: steal half (Go); n: at most n per steal (the seed article)
+	SchedTrace   int64 // GODEBUG=schedtrace, ns (0: off)
+	SchedDetail  bool
+	Watchdog     time.Duration // wall-clock limit without progress (≤0: off)
+	Observers    []Observer
+}
+
+// LimitError reports that a run hit Config.MaxTime or Config.MaxSteps.
+type LimitError struct {
+	What  string // "virtual time" or "steps"
+	Limit int64
+	At    int64 // virtual time when it stopped
+}
+
+func (e *LimitError) Error() string {
+	if e.What == "steps" {
+		return fmt.Sprintf("gmp: simulation stopped after MaxSteps=%d goroutine resumptions (at virtual time %v)", e.Limit, time.Duration(e.At))
+	}
+	return fmt.Sprintf("gmp: simulation stopped at MaxTime=%v of virtual time", time.Duration(e.Limit))
+}
+
+// WatchdogError reports a goroutine body that blocked outside the
+// simulator (a real channel, mutex or time.Sleep) or ran without making a
+// runtime call for longer than Config.Watchdog of wall time.
+type WatchdogError struct {
+	Goid    int64
+	Wall    time.Duration
+	Stack   string // the host goroutine's stack, as runtime.Stack prints it
+	Virtual int64
+}
+
+func (e *WatchdogError) Error() string {
+	return fmt.Sprintf("gmp: goroutine %d made no progress for %v of wall time: it is blocked or spinning outside the simulator (a real channel, mutex, time.Sleep or a loop without gmp calls?)\n\n%s",
+		e.Goid, e.Wall, strings.TrimRight(e.Stack, "\n"))
+}
+
+// Result is what a run leaves behind.
+type Result struct {
+	Stats  Stats
+	Leaked []LeakedGoroutine
+	Procs  []ProcStats
+	Exited bool // main returned (rather than a panic, deadlock or limit)
+}
+
+// ProcStats are per-P counters at the end of the run (Ps that existed at
+// the end).
+type ProcStats struct {
+	ID        int32
+	WorkNS    int64 // virtual CPU spent in Work on this P
+	Executed  int64 // Gs run (execute calls)
+	Schedtick uint32
+	BusyNS    int64 // time the P was held by an M
+	Steals    int64 // successful steals by this P
+	Stolen    int64 // goroutines it stole
+}
+
+// LeakedGoroutine is a goroutine still blocked (or runnable) when main
+// returned.
+type LeakedGoroutine struct {
+	Goid      int64
+	Status    string // as a dump's header prints it: "chan receive", "runnable", …
+	WaitNS    int64  // how long it had been blocked
+	Dump      string // its traceback, in Go's format
+	CreatedBy string
+}
+
+var (
+	active    atomic.Bool
+	progress  atomic.Int64
+	maxSteps  int64
+	maxTime   int64
+	janitor   sync.WaitGroup
+	abandoned atomic.Int64 // host goroutines left blocked by the watchdog
+)
+
+// Run runs main as goroutine 1 of a new simulated program and returns
+// when the program exits: main returns, a goroutine panics, the runtime
+// throws (deadlock), a limit is hit, or the watchdog fires.
+func Run(cfg Config, main func()) (*Result, error) {
+	if main == nil {
+		return nil, errors.New("gmp.Run: nil main function")
+	}
+	if !active.CompareAndSwap(false, true) {
+		panic("gmp: Run called while another simulation is running (Run inside Run, or two Runs at once in one process); gmp runs one simulation at a time per process")
+	}
+	defer active.Store(false)
+	if cfg.Procs < 1 {
+		return nil, fmt.Errorf("gmp.Run: Procs must be ≥ 1, got %d", cfg.Procs)
+	}
+	if cfg.Version == 0 {
+		cfg.Version = 26
+	}
+	if cfg.Version < 24 || cfg.Version > 26 {
+		return nil, fmt.Errorf("gmp.Run: unsupported Go version 1.%d (supported: 1.24, 1.25, 1.26)", cfg.Version)
+	}
+	if cfg.MaxThreads == 0 {
+		cfg.MaxThreads = 10000
+	}
+
+	schedinit(cfg)
+	loopDone := make(chan struct{})
+	var loopPanic any
+	go func() {
+		defer close(loopDone)
+		defer func() {
+			if r := recover(); r != nil {
+				loopPanic = r
+			}
+		}()
+		eventLoop(main)
+	}()
+
+	var werr *WatchdogError
+	if cfg.Watchdog > 0 {
+		werr = watch(loopDone, cfg.Watchdog)
+	} else {
+		<-loopDone
+	}
+
+	var err error
+	switch {
+	case werr != nil:
+		err = werr
+		abandoned.Add(1)
+	case loopPanic != nil:
+		if f, ok := loopPanic.(*Fatal); ok {
+			err = f
+		} else {
+			err = fmt.Errorf("gmp: internal error (simulator bug): %v", loopPanic)
+		}
+	default:
+		err = exitErr
+	}
+
+	res := &Result{Stats: stats, Exited: exitErr == nil && werr == nil && loopPanic == nil}
+	res.Stats.VirtualNS = now
+	if werr == nil {
+		for _, pp := range allp {
+			busy := pp.busyNS
+			if pp.status == _Prunning {
+				busy += now - pp.busySince
+			}
+			res.Procs = append(res.Procs, ProcStats{ID: pp.id, WorkNS: pp.workNS, Executed: pp.executed, Schedtick: pp.schedtick, BusyNS: busy, Steals: pp.steals, Stolen: pp.stolen})
+		}
+		if res.Exited {
+			res.Leaked = leakReport()
+		}
+		if observing {
+			evbuf.Reason = endReason(err)
+			emit(EvEnd, nil, nil)
+		}
+		teardown()
+	}
+	resetGlobals()
+	return res, err
+}
+
+func endReason(err error) string {
+	var f *Fatal
+	var p *Panic
+	var l *LimitError
+	switch {
+	case err == nil:
+		return "exit"
+	case errors.As(err, &f) && f.Deadlock:
+		return "deadlock"
+	case errors.As(err, &p):
+		return "panic"
+	case errors.As(err, &l):
+		return "limit"
+	}
+	return "fatal"
+}
+
+// watch waits for the loop, and returns a WatchdogError if it makes no
+// progress for limit of wall time.
+func watch(loopDone chan struct{}, limit time.Duration) *WatchdogError {
+	tick := limit / 10
+	if tick > 100*time.Millisecond {
+		tick = 100 * time.Millisecond
+	}
+	if tick <= 0 {
+		tick = time.Millisecond
+	}
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	last := progress.Load()
+	lastChange := time.Now()
+	for {
+		select {
+		case <-loopDone:
+			return nil
+		case <-t.C:
+		}
+		if p := progress.Load(); p != last {
+			last = p
+			lastChange = time.Now()
+			continue
+		}
+		if time.Since(lastChange) < limit {
+			continue
+		}
+		// The loop is stuck inside a goroutine body. Find that host
+		// goroutine: the one running a simulated G that is not suspended
+		// as a coroutine.
+		goid := curGoid.Load()
+		return &WatchdogError{Goid: goid, Wall: limit, Stack: stuckStack(), Virtual: now}
+	}
+}
+
+// curGoid is the goroutine whose body runs now (read by the watchdog).
+var curGoid atomic.Int64
+
+// stuckStack finds the stack of the host goroutine running a simulated G
+// that is not parked as a coroutine.
+func stuckStack() string {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	for _, block := range strings.Split(string(buf), "\n\n") {
+		header, _, _ := strings.Cut(block, "\n")
+		if strings.Contains(block, "internal/rt.gbody") && !strings.Contains(header, "[coroutine]") {
+			if f := strings.Fields(header); len(f) > 1 {
+				if id, err := strconv.ParseInt(f[1], 10, 64); err == nil {
+					zombieHosts.Store(id, true)
+				}
+			}
+			return block
+		}
+	}
+	return "(stack not found)"
+}
+
+var zombieHosts sync.Map
+
+// schedinit resets the runtime for a new run. Models runtime.schedinit.
+func schedinit(cfg Config) {
+	resetGlobals()
+	costs = cfg.Costs
+	version = cfg.Version
+	asyncPreemt = cfg.AsyncPreempt
+	haveSysmon = !cfg.NoSysmon
+	stealCap = uint32(max(cfg.StealCap, 0))
+	schedtraceNS = cfg.SchedTrace
+	scheddetail = cfg.SchedDetail
+	maxSteps = cfg.MaxSteps
+	maxTime = cfg.MaxTime
+	seedRand(cfg.Seed)
+	numCPUStartup = int32(cfg.Procs)
+	if cfg.NoSysmon {
+		numCPUStartup = 1
+	}
+	setObservers(cfg.Observers)
+	sched.maxmcount = int32(cfg.MaxThreads)
+	sched.lastpoll = 1 // nanotime() at init: not 0, nobody is polling
+	sched.goidgen = 0
+
+	// M0: the main thread.
+	m0 = allocm(mReserveID())
+	curm = m0
+	procs := int32(cfg.Procs)
+	if !haveSysmon {
+		procs = 1
+	}
+	if procresize(procs) != nil {
+		throw("unknown runnable goroutine during bootstrap")
+	}
+}
+
+func resetGlobals() {
+	sched = schedt{}
+	allp = nil
+	allm = nil
+	allgs = nil
+	gomaxprocs = 0
+	now = 0
+	curg, curm = nil, nil
+	mainG = nil
+	mainStarted = false
+	m0, sysmonM = nil, nil
+	idlepMask, timerpMask = nil, nil
+	stealOrder = randomOrder{}
+	steps = 0
+	done = false
+	exitErr = nil
+	tearingDown = false
+	newprocs = 0
+	stwWaiter = nil
+	evq = nil
+	evqSeq = 0
+	stats = Stats{}
+	panicErr = nil
+	netpollInited = false
+	netpollWaiters = 0
+	pollq = nil
+	pollSeq = 0
+	netpollM = nil
+	sysmonWoken = false
+	sysmonLasttrc = 0
+	sysmonIdle = 0
+	sysmonDelay = 0
+	probing = nil
+	observers, observing, wantStacks = nil, false, false
+	semtable = nil
+	sudogCache = nil
+	chanCount = 0
+	evbuf = Event{}
+}
+
+// eventLoop runs the simulation: it starts runtime.main on M0 and then
+// resumes whichever M wakes up next until the program exits.
+func eventLoop(main func()) {
+	// runtime.main, as goroutine 1 on M0.
+	mainG = newproc1(func() { runtimeMain(main) }, nil, 0, false, waitReasonZero, false)
+	runqput(m0.p, mainG, true)
+	newmcoro(m0, nil)
+	wakeAt(m0, 0)
+	curm = nil
+
+	for !done {
+		if len(evq) == 0 {
+			throw("event loop: no thread will ever wake up")
+		}
+		mp := evqPop()
+		if maxTime > 0 && mp.ev.when > maxTime {
+			now = maxTime
+			fail(&LimitError{What: "virtual time", Limit: maxTime, At: now})
+			break
+		}
+		now = mp.ev.when
+		curm = mp
+		curg = nil
+		progress.Add(1)
+		mp.co.resume()
+		curm = nil
+	}
+}
+
+// runtimeMain is the body of goroutine 1: the runtime's own startup, then
+// the program's main. Models runtime.main (proc.go): sysmon starts, the
+// runtime's init starts forcegc, gcenable starts the sweeper and the
+// scavenger and waits for both to report in, the GOMAXPROCS updater starts,
+// and package os's init starts the finalizer goroutine (SetFinalizer on
+// the standard files). These background goroutines run just long enough
+// to park in their idle states, with every scheduling decision that
+// implies — so user goroutines get the ids and the Ps' schedticks start
+// where they do in a real program.
+// Deviation: runtime.main's init-time LockOSThread is not modelled, and
+// the background goroutines never wake again (there is no GC).
+func runtimeMain(main func()) {
+	mainStarted = true
+	if haveSysmon {
+		sysmonM = newm(sysmon, nil, -1)
+		sysmonM.isSysmon = true
+	}
+	// runtime_inittasks: proc.go's init starts forcegchelper.
+	sysproc(func() { sysPark(waitReasonForceGCIdle) })
+	// gcenable: kick off sweeping and scavenging.
+	c := MakeChan(new(intChanOps), 2)
+	sysproc(func() { sysSend(c); sysPark(waitReasonGCSweepWait) })
+	sysproc(func() { sysSend(c); sysPark(waitReasonGCScavengeWait) })
+	ChanRecv(c, nil, true)
+	ChanRecv(c, nil, true)
+	// defaultGOMAXPROCSUpdateEnable.
+	sysproc(func() { sysPark(waitReasonUpdateGOMAXPROCSIdle) })
+	// main_init: os's init calls SetFinalizer, which creates the
+	// finalizer goroutine.
+	sysproc(func() { sysPark(waitReasonFinalizerWait) })
+	main()
+}
+
+// sysproc starts a runtime-internal goroutine (newproc of a runtime.*
+// function: isSystemGoroutine).
+func sysproc(fn func()) {
+	gp := curg
+	advance(costs.GoCreate)
+	newg := newproc1(fn, gp, 0, false, waitReasonZero, true)
+	runqput(gp.m.p, newg, true)
+	if mainStarted {
+		wakep()
+	}
+}
+
+// sysPark parks a background goroutine in its idle state for good.
+func sysPark(reason waitReason) {
+	for !tearingDown {
+		gopark(nil, nil, reason, blockSystemGoroutine)
+	}
+}
+
+func sysSend(c *Hchan) {
+	var v int
+	ChanSend(c, unsafe.Pointer(&v), true)
+}
+
+// intChanOps are the element operations of the runtime's own chan int.
+type intChanOps struct{ buf [2]int }
+
+func (o *intChanOps) BufToCell(i uint, cell unsafe.Pointer) {
+	if cell != nil {
+		*(*int)(cell) = o.buf[i]
+	}
+}
+func (o *intChanOps) CellToBuf(cell unsafe.Pointer, i uint) { o.buf[i] = *(*int)(cell) }
+func (o *intChanOps) ClearBuf(i uint)                       { o.buf[i] = 0 }
+func (o *intChanOps) CellToCell(dst, src unsafe.Pointer)    { *(*int)(dst) = *(*int)(src) }
+func (o *intChanOps) ClearCell(cell unsafe.Pointer)         { *(*int)(cell) = 0 }
+
+// mainExit is called on g0 when main returns: the program exits.
+func mainExit() {
+	done = true
+}
+
+// leakReport lists the user goroutines still alive when main returned.
+func leakReport() []LeakedGoroutine {
+	var out []LeakedGoroutine
+	for _, gp := range allgs {
+		if gp.sys || gp == mainG {
+			continue
+		}
+		s := readgstatus(gp)
+		if s == _Gdead || s == _Gidle {
+			continue
+		}
+		var b strings.Builder
+		writeGoroutine(&b, gp)
+		status := gStatusStrings[s]
+		if s == _Gwaiting && gp.waitreason != waitReasonZero {
+			status = gp.waitreason.String()
+		}
+		var waited int64
+		if gp.waitsince != 0 {
+			waited = now - gp.waitsince
+		}
+		var cb strings.Builder
+		writeCreatedBy(&cb, gp)
+		out = append(out, LeakedGoroutine{Goid: gp.goid, Status: status, WaitNS: waited, Dump: b.String(), CreatedBy: strings.TrimSpace(cb.String())})
+	}
+	return out
+}
+
+// teardown releases the host coroutines of the run. Coroutines with no
+// user frames (dead Gs waiting for reuse, the Ms' g0s) are stopped; those
+// of goroutines that were still blocked in user code are abandoned
+// suspended, because resuming them would run their deferred calls — which
+// a real program that exits never does.
+func teardown() {
+	tearingDown = true
+	for _, gp := range allgs {
+		if gp.co == nil {
+			continue
+		}
+		s := readgstatus(gp)
+		if s == _Gdead || gp.fn != nil || gp.sys || (gp == mainG && exitErr == nil) || (panicErr != nil && gp.goid == panicErr.Goid) {
+			curg = gp
+			gp.co.stop()
+			curg = nil
+		} else {
+			abandoned.Add(1)
+		}
+		gp.co = nil
+	}
+	for mp := allm; mp != nil; mp = mp.alllink {
+		if mp.co == nil {
+			continue
+		}
+		stop := mp.co.stop
+		janitor.Add(1)
+		go func() {
+			defer janitor.Done()
+			stop()
+		}()
+		janitor.Wait()
+		mp.co = nil
+	}
+	janitor.Wait()
+}
+
+// outsideRun panics for an API call made outside a simulated goroutine.
+func outsideRun() {
+	if !active.Load() {
+		panic("gmp: called outside gmp.Run (the gmp API only works inside a simulated goroutine)")
+	}
+	panic("gmp: called from outside a simulated goroutine (a real goroutine started with the go statement, or the simulator's own code)")
+}

@@ -1,0 +1,239 @@
+package rt
+
+// Run queues: each P's 256-slot ring plus runnext, and the global queue.
+// Modelled on the runq* and globrunq* functions of proc.go (go1.26). The
+// real ring is lock-free (only the owner adds; anyone may take by CASing
+// the head); here only one accessor runs at a time, so the CAS loops
+// collapse to plain updates, but the arithmetic — and so every order and
+// count — is Go's.
+
+// runqempty reports whether pp has no Gs on its local run queue,
+// including runnext. Models runtime.runqempty.
+func runqempty(pp *p) bool {
+	return pp.runqhead == pp.runqtail && pp.runnext == nil
+}
+
+// runqput tries to put gp on the local runnable queue. If next is true, it
+// puts gp in pp.runnext, kicking the previous runnext to the tail of the
+// ring. If the ring is full, runqputslow moves half of it to the global
+// queue. Executed only by the owner P. Models runtime.runqput.
+func runqput(pp *p, gp *g, next bool) {
+	if !haveSysmon && next {
+		// Without sysmon, a runnext chain sharing one time slice could
+		// starve everyone else, so runnext is not used (as on wasm).
+		next = false
+	}
+	if next {
+		oldnext := pp.runnext
+		pp.runnext = gp
+		if oldnext == nil {
+			return
+		}
+		// Kick the old runnext out to the regular run queue.
+		gp = oldnext
+	}
+	h := pp.runqhead
+	t := pp.runqtail
+	if t-h < uint32(len(pp.runq)) {
+		pp.runq[t%uint32(len(pp.runq))] = gp
+		pp.runqtail = t + 1
+		return
+	}
+	runqputslow(pp, gp, h, t)
+}
+
+// runqputslow puts gp and half of the local queue (128 Gs, the oldest) on
+// the global queue as one batch. Models runtime.runqputslow.
+func runqputslow(pp *p, gp *g, h, t uint32) {
+	var batch [len(pp.runq)/2 + 1]*g
+	n := t - h
+	n = n / 2
+	if n != uint32(len(pp.runq)/2) {
+		throw("runqputslow: queue is not full")
+	}
+	for i := uint32(0); i < n; i++ {
+		batch[i] = pp.runq[(h+i)%uint32(len(pp.runq))]
+	}
+	pp.runqhead = h + n
+	batch[n] = gp
+	var q gQueue
+	for i := uint32(0); i <= n; i++ {
+		q.pushBack(batch[i])
+	}
+	stats.RunqOverflows++
+	if observing {
+		evbuf.Arg = int64(n + 1)
+		emit(EvRunqOverflow, curm, nil)
+	}
+	globrunqputbatch(&q)
+}
+
+// runqputbatch puts as many Gs from q as fit on the local queue; the
+// caller puts the rest on the global queue. Models runtime.runqputbatch.
+func runqputbatch(pp *p, q *gQueue) {
+	h := pp.runqhead
+	t := pp.runqtail
+	for !q.empty() && t-h < uint32(len(pp.runq)) {
+		gp := q.pop()
+		pp.runq[t%uint32(len(pp.runq))] = gp
+		t++
+	}
+	pp.runqtail = t
+}
+
+// runqget gets a G from the local queue: runnext first (the G inherits
+// the current time slice), then the head of the ring.
+// Models runtime.runqget.
+func runqget(pp *p) (gp *g, inheritTime bool) {
+	if next := pp.runnext; next != nil {
+		pp.runnext = nil
+		stats.RunnextHits++
+		return next, true
+	}
+	h := pp.runqhead
+	t := pp.runqtail
+	if t == h {
+		return nil, false
+	}
+	gp = pp.runq[h%uint32(len(pp.runq))]
+	pp.runq[h%uint32(len(pp.runq))] = nil
+	pp.runqhead = h + 1
+	return gp, false
+}
+
+// runqdrain takes every G off pp's local queue, runnext first.
+// Models runtime.runqdrain.
+func runqdrain(pp *p) (q gQueue) {
+	if pp.runnext != nil {
+		q.pushBack(pp.runnext)
+		pp.runnext = nil
+	}
+	for pp.runqhead != pp.runqtail {
+		i := pp.runqhead % uint32(len(pp.runq))
+		q.pushBack(pp.runq[i])
+		pp.runq[i] = nil
+		pp.runqhead++
+	}
+	return q
+}
+
+// runqgrab grabs the larger half of pp's ring into batch (a ring starting
+// at batchHead), or, if the ring is empty and stealRunNextG is set,
+// pp's runnext — after backing off for 3 µs if pp is running, to give it
+// the chance to run that G itself. Models runtime.runqgrab.
+func runqgrab(pp *p, batch *[256]*g, batchHead uint32, stealRunNextG bool) uint32 {
+	for {
+		h := pp.runqhead
+		t := pp.runqtail
+		n := t - h
+		n = n - n/2
+		if stealCap > 0 && n > stealCap {
+			n = stealCap // the seed article's "steal min(n/2, 32)" knob
+		}
+		if n == 0 {
+			if stealRunNextG {
+				// Try to steal from pp.runnext.
+				if next := pp.runnext; next != nil {
+					if pp.status == _Prunning {
+						if mp := pp.m; mp != nil {
+							if gp := mp.curg; gp == nil || readgstatus(gp) != _Gsyscall || version < 26 {
+								// Sleep to ensure that pp isn't about to
+								// run the G we are about to steal: the G
+								// running on pp readied it and is likely
+								// to block right away.
+								advance(costs.RunnextBackoff)
+							}
+						}
+					}
+					if pp.runnext != next {
+						continue // CAS failed: pp ran or replaced it
+					}
+					pp.runnext = nil
+					batch[batchHead%uint32(len(batch))] = next
+					return 1
+				}
+			}
+			return 0
+		}
+		for i := uint32(0); i < n; i++ {
+			batch[(batchHead+i)%uint32(len(batch))] = pp.runq[(h+i)%uint32(len(pp.runq))]
+			pp.runq[(h+i)%uint32(len(pp.runq))] = nil
+		}
+		pp.runqhead = h + n
+		return n
+	}
+}
+
+// runqsteal steals half of p2's local queue into pp's and returns one of
+// the stolen Gs to run (the last grabbed), or nil.
+// Models runtime.runqsteal.
+func runqsteal(pp, p2 *p, stealRunNextG bool) *g {
+	t := pp.runqtail
+	n := runqgrab(p2, &pp.runq, t, stealRunNextG)
+	if n == 0 {
+		return nil
+	}
+	stats.Steals++
+	stats.StolenGs += int64(n)
+	pp.steals++
+	pp.stolen += int64(n)
+	n--
+	gp := pp.runq[(t+n)%uint32(len(pp.runq))]
+	pp.runq[(t+n)%uint32(len(pp.runq))] = nil
+	if observing {
+		evbuf.Arg = int64(n + 1)
+		evbuf.Arg2 = int64(p2.id)
+		evbuf.Target = gp.goid
+		emit(EvSteal, curm, nil)
+	}
+	if n == 0 {
+		return gp
+	}
+	h := pp.runqhead
+	if t-h+n >= uint32(len(pp.runq)) {
+		throw("runqsteal: runq overflow")
+	}
+	pp.runqtail = t + n
+	return gp
+}
+
+// globrunqput puts gp on the tail of the global queue.
+func globrunqput(gp *g) {
+	sched.runq.pushBack(gp)
+}
+
+// globrunqputhead puts gp at the head of the global queue.
+func globrunqputhead(gp *g) {
+	sched.runq.push(gp)
+}
+
+// globrunqputbatch puts a batch on the tail of the global queue and clears
+// the batch.
+func globrunqputbatch(batch *gQueue) {
+	sched.runq.pushBackAll(*batch)
+	*batch = gQueue{}
+}
+
+// globrunqget takes one G from the global queue (go1.25+).
+func globrunqget() *g {
+	if sched.runq.size == 0 {
+		return nil
+	}
+	return sched.runq.pop()
+}
+
+// globrunqgetbatch takes up to n Gs, but at most the P's fair share
+// (size/gomaxprocs+1), from the global queue: the first to run now and the
+// rest for the caller's (empty) local queue. Models runtime.globrunqgetbatch.
+func globrunqgetbatch(n int32) (gp *g, q gQueue) {
+	if sched.runq.size == 0 {
+		return
+	}
+	n = min(n, sched.runq.size, sched.runq.size/gomaxprocs+1)
+	gp = sched.runq.pop()
+	n--
+	for ; n > 0; n-- {
+		q.pushBack(sched.runq.pop())
+	}
+	return
+}

@@ -1,0 +1,296 @@
+package rt
+
+// sysmon, retake and preemption, modelled on proc.go (go1.26; the ≤go1.25
+// retake is kept for Config.Version).
+
+// forcePreemptNS is the time slice given to a G before it is preempted
+// (proc.go, go1.26).
+const forcePreemptNS = 10 * 1000 * 1000
+
+// forcegcperiod bounds sysmon's deep sleep (proc.go: forcegcperiod/2).
+const forcegcperiod = 2 * 60 * 1e9
+
+var (
+	schedtraceNS  int64 // GODEBUG=schedtrace, in ns (0: off)
+	scheddetail   bool
+	sysmonWoken   bool // notewakeup(&sched.sysmonnote) happened during deep sleep
+	sysmonLast    int64
+	sysmonLasttrc int64
+	sysmonIdle    int
+	sysmonDelay   int64 // µs
+)
+
+// sysmon is the body of the system monitor thread: it runs without a P,
+// sleeping 20 µs at first and doubling after 1 ms of nothing to do up to
+// 10 ms, and on each wakeup polls the network if nobody has for 10 ms,
+// retakes Ps from syscalls, preempts long-running Gs and prints
+// schedtrace. Models runtime.sysmon (proc.go).
+// Deviation: no forced GC, scavenger or GOMAXPROCS re-evaluation.
+func sysmon() {
+	mp := curm
+	sched.nmsys++
+	checkdead()
+	for !done {
+		if sysmonIdle == 0 { // start with 20us sleep...
+			sysmonDelay = 20
+		} else if sysmonIdle > 50 { // start doubling the sleep after 1ms...
+			sysmonDelay *= 2
+		}
+		if sysmonDelay > 10*1000 { // up to 10ms
+			sysmonDelay = 10 * 1000
+		}
+		usleep(mp, sysmonDelay)
+		if observing {
+			evbuf.Arg = sysmonDelay
+			emit(EvSysmonWake, mp, nil)
+		}
+		stats.SysmonWakeups++
+
+		// sysmon should not enter deep sleep if schedtrace is enabled so
+		// that it can print that information at the right time, nor while
+		// any P is active.
+		if schedtraceNS <= 0 && (sched.gcwaiting || sched.npidle == gomaxprocs) {
+			syscallWake := false
+			next := timeSleepUntil()
+			if next > now {
+				sched.sysmonwait = true
+				sleep := int64(forcegcperiod / 2)
+				if next-now < sleep {
+					sleep = next - now
+				}
+				sysmonWoken = false
+				mp.blocked = true
+				msleep(mp, now+sleep+costs.TimerSlack) // notetsleep(&sched.sysmonnote)
+				mp.blocked = false
+				syscallWake = sysmonWoken
+				sched.sysmonwait = false
+			}
+			if syscallWake {
+				sysmonIdle = 0
+				sysmonDelay = 20
+			}
+		}
+
+		// Poll the network if not polled for more than 10ms.
+		lastpoll := sched.lastpoll
+		if netpollinited() && lastpoll != 0 && lastpoll+10*1000*1000 < now {
+			sched.lastpoll = now
+			list := netpoll(0) // non-blocking
+			if !list.empty() {
+				// Pretend one more M is running so that injectglist's
+				// Ms cannot report a false deadlock meanwhile.
+				incidlelocked(-1)
+				injectglist(&list)
+				incidlelocked(1)
+			}
+		}
+		// Retake Ps blocked in syscalls and preempt long-running Gs.
+		if retake(now) != 0 {
+			sysmonIdle = 0
+		} else {
+			sysmonIdle++
+		}
+		if schedtraceNS > 0 && sysmonLasttrc+schedtraceNS <= now {
+			sysmonLasttrc = now
+			mp.locks = 2 // sysmonlock and sched.lock, as scheddetail shows
+			if observing {
+				evbuf.Arg = 0
+				if scheddetail {
+					evbuf.Arg = 1
+				}
+				emit(EvSchedTrace, mp, nil)
+			}
+			mp.locks = 0
+		}
+	}
+	mpark(mp)
+}
+
+// sysmonwake wakes sysmon from its deep sleep (notewakeup(&sched.sysmonnote)).
+func sysmonwake() {
+	sched.sysmonwait = false
+	sysmonWoken = true
+	wakeEarlier(sysmonM, now+costs.MWakeup)
+}
+
+// usleep sleeps the current thread for usec µs (plus the kernel's timer
+// slack).
+func usleep(mp *m, usec int64) {
+	msleep(mp, now+usec*1000+costs.TimerSlack)
+}
+
+// incidlelocked models runtime.incidlelocked.
+func incidlelocked(v int32) {
+	sched.nmidlelocked += v
+	if v > 0 {
+		checkdead()
+	}
+}
+
+// retake retakes Ps blocked in syscalls and preempts Gs that have run on
+// the same schedtick for 10 ms. It returns the number of Ps retaken.
+// Models runtime.retake (proc.go): the go1.26 version keeps the P wired to
+// a syscalling M and takes it with setBlockOnExitSyscall; ≤go1.25 takes a
+// P in _Psyscall.
+func retake(now int64) uint32 {
+	n := 0
+	for i := 0; i < len(allp); i++ {
+		pp := allp[i]
+		s := pp.status
+		if s != _Prunning && (version >= 26 || s != _Psyscall) {
+			continue
+		}
+		pd := &pp.sysmontick
+		sysretake := false
+
+		// Preempt G if it's running on the same schedtick for too long.
+		// This could be from a single long-running goroutine or a
+		// sequence of goroutines run via runnext, which share a single
+		// schedtick time slice.
+		if pd.schedtick != pp.schedtick {
+			pd.schedtick = pp.schedtick
+			pd.schedwhen = now
+		} else if pd.schedwhen+forcePreemptNS <= now {
+			preemptone(pp)
+			// If pp is in a syscall, preemptone doesn't work: take the P
+			// ourselves.
+			sysretake = true
+		}
+
+		if version >= 26 {
+			incidlelocked(-1)
+			if inSyscall(pp) {
+				// Retake the P if it's there for more than 1 sysmon tick.
+				if !sysretake && pd.syscalltick != pp.syscalltick {
+					pd.syscalltick = pp.syscalltick
+					pd.syscallwhen = now
+				} else if runqempty(pp) && sched.nmspinning+sched.npidle > 0 && pd.syscallwhen+10*1000*1000 > now {
+					// Nothing for the P to do, others are free, and the
+					// syscall is young: leave it.
+				} else {
+					takeP(pp)
+					n++
+					stats.SyscallHandoffs++
+					handoffp(pp)
+				}
+			}
+			incidlelocked(1)
+			continue
+		}
+
+		if s == _Psyscall {
+			if !sysretake && pd.syscalltick != pp.syscalltick {
+				pd.syscalltick = pp.syscalltick
+				pd.syscallwhen = now
+				continue
+			}
+			if runqempty(pp) && sched.nmspinning+sched.npidle > 0 && pd.syscallwhen+10*1000*1000 > now {
+				continue
+			}
+			incidlelocked(-1)
+			// CAS(_Psyscall → _Pidle)
+			pp.status = _Pidle
+			victim := pp.oldm
+			if observing {
+				evbuf.Arg = -1
+				if victim != nil {
+					evbuf.Arg = victim.id
+				}
+				emit(EvProcSteal, curm, nil)
+			}
+			n++
+			stats.SyscallHandoffs++
+			pp.syscalltick++
+			handoffp(pp)
+			incidlelocked(1)
+		}
+	}
+	return uint32(n)
+}
+
+// inSyscall reports whether pp's M is running a G in a syscall: the go1.26
+// test that setBlockOnExitSyscall makes.
+func inSyscall(pp *p) bool {
+	if pp.status != _Prunning || pp.m == nil {
+		return false
+	}
+	gp := pp.m.curg
+	return gp != nil && readgstatus(gp) == _Gsyscall && gp.m == pp.m && pp.m.p == pp
+}
+
+// takeP unwires pp from the syscalling thread that holds it and leaves it
+// _Pidle (but not on the idle list). Models syscallingThread.takeP (go1.26).
+func takeP(pp *p) {
+	mp := pp.m
+	if observing {
+		evbuf.Arg = mp.id
+		emit(EvProcSteal, curm, nil)
+	}
+	pp.m = nil
+	mp.p = nil
+	pp.status = _Pidle
+	pp.busyNS += now - pp.busySince
+	pp.syscalltick++
+}
+
+// preemptone asks the goroutine running on pp to stop: cooperatively
+// (g.preempt, honoured at its next runtime call) and, with async
+// preemption, by signalling its thread. Models runtime.preemptone.
+func preemptone(pp *p) bool {
+	mp := pp.m
+	if mp == nil || mp == curm {
+		return false
+	}
+	gp := mp.curg
+	if gp == nil {
+		return false
+	}
+	if version >= 26 && readgstatus(gp) == _Gsyscall {
+		// Don't bother trying to preempt a goroutine in a syscall.
+		return false
+	}
+	gp.preempt = true
+	sent := false
+	if asyncPreemt {
+		pp.preempt = true
+		sent = preemptM(mp)
+	}
+	stats.PreemptRequests++
+	if observing {
+		evbuf.Arg = 0
+		if sent {
+			evbuf.Arg = 1
+		}
+		emit(EvPreempt, mp, gp)
+	}
+	return true
+}
+
+// preemptM sends a preemption signal to mp. The handler preempts the G
+// only at an async safe point — in the simulator, inside Work — so a G
+// that is in a runtime operation keeps running until its next runtime call.
+// Models runtime.preemptM + doSigPreempt (signal_unix.go).
+func preemptM(mp *m) bool {
+	if mp.signalPending {
+		return false
+	}
+	if mp.workWait {
+		mp.signalPending = true
+		wakeEarlier(mp, now+costs.PreemptSignal)
+	}
+	return true
+}
+
+// preemptall asks every running P's G to stop (proc.go:preemptall).
+func preemptall() bool {
+	res := false
+	for _, pp := range allp {
+		if pp.status != _Prunning {
+			continue
+		}
+		if preemptone(pp) {
+			res = true
+		}
+	}
+	return res
+}

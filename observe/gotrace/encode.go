@@ -1,0 +1,341 @@
+package gotrace
+
+import (
+	"encoding/binary"
+	"unicode/utf8"
+)
+
+// Wire format of Go 1.22 traces: event type numbers and limits, as read by
+// internal/trace (tracev2/events.go; version Go122 allows types up to UserLog).
+const (
+	header = "go 1.22 trace\x00\x00\x00"
+
+	evEventBatch          = 1  // [gen, M, base tick, size] + events
+	evStacks              = 2  // starts a stack-table batch
+	evStack               = 3  // [id, n, n×(pc, func string, file string, line)]
+	evStrings             = 4  // starts a string-table batch
+	evString              = 5  // [id, len] + bytes
+	evFrequency           = 8  // [ticks per second], alone in its batch before Go 1.25
+	evProcsChange         = 9  // [dt, procs, stack]
+	evProcStart           = 10 // [dt, p, p_seq]
+	evProcStop            = 11 // [dt]
+	evProcSteal           = 12 // [dt, p, p_seq, m]
+	evProcStatus          = 13 // [dt, p, status]
+	evGoCreate            = 14 // [dt, g, new stack, stack]
+	evGoStart             = 16 // [dt, g, g_seq]
+	evGoDestroy           = 17 // [dt]
+	evGoStop              = 19 // [dt, reason string, stack]
+	evGoBlock             = 20 // [dt, reason string, stack]
+	evGoUnblock           = 21 // [dt, g, g_seq, stack]
+	evGoSyscallBegin      = 22 // [dt, p_seq, stack]
+	evGoSyscallEnd        = 23 // [dt]
+	evGoSyscallEndBlocked = 24 // [dt]
+	evGoStatus            = 25 // [dt, g, m, status]
+	evUserLog             = 44 // [dt, task, key string, value string, stack]
+
+	maxBatchSize  = 64 << 10 // readers reject larger batches
+	maxFrames     = 128      // frames per stack
+	maxStringSize = 1 << 10  // bytes per string
+	// Largest event we write: type byte and five uvarints. A batch is closed
+	// when the next event might not fit.
+	maxEventSize = 1 + 5*binary.MaxVarintLen64
+
+	noThread       = ^uint64(0) // M argument of a GoStatus for an unbound goroutine
+	ticksPerSecond = 1e9
+	syntheticPC    = 1 << 48 // made-up PCs start here, far from small user PCs
+)
+
+// tables interns stacks and frames for the whole trace, and strings per
+// generation. A caller's stack ID stays valid for the whole trace; each
+// generation gives the stacks it uses dense wire IDs of its own.
+type tables struct {
+	stackIDs map[string]uint64 // encoded frames -> stack ID
+	stacks   []stackEntry      // stack ID-1 -> entry
+	frameIDs map[Frame]uint32  // caller's frame -> index into frames
+	frames   []Frame           // with PCs made unique
+	pcUsed   map[uint64]bool
+	nextPC   uint64
+	key      []byte
+
+	strs    map[string]uint64 // this generation's string table
+	strList []string
+}
+
+type stackEntry struct {
+	frames []uint32
+	gen    uint64 // generation in which wire was assigned
+	wire   uint64
+}
+
+func (t *tables) init() {
+	t.stackIDs = make(map[string]uint64)
+	t.frameIDs = make(map[Frame]uint32)
+	t.pcUsed = make(map[uint64]bool)
+	t.nextPC = syntheticPC
+	t.strs = make(map[string]uint64)
+}
+
+// Stack interns a stack, given innermost frame first, and returns its ID for
+// use in events (0, the empty stack, for no frames). Stacks deeper than 128
+// frames are cut to their innermost 128.
+func (w *Writer) Stack(frames []Frame) uint64 {
+	if len(frames) == 0 {
+		return 0
+	}
+	frames = frames[:min(len(frames), maxFrames)]
+	k := w.key[:0]
+	for _, f := range frames {
+		k = binary.AppendUvarint(k, f.PC)
+		k = binary.AppendVarint(k, int64(f.Line))
+		k = binary.AppendUvarint(k, uint64(len(f.Func)))
+		k = append(k, f.Func...)
+		k = binary.AppendUvarint(k, uint64(len(f.File)))
+		k = append(k, f.File...)
+	}
+	w.key = k
+	if id, ok := w.stackIDs[string(k)]; ok {
+		return id
+	}
+	idx := make([]uint32, len(frames))
+	for i, f := range frames {
+		idx[i] = w.frame(f)
+	}
+	w.stacks = append(w.stacks, stackEntry{frames: idx})
+	id := uint64(len(w.stacks))
+	w.stackIDs[string(k)] = id
+	return id
+}
+
+// frame interns one frame, giving it a PC no other frame has: readers look
+// frames up by PC, so a shared PC would show the wrong function.
+func (t *tables) frame(f Frame) uint32 {
+	if i, ok := t.frameIDs[f]; ok {
+		return i
+	}
+	g := f
+	if g.PC == 0 || t.pcUsed[g.PC] {
+		for t.pcUsed[t.nextPC] {
+			t.nextPC++
+		}
+		g.PC = t.nextPC
+		t.nextPC++
+	}
+	if g.Line < 0 {
+		g.Line = 0
+	}
+	t.pcUsed[g.PC] = true
+	i := uint32(len(t.frames))
+	t.frames = append(t.frames, g)
+	t.frameIDs[f] = i
+	return i
+}
+
+// wireStack returns the ID of stack id in the current generation's table,
+// adding the stack to that table on first use. id must have been checked.
+func (w *Writer) wireStack(id uint64) uint64 {
+	if id == 0 {
+		return 0
+	}
+	s := &w.stacks[id-1]
+	if s.gen != w.gen {
+		w.genStacks = append(w.genStacks, id)
+		s.gen, s.wire = w.gen, uint64(len(w.genStacks))
+	}
+	return s.wire
+}
+
+// str returns the ID of s in the current generation's string table.
+func (t *tables) str(s string) uint64 {
+	if s == "" {
+		return 0
+	}
+	if id, ok := t.strs[s]; ok {
+		return id
+	}
+	t.strList = append(t.strList, s)
+	id := uint64(len(t.strList))
+	t.strs[s] = id
+	return id
+}
+
+// genState is the output of the generation being built.
+type genState struct {
+	gen       uint64
+	genEvents int
+	genBytes  int
+	genMinTs  uint64           // smallest batch base tick; becomes the generation's sync time
+	maxTick   uint64           // largest tick written so far
+	mOrder    []*mState        // threads with a batch in this generation
+	genStacks []uint64         // stack IDs used in this generation, by wire ID-1
+	dead      map[int64]uint64 // goroutines destroyed in this generation -> tick
+	buf       []byte           // closed batches of this generation
+	tab       []byte           // scratch for table batches
+	hdr       [40]byte         // scratch for batch headers
+}
+
+// emit appends one timed event to thread m's open batch. t is clamped to
+// the thread's last tick, as a thread's ticks must not decrease; that only
+// bites after a status was written into another thread's batch or a
+// GoCreate was moved later.
+func (w *Writer) emit(m *mState, t uint64, typ byte, args ...uint64) {
+	if m.gen != w.gen {
+		m.gen = w.gen
+		m.batch = m.batch[:0]
+		w.mOrder = append(w.mOrder, m)
+	} else if len(m.batch)+maxEventSize > maxBatchSize {
+		w.closeBatch(m)
+	}
+	t = max(t, m.lastEnc)
+	if len(m.batch) == 0 {
+		m.base, m.lastEnc = t, t
+		if w.genMinTs == 0 || t < w.genMinTs {
+			w.genMinTs = t
+		}
+	}
+	n := len(m.batch)
+	m.batch = append(m.batch, typ)
+	m.batch = binary.AppendUvarint(m.batch, t-m.lastEnc)
+	for _, a := range args {
+		m.batch = binary.AppendUvarint(m.batch, a)
+	}
+	m.lastEnc = t
+	w.maxTick = max(w.maxTick, t)
+	w.genEvents++
+	w.genBytes += len(m.batch) - n
+}
+
+// closeBatch moves m's open batch, with its header, to the generation buffer.
+func (w *Writer) closeBatch(m *mState) {
+	w.putBatch(uint64(m.id), m.base, m.batch)
+	m.batch = m.batch[:0]
+}
+
+func (w *Writer) putBatch(m, base uint64, data []byte) {
+	h := append(w.hdr[:0], evEventBatch)
+	h = binary.AppendUvarint(h, w.gen)
+	h = binary.AppendUvarint(h, m)
+	h = binary.AppendUvarint(h, base)
+	h = binary.AppendUvarint(h, uint64(len(data)))
+	w.buf = append(w.buf, h...)
+	w.buf = append(w.buf, data...)
+	w.genBytes += len(h)
+}
+
+// flushGen completes the current generation, writes it out and starts the
+// next one.
+func (w *Writer) flushGen() {
+	// Declared goroutines and Ps nobody touched still need a status, or
+	// the reader will not know them (goroutines: ever, after generation 1).
+	if len(w.pendingP)+len(w.pendingG) > 0 {
+		at, t := w.lastM, max(w.maxTick, 1)
+		if at == nil {
+			at = w.mstate(0)
+		}
+		for _, id := range w.pendingP {
+			if p := w.ps[id]; p != nil && p.emitted == 0 {
+				w.ensureP(id, p, at, t)
+			}
+		}
+		for _, id := range w.pendingG {
+			if g := w.gs[id]; g != nil && g.emitted == 0 {
+				w.ensureG(id, g, at, t)
+			}
+		}
+		w.pendingP, w.pendingG = w.pendingP[:0], w.pendingG[:0]
+	}
+	for _, m := range w.mOrder {
+		if len(m.batch) > 0 {
+			w.closeBatch(m)
+		}
+	}
+	base := w.genMinTs
+	if base == 0 {
+		base = max(w.maxTick, 1)
+	}
+
+	// Frequency: one tick per nanosecond.
+	tab := append(w.tab[:0], evFrequency)
+	tab = binary.AppendUvarint(tab, ticksPerSecond)
+	w.putBatch(noThread, base, tab)
+
+	// Stacks first: their frames add strings to the string table.
+	tab = append(tab[:0], evStacks)
+	for i, id := range w.genStacks {
+		fr := w.stacks[id-1].frames
+		if len(tab)+3*binary.MaxVarintLen64+len(fr)*4*binary.MaxVarintLen64 > maxBatchSize {
+			w.putBatch(noThread, base, tab)
+			tab = append(tab[:0], evStacks)
+		}
+		tab = append(tab, evStack)
+		tab = binary.AppendUvarint(tab, uint64(i+1))
+		tab = binary.AppendUvarint(tab, uint64(len(fr)))
+		for _, fi := range fr {
+			f := &w.frames[fi]
+			tab = binary.AppendUvarint(tab, f.PC)
+			tab = binary.AppendUvarint(tab, w.str(f.Func))
+			tab = binary.AppendUvarint(tab, w.str(f.File))
+			tab = binary.AppendUvarint(tab, uint64(f.Line))
+		}
+	}
+	if len(w.genStacks) > 0 {
+		w.putBatch(noThread, base, tab)
+	}
+
+	tab = append(tab[:0], evStrings)
+	for i, s := range w.strList {
+		s = truncate(s)
+		if len(tab)+1+3*binary.MaxVarintLen64+len(s) > maxBatchSize {
+			w.putBatch(noThread, base, tab)
+			tab = append(tab[:0], evStrings)
+		}
+		tab = append(tab, evString)
+		tab = binary.AppendUvarint(tab, uint64(i+1))
+		tab = binary.AppendUvarint(tab, uint64(len(s)))
+		tab = append(tab, s...)
+	}
+	if len(w.strList) > 0 {
+		w.putBatch(noThread, base, tab)
+	}
+	w.tab = tab
+
+	if !w.started {
+		w.write([]byte(header))
+		w.started = true
+	}
+	w.write(w.buf)
+
+	// Reset for the next generation. Thread batches reset themselves when
+	// they see the new generation number.
+	w.gen++
+	w.genEvents, w.genBytes, w.genMinTs = 0, 0, 0
+	w.mOrder = w.mOrder[:0]
+	w.genStacks = w.genStacks[:0]
+	w.buf = w.buf[:0]
+	clear(w.strs)
+	clear(w.dead)
+	w.strList = w.strList[:0]
+}
+
+func (w *Writer) write(b []byte) {
+	if w.outBroken {
+		return
+	}
+	if _, err := w.out.Write(b); err != nil {
+		w.outBroken = true
+		if w.err == nil {
+			w.err = err
+		}
+	}
+}
+
+// truncate cuts s to the format's string limit on a UTF-8 boundary.
+func truncate(s string) string {
+	if len(s) <= maxStringSize {
+		return s
+	}
+	n := maxStringSize
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

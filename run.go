@@ -1,0 +1,299 @@
+package gmp
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gmplab/gmp/internal/rt"
+	"github.com/gmplab/gmp/observe/schedtrace"
+)
+
+// Config configures a simulation. The zero value is a 4-P Go 1.26 runtime
+// with asynchronous preemption, seed 0 and the default cost model.
+type Config struct {
+	// Procs is GOMAXPROCS. 0 means 4: a fixed default, so that results do
+	// not depend on the machine the simulation runs on.
+	Procs int
+	// Seed seeds every random choice: the runtime's own (steal order,
+	// select order) and the order of events at the same virtual instant.
+	// The same program, Config and Seed give the same run, byte for byte.
+	Seed uint64
+	// MaxTime stops the run with a *LimitError when virtual time would pass
+	// it. 0: no limit.
+	MaxTime time.Duration
+	// MaxSteps stops the run with a *LimitError after this many goroutine
+	// resumptions. 0: no limit.
+	MaxSteps int64
+	// Costs is the cost model; nil means DefaultCosts().
+	Costs *CostModel
+	// Version selects the runtime being modelled: "go1.26" (default),
+	// "go1.25" or "go1.24". They differ in how syscalls hold their P
+	// (go1.25 and earlier detach it into _Psyscall, as the seed article
+	// draws) and in the schedtrace format (go1.24).
+	Version string
+	// Preempt selects asynchronous (default, Go ≥1.14) or cooperative
+	// preemption (GODEBUG=asyncpreemptoff=1, or Go before 1.14).
+	Preempt PreemptMode
+	// Preset applies a named configuration: "wasm" (one P, one thread, no
+	// sysmon: a blocking syscall blocks everything).
+	Preset string
+	// StealCap limits how many goroutines one steal takes; 0 is Go's
+	// "half the victim's queue". The seed article's "min(n/2, 32)" is 32.
+	StealCap int
+	// MaxThreads is the thread limit (runtime/debug.SetMaxThreads); 0
+	// means Go's 10000.
+	MaxThreads int
+	// SchedTrace prints GODEBUG=schedtrace-style lines every SchedTrace of
+	// virtual time (0: off). The environment variable
+	// GMPDEBUG=schedtrace=X,scheddetail=1 sets it (and SchedDetail) when
+	// the Config leaves them unset.
+	SchedTrace time.Duration
+	// SchedDetail adds the per-P, per-M and per-G lines (scheddetail=1).
+	SchedDetail bool
+	// SchedTraceOut receives the schedtrace text; nil means os.Stderr,
+	// like the runtime's print.
+	SchedTraceOut io.Writer
+	// Watchdog fails the run if no simulated goroutine makes progress for
+	// this long in wall time: a body blocked on a real channel, mutex or
+	// time.Sleep, or spinning without calling gmp. 0 means 5s; negative
+	// disables it.
+	Watchdog time.Duration
+	// LeakIsError makes Run return a *LeakError if goroutines are still
+	// alive when main returns.
+	LeakIsError bool
+	// Observers receive the runtime's event stream.
+	Observers []Observer
+}
+
+// PreemptMode selects how sysmon's preemption requests take effect.
+type PreemptMode int
+
+const (
+	// PreemptAsync preempts a goroutine at once, even in the middle of
+	// Work (signal-based preemption, Go 1.14+).
+	PreemptAsync PreemptMode = iota
+	// PreemptCooperative preempts only at runtime calls; Work runs to its
+	// end, so a goroutine looping on Work can starve others.
+	PreemptCooperative
+)
+
+// CostModel is the virtual time the simulated runtime charges for its
+// operations; see DefaultCosts.
+type CostModel = rt.CostModel
+
+// DefaultCosts returns the default cost model, measured on the real
+// runtime (see internal/calibrate).
+func DefaultCosts() CostModel { return rt.DefaultCosts() }
+
+// Observer consumes the simulated runtime's event stream.
+type Observer = rt.Observer
+
+// Event is one event of the stream.
+type Event = rt.Event
+
+// Errors a run can end with.
+type (
+	// FatalError is a fatal runtime error, with Go's text ("fatal
+	// error: all goroutines are asleep - deadlock!") and goroutine dump.
+	FatalError = rt.Fatal
+	// PanicError is an unrecovered panic in a simulated goroutine.
+	PanicError = rt.Panic
+	// LimitError reports that MaxTime or MaxSteps stopped the run.
+	LimitError = rt.LimitError
+	// WatchdogError reports a goroutine stuck outside the simulator.
+	WatchdogError = rt.WatchdogError
+)
+
+// LeakError is returned when Config.LeakIsError is set and goroutines
+// outlive main.
+type LeakError struct {
+	Leaks []Leak
+}
+
+func (e *LeakError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "gmp: %d goroutine(s) still alive when main returned:\n", len(e.Leaks))
+	for _, l := range e.Leaks {
+		b.WriteString("\n")
+		b.WriteString(l.Dump)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// IsDeadlock reports whether err is Go's "all goroutines are asleep -
+// deadlock!" (or "no goroutines") fatal error.
+func IsDeadlock(err error) bool {
+	var f *FatalError
+	return errors.As(err, &f) && f.Deadlock
+}
+
+// Run runs main as the main goroutine of a new simulated program and
+// returns when the program ends: when main returns (err is nil), or when
+// it dies — an unrecovered panic (*PanicError), a fatal error such as a
+// deadlock (*FatalError), a limit (*LimitError) or a goroutine blocked
+// outside the simulator (*WatchdogError). The Result is filled in either
+// way.
+//
+// Run panics if it is called inside a simulation or while another one is
+// running.
+func Run(cfg Config, main func()) (*Result, error) {
+	rc, err := cfg.runtimeConfig()
+	if err != nil {
+		return nil, err
+	}
+	var st *schedtrace.Writer
+	if rc.SchedTrace > 0 {
+		out := cfg.SchedTraceOut
+		if out == nil {
+			out = os.Stderr
+		}
+		st = &schedtrace.Writer{W: out, Version: rc.Version}
+		rc.Observers = append([]rt.Observer{st}, rc.Observers...)
+	}
+	r, err := rt.Run(rc, main)
+	if r == nil {
+		return nil, err
+	}
+	res := newResult(r, err, cfg.Seed)
+	if err == nil && st != nil && st.Err() != nil {
+		err = fmt.Errorf("gmp: writing schedtrace: %w", st.Err())
+	}
+	if err == nil && cfg.LeakIsError && len(res.Leaks) > 0 {
+		err = &LeakError{Leaks: res.Leaks}
+	}
+	return res, err
+}
+
+// CheckConfig reports whether cfg is valid, without running anything, and
+// returns the effective GOMAXPROCS.
+func CheckConfig(cfg Config) (procs int, err error) {
+	rc, err := cfg.runtimeConfig()
+	return rc.Procs, err
+}
+
+// runtimeConfig validates cfg and fills in the defaults.
+func (cfg Config) runtimeConfig() (rt.Config, error) {
+	rc := rt.Config{
+		Procs:        cfg.Procs,
+		Seed:         cfg.Seed,
+		MaxTime:      int64(cfg.MaxTime),
+		MaxSteps:     cfg.MaxSteps,
+		AsyncPreempt: cfg.Preempt == PreemptAsync,
+		MaxThreads:   cfg.MaxThreads,
+		StealCap:     cfg.StealCap,
+		SchedTrace:   int64(cfg.SchedTrace),
+		SchedDetail:  cfg.SchedDetail,
+		Watchdog:     cfg.Watchdog,
+		Observers:    append([]rt.Observer(nil), cfg.Observers...),
+	}
+	if rc.Procs == 0 {
+		rc.Procs = 4
+	}
+	if rc.Procs < 0 {
+		return rc, fmt.Errorf("gmp: Config.Procs must be ≥ 1, got %d", cfg.Procs)
+	}
+	if cfg.Preempt != PreemptAsync && cfg.Preempt != PreemptCooperative {
+		return rc, fmt.Errorf("gmp: unknown Config.Preempt %d", cfg.Preempt)
+	}
+	if cfg.MaxTime < 0 || cfg.MaxSteps < 0 || cfg.MaxThreads < 0 || cfg.StealCap < 0 || cfg.SchedTrace < 0 {
+		return rc, errors.New("gmp: Config.MaxTime, MaxSteps, MaxThreads, StealCap and SchedTrace must not be negative")
+	}
+	if cfg.Costs != nil {
+		rc.Costs = *cfg.Costs
+	} else {
+		rc.Costs = rt.DefaultCosts()
+	}
+	switch cfg.Version {
+	case "", "go1.26":
+		rc.Version = 26
+	case "go1.25":
+		rc.Version = 25
+	case "go1.24":
+		rc.Version = 24
+	default:
+		return rc, fmt.Errorf("gmp: unknown Config.Version %q (want go1.24, go1.25 or go1.26)", cfg.Version)
+	}
+	switch cfg.Preset {
+	case "":
+	case "wasm":
+		rc.Procs = 1
+		rc.NoSysmon = true
+	default:
+		return rc, fmt.Errorf("gmp: unknown Config.Preset %q (want wasm)", cfg.Preset)
+	}
+	if rc.Watchdog == 0 {
+		rc.Watchdog = 5 * time.Second
+	}
+	if rc.SchedTrace == 0 && !cfg.SchedDetail {
+		if v := os.Getenv("GMPDEBUG"); v != "" {
+			trace, detail, err := ParseGMPDEBUG(v)
+			if err != nil {
+				return rc, err
+			}
+			rc.SchedTrace = int64(trace)
+			rc.SchedDetail = detail
+		}
+	}
+	return rc, nil
+}
+
+// ParseGMPDEBUG parses the GMPDEBUG environment variable: comma-separated
+// name=value pairs as in GODEBUG. schedtrace=X takes X in milliseconds
+// (as GODEBUG does) or as a Go duration ("100us"); scheddetail=1 adds the
+// detailed lines.
+func ParseGMPDEBUG(s string) (trace time.Duration, detail bool, err error) {
+	for _, kv := range strings.Split(s, ",") {
+		kv = strings.TrimSpace(kv)
+		if kv == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return 0, false, fmt.Errorf("gmp: GMPDEBUG: %q is not name=value", kv)
+		}
+		switch k {
+		case "schedtrace":
+			d, err := ParseDurationMS(v)
+			if err != nil {
+				return 0, false, fmt.Errorf("gmp: GMPDEBUG: schedtrace=%s: %v", v, err)
+			}
+			trace = d
+		case "scheddetail":
+			switch v {
+			case "0":
+				detail = false
+			case "1":
+				detail = true
+			default:
+				return 0, false, fmt.Errorf("gmp: GMPDEBUG: scheddetail=%s: want 0 or 1", v)
+			}
+		default:
+			return 0, false, fmt.Errorf("gmp: GMPDEBUG: unknown setting %q (known: schedtrace, scheddetail)", k)
+		}
+	}
+	return trace, detail, nil
+}
+
+// ParseDurationMS parses a duration given as a plain number of
+// milliseconds (GODEBUG's unit) or as a Go duration string.
+func ParseDurationMS(v string) (time.Duration, error) {
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 {
+			return 0, errors.New("must not be negative")
+		}
+		return time.Duration(n) * time.Millisecond, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("want milliseconds or a duration such as 100us")
+	}
+	if d < 0 {
+		return 0, errors.New("must not be negative")
+	}
+	return d, nil
+}
