@@ -16,8 +16,7 @@ func Go(fn func(), skip int) {
 		runtime.Goexit()
 	}
 	if fn == nil {
-		fatal("go of nil func value")
-		mcall(mcallPanic)
+		Throw("go of nil func value")
 	}
 	preemptCheck()
 	var pcs [1]uintptr
@@ -134,4 +133,14 @@ func Log(category, message string) {
 		evbuf.Stack = callerStack(1)
 		emit(EvUserLog, gp.m, gp)
 	}
+}
+
+// Throw ends the program with "fatal error: msg" and a dump of every
+// goroutine, like the runtime's fatal (an unrecoverable error, e.g.
+// "sync: unlock of unlocked mutex"). It does not return.
+func Throw(msg string) {
+	getg()
+	fatal(msg)
+	mcall(mcallFatal)
+	select {} // only reached at teardown
 }

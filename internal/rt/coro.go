@@ -40,6 +40,7 @@ const (
 	mcallPanic                 // an unrecovered panic: the program dies
 	mcallMainExit              // main returned: the program exits
 	mcallExitsyscall           // exitsyscallNoP (go1.26) / exitsyscall0 (≤go1.25)
+	mcallFatal                 // a fatal error ended the program
 )
 
 type gcoro struct {

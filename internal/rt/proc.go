@@ -945,6 +945,8 @@ func runG(mp *m, gp *g) {
 			fatalpanic(gp)
 		case mcallMainExit:
 			mainExit()
+		case mcallFatal:
+			// fatal has already recorded the error and stopped the loop.
 		case mcallExitsyscall:
 			if exitsyscallNoP(gp) {
 				continue
