@@ -196,6 +196,7 @@ func retake(now int64) uint32 {
 				if victim != nil {
 					evbuf.Arg = victim.id
 				}
+				evbuf.Arg2 = int64(pp.id)
 				emit(EvProcSteal, curm, nil)
 			}
 			n++
@@ -224,6 +225,7 @@ func takeP(pp *p) {
 	mp := pp.m
 	if observing {
 		evbuf.Arg = mp.id
+		evbuf.Arg2 = int64(pp.id)
 		emit(EvProcSteal, curm, nil)
 	}
 	pp.m = nil
