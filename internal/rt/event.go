@@ -22,7 +22,7 @@ const (
 	EvGoSyscallBlock // G leaves a syscall without a P: it becomes runnable
 	EvProcStart      // M acquires P
 	EvProcStop       // M releases P
-	EvProcSteal      // P taken from M Arg (a thread in a syscall) by M (retake/exitsyscall)
+	EvProcSteal      // P Arg2 taken from M Arg (a thread in a syscall) by M (retake, exitsyscall)
 	EvProcsChange    // GOMAXPROCS changes to Arg
 	EvMStart         // thread M created (Arg: 1 if it starts spinning)
 	EvMPark          // M parks (stopm)

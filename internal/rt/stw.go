@@ -198,12 +198,25 @@ func stopTheWorld(gp *g) {
 		switch {
 		case version >= 26 && inSyscall(pp):
 			smp := pp.m
+			if observing {
+				evbuf.Arg = smp.id
+				evbuf.Arg2 = int64(pp.id)
+				emit(EvProcSteal, curm, curg)
+			}
 			pp.m = nil
 			smp.p = nil
 			pp.status = _Pgcstop
 			pp.syscalltick++
 			sched.stopwait--
 		case version < 26 && pp.status == _Psyscall:
+			if observing {
+				evbuf.Arg = -1
+				if pp.oldm != nil {
+					evbuf.Arg = pp.oldm.id
+				}
+				evbuf.Arg2 = int64(pp.id)
+				emit(EvProcSteal, curm, curg)
+			}
 			pp.status = _Pgcstop
 			pp.syscalltick++
 			sched.stopwait--
