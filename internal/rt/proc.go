@@ -886,6 +886,15 @@ func injectglist(glist *gList) {
 // it, forever. Models runtime.schedule (proc.go).
 func schedule(mp *m) {
 	for !done {
+		if mp.lockedg != nil {
+			// The M is locked to a G: wait until that G is runnable
+			// again, handing our P to another M meanwhile.
+			stoplockedm()
+			gp := mp.lockedg
+			execute(gp, false)
+			runG(mp, gp)
+			continue
+		}
 		pp := mp.p
 		pp.preempt = false
 		// Safety check: if we are spinning, the run queue should be empty.
@@ -899,11 +908,78 @@ func schedule(mp *m) {
 		if mp.spinning {
 			resetspinning()
 		}
+		if gp.lockedm != nil {
+			// Hands off own P to the locked M, then blocks waiting for
+			// a new P.
+			startlockedm(gp)
+			continue
+		}
 		advance(costs.Schedule)
 		execute(gp, inheritTime)
 		runG(mp, gp)
 	}
 	mpark(mp)
+}
+
+// stoplockedm stops execution of the current M, which is locked to a G,
+// until that G is runnable again; it returns with a P acquired.
+// Models runtime.stoplockedm (proc.go).
+func stoplockedm() {
+	mp := curm
+	if mp.lockedg == nil || mp.lockedg.lockedm != mp {
+		throw("stoplockedm: inconsistent locking")
+	}
+	if mp.p != nil {
+		// Schedule another M to run this P.
+		pp := releasep()
+		handoffp(pp)
+	}
+	incidlelocked(1)
+	// Wait until another thread schedules lockedg again.
+	if observing {
+		emit(EvMPark, mp, nil)
+	}
+	mp.blocked = true
+	mpark(mp)
+	mp.blocked = false
+	if readgstatus(mp.lockedg) != _Grunnable {
+		throwf("stoplockedm: not runnable (goroutine %d status %d)", mp.lockedg.goid, mp.lockedg.atomicstatus)
+	}
+	acquirep(mp.nextp)
+	mp.nextp = nil
+}
+
+// startlockedm schedules the locked M to run the locked G: it hands the
+// current P straight to that M and stops the current M.
+// Models runtime.startlockedm (proc.go).
+func startlockedm(gp *g) {
+	mp := gp.lockedm
+	if mp == curm {
+		throw("startlockedm: locked to me")
+	}
+	if mp.nextp != nil {
+		throw("startlockedm: m has p")
+	}
+	// Directly hand off the current P to the locked M.
+	incidlelocked(-1)
+	pp := releasep()
+	mp.nextp = pp
+	notewakeup(mp)
+	stopm()
+}
+
+// lockOSThread wires the current goroutine to its M (dolockOSThread).
+func lockOSThread() {
+	gp := curg
+	gp.m.lockedg = gp
+	gp.lockedm = gp.m
+}
+
+// unlockOSThread undoes lockOSThread (dounlockOSThread).
+func unlockOSThread() {
+	gp := curg
+	gp.m.lockedg = nil
+	gp.lockedm = nil
 }
 
 // runG runs gp on mp until gp leaves the M, carrying out each request gp

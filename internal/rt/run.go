@@ -377,14 +377,17 @@ func eventLoop(main func()) {
 // to park in their idle states, with every scheduling decision that
 // implies — so user goroutines get the ids and the Ps' schedticks start
 // where they do in a real program.
-// Deviation: runtime.main's init-time LockOSThread is not modelled, and
-// the background goroutines never wake again (there is no GC).
+// Deviation: the background goroutines never wake again (there is no GC).
 func runtimeMain(main func()) {
 	mainStarted = true
 	if haveSysmon {
 		sysmonM = newm(sysmon, nil, -1)
 		sysmonM.isSysmon = true
 	}
+	// Lock the main goroutine onto the main OS thread during
+	// initialization: while main blocks in init, M0 hands its P to
+	// another M and waits for main to be runnable again.
+	lockOSThread()
 	// runtime_inittasks: proc.go's init starts forcegchelper.
 	sysproc(func() { sysPark(waitReasonForceGCIdle) })
 	// gcenable: kick off sweeping and scavenging.
@@ -398,6 +401,7 @@ func runtimeMain(main func()) {
 	// main_init: os's init calls SetFinalizer, which creates the
 	// finalizer goroutine.
 	sysproc(func() { sysPark(waitReasonFinalizerWait) })
+	unlockOSThread()
 	main()
 }
 

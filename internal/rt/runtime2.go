@@ -125,7 +125,7 @@ type g struct {
 	waitreason   waitReason // set by gopark, cleared only by gdestroy (as in Go)
 	m            *m         // current M; nil when not running
 	schedlink    *g         // next G on a gQueue/gList
-	lockedm      *m         // never set: LockOSThread is not modelled
+	lockedm      *m         // the M this G is locked to (LockOSThread)
 
 	// preempt is the cooperative preemption request (g.preempt together
 	// with stackguard0 = stackPreempt in Go). It is honoured at the next
@@ -198,7 +198,7 @@ type m struct {
 	spinning bool
 	blocked  bool // parked on m.park (stopm), as scheddetail prints it
 	locks    int32
-	lockedg  *g // never set: LockOSThread is not modelled
+	lockedg  *g // the G locked to this M (LockOSThread)
 
 	schedlink *m // next M on sched.midle
 	alllink   *m // next M on allm (newest first)

@@ -106,6 +106,9 @@ func ReadSchedState(detailed bool) SchedState {
 		if mp.p != nil {
 			ms.P = mp.p.id
 		}
+		if mp.lockedg != nil {
+			ms.LockedG = mp.lockedg.goid
+		}
 		if mp.curg != nil {
 			ms.CurG = mp.curg.goid
 			ms.InSyscall = readgstatus(mp.curg) == _Gsyscall
@@ -116,6 +119,9 @@ func ReadSchedState(detailed bool) SchedState {
 		gs := GState{Goid: gp.goid, Status: gp.atomicstatus, WaitReason: gp.waitreason.String(), M: -1, LockedM: -1, System: gp.sys}
 		if gp.m != nil {
 			gs.M = gp.m.id
+		}
+		if gp.lockedm != nil {
+			gs.LockedM = gp.lockedm.id
 		}
 		st.Gs = append(st.Gs, gs)
 	}
