@@ -3,6 +3,9 @@ package rt
 import (
 	"iter"
 	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
 )
 
 // Coroutines: how simulated code runs on the host.
@@ -47,14 +50,28 @@ type gcoro struct {
 	resume func() (struct{}, bool)
 	stop   func()
 	yield  func(struct{}) bool
+
+	// host is the id of the host goroutine running the coroutine and goid
+	// the simulated goroutine it runs now: the watchdog (another host
+	// goroutine) uses them to name a goroutine stuck outside the
+	// simulator.
+	host int64
+	goid atomic.Int64
 }
+
+// coroHosts maps host goroutine ids to live G coroutines.
+var coroHosts sync.Map
 
 // newgcoro creates the host coroutine that runs gp's bodies.
 func newgcoro(gp *g) *gcoro {
 	c := &gcoro{}
 	c.resume, c.stop = iter.Pull(func(yield func(struct{}) bool) {
 		c.yield = yield
+		c.host = hostGoroutineID()
+		coroHosts.Store(c.host, c)
+		defer coroHosts.Delete(c.host)
 		for {
+			c.goid.Store(gp.goid)
 			if gbody(gp) {
 				return // the program ended while the body had returned
 			}
@@ -143,7 +160,6 @@ func gogo(gp *g) {
 	curg = gp
 	steps++
 	progress.Store(steps)
-	curGoid.Store(gp.goid)
 	gp.co.resume()
 	curg = nil
 }
@@ -195,4 +211,19 @@ func probeStack(gp *g) []uintptr {
 	curg = saved
 	probing = nil
 	return pcs
+}
+
+// hostGoroutineID returns the id of the calling host goroutine, from the
+// first line of its stack trace ("goroutine 123 [running]:").
+func hostGoroutineID() int64 {
+	var buf [64]byte
+	n := runtime.Stack(buf[:], false)
+	b := buf[len("goroutine "):n]
+	for i, c := range b {
+		if c == ' ' {
+			id, _ := strconv.ParseInt(string(b[:i]), 10, 64)
+			return id
+		}
+	}
+	return 0
 }

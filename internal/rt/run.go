@@ -49,10 +49,9 @@ func (e *LimitError) Error() string {
 // simulator (a real channel, mutex or time.Sleep) or ran without making a
 // runtime call for longer than Config.Watchdog of wall time.
 type WatchdogError struct {
-	Goid    int64
-	Wall    time.Duration
-	Stack   string // the host goroutine's stack, as runtime.Stack prints it
-	Virtual int64
+	Goid  int64
+	Wall  time.Duration
+	Stack string // the host goroutine's stack, as runtime.Stack prints it
 }
 
 func (e *WatchdogError) Error() string {
@@ -91,6 +90,8 @@ type LeakedGoroutine struct {
 }
 
 var (
+	// zombies are host goroutines abandoned by earlier watchdog aborts.
+	zombies   sync.Map
 	active    atomic.Bool
 	progress  atomic.Int64
 	maxSteps  int64
@@ -229,17 +230,18 @@ func watch(loopDone chan struct{}, limit time.Duration) *WatchdogError {
 		// The loop is stuck inside a goroutine body. Find that host
 		// goroutine: the one running a simulated G that is not suspended
 		// as a coroutine.
-		goid := curGoid.Load()
-		return &WatchdogError{Goid: goid, Wall: limit, Stack: stuckStack(), Virtual: now}
+		stack, host := stuckStack()
+		var goid int64
+		if c, ok := coroHosts.Load(host); ok {
+			goid = c.(*gcoro).goid.Load()
+		}
+		return &WatchdogError{Goid: goid, Wall: limit, Stack: stack}
 	}
 }
 
-// curGoid is the goroutine whose body runs now (read by the watchdog).
-var curGoid atomic.Int64
-
 // stuckStack finds the stack of the host goroutine running a simulated G
-// that is not parked as a coroutine.
-func stuckStack() string {
+// that is not parked as a coroutine, and that goroutine's id.
+func stuckStack() (string, int64) {
 	buf := make([]byte, 1<<20)
 	for {
 		n := runtime.Stack(buf, true)
@@ -251,19 +253,21 @@ func stuckStack() string {
 	}
 	for _, block := range strings.Split(string(buf), "\n\n") {
 		header, _, _ := strings.Cut(block, "\n")
-		if strings.Contains(block, "internal/rt.gbody") && !strings.Contains(header, "[coroutine]") {
-			if f := strings.Fields(header); len(f) > 1 {
-				if id, err := strconv.ParseInt(f[1], 10, 64); err == nil {
-					zombieHosts.Store(id, true)
-				}
-			}
-			return block
+		if !strings.Contains(block, "internal/rt.gbody") || strings.Contains(header, "[coroutine]") {
+			continue
 		}
+		var id int64
+		if f := strings.Fields(header); len(f) > 1 {
+			id, _ = strconv.ParseInt(f[1], 10, 64)
+		}
+		if _, old := zombies.Load(id); old {
+			continue // stuck in an earlier run
+		}
+		zombies.Store(id, true)
+		return block, id
 	}
-	return "(stack not found)"
+	return "(stack not found)", 0
 }
-
-var zombieHosts sync.Map
 
 // schedinit resets the runtime for a new run. Models runtime.schedinit.
 func schedinit(cfg Config) {
