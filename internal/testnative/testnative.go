@@ -59,6 +59,26 @@ func Run(t testing.TB, exe string, procs int, args ...string) string {
 	return strings.TrimSpace(string(out))
 }
 
+// RunStatus runs a built program with GOMAXPROCS=procs and returns its
+// standard output (trimmed), standard error and exit code.
+func RunStatus(t testing.TB, exe string, procs int, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(exe, args...)
+	cmd.Env = append(os.Environ(), "GOMAXPROCS="+itoa(procs), "GODEBUG=")
+	var outb, errb strings.Builder
+	cmd.Stdout = &outb
+	cmd.Stderr = &errb
+	err := cmd.Run()
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			t.Fatalf("running %s %v: %v", exe, args, err)
+		}
+		code = ee.ExitCode()
+	}
+	return strings.TrimSpace(outb.String()), errb.String(), code
+}
+
 func itoa(n int) string {
 	var b [20]byte
 	i := len(b)
