@@ -64,7 +64,8 @@ type Result struct {
 	Stats  Stats
 	Leaked []LeakedGoroutine
 	Procs  []ProcStats
-	Exited bool // main returned (rather than a panic, deadlock or limit)
+	Exited bool     // main returned (rather than a panic, deadlock or limit)
+	End    EndState // the scheduler at the end (observe_api.go)
 }
 
 // ProcStats are per-P counters at the end of the run (Ps that existed at
@@ -162,6 +163,7 @@ func Run(cfg Config, main func()) (*Result, error) {
 	res := &Result{Stats: stats, Exited: exitErr == nil && werr == nil && loopPanic == nil}
 	res.Stats.VirtualNS = now
 	if werr == nil {
+		res.End = readEndState()
 		for _, pp := range allp {
 			busy := pp.busyNS
 			if pp.status == _Prunning {
@@ -281,6 +283,7 @@ func schedinit(cfg Config) {
 	scheddetail = cfg.SchedDetail
 	maxSteps = cfg.MaxSteps
 	maxTime = cfg.MaxTime
+	newRunID()
 	seedRand(cfg.Seed)
 	numCPUStartup = int32(cfg.Procs)
 	if cfg.NoSysmon {
@@ -390,8 +393,11 @@ func runtimeMain(main func()) {
 	}
 	// Lock the main goroutine onto the main OS thread during
 	// initialization: while main blocks in init, M0 hands its P to
-	// another M and waits for main to be runnable again.
-	lockOSThread()
+	// another M and waits for main to be runnable again. (A no-op on
+	// wasm, which has no threads.)
+	if haveSysmon {
+		lockOSThread()
+	}
 	// runtime_inittasks: proc.go's init starts forcegchelper.
 	sysproc(func() { sysPark(waitReasonForceGCIdle) })
 	// gcenable: kick off sweeping and scavenging.
@@ -405,7 +411,9 @@ func runtimeMain(main func()) {
 	// main_init: os's init calls SetFinalizer, which creates the
 	// finalizer goroutine.
 	sysproc(func() { sysPark(waitReasonFinalizerWait) })
-	unlockOSThread()
+	if haveSysmon {
+		unlockOSThread()
+	}
 	main()
 }
 
