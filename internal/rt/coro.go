@@ -135,6 +135,9 @@ func mcall(kind mcallKind) {
 // frames left (the reuse point): it reports false at teardown instead of
 // blocking, so the coroutine can end normally.
 func mcallResumable(kind mcallKind) bool {
+	if zombieCount.Load() > 0 {
+		freezeZombie()
+	}
 	if tearingDown {
 		return false
 	}

@@ -82,6 +82,9 @@ func (pm pMask) resize(nprocs int32) pMask {
 // getg returns the running goroutine, or panics if the caller is not a
 // simulated goroutine.
 func getg() *g {
+	if zombieCount.Load() > 0 {
+		freezeZombie()
+	}
 	gp := curg
 	if gp == nil {
 		outsideRun()
@@ -173,6 +176,9 @@ func newproc1(fn func(), callergp *g, callerpc uintptr, parked bool, reason wait
 			evbuf.Target = callergp.goid
 		}
 		evbuf.Entry = funcPC(fn)
+		if sys {
+			evbuf.Arg = 1
+		}
 		if curg != nil {
 			evbuf.Stack = callerStack(3)
 		}
@@ -295,8 +301,8 @@ func newm(fn func(), pp *p, id int64) *m {
 	newmcoro(mp, fn)
 	if observing {
 		evbuf.Arg = 0
-		if fn != nil {
-			evbuf.Arg = 1
+		if fn != nil && funcPC(fn) == funcPC(mspinning) {
+			evbuf.Arg = 1 // not sysmon, which also starts with a function
 		}
 		emit(EvMStart, mp, nil)
 	}
@@ -1055,7 +1061,7 @@ func gopark(unlockf func(*g, any) bool, lock any, reason waitReason, br blockRea
 	gp.waitlock = lock
 	gp.blockReason = br
 	if observing {
-		gp.parkStack = callerStack(2)
+		gp.parkStack = parkStack()
 	}
 	mcall(mcallPark)
 }
@@ -1180,7 +1186,7 @@ func gosched() {
 	gp := getg()
 	advance(costs.Gosched)
 	if observing {
-		gp.parkStack = callerStack(2)
+		gp.parkStack = parkStack()
 	}
 	mcall(mcallGosched)
 }
@@ -1190,7 +1196,7 @@ func gopreempt() {
 	gp := curg
 	stats.Preemptions++
 	if observing {
-		gp.parkStack = callerStack(2)
+		gp.parkStack = parkStack()
 	}
 	mcall(mcallPreempt)
 }

@@ -91,14 +91,16 @@ type LeakedGoroutine struct {
 }
 
 var (
-	// zombies are host goroutines abandoned by earlier watchdog aborts.
-	zombies   sync.Map
-	active    atomic.Bool
-	progress  atomic.Int64
-	maxSteps  int64
-	maxTime   int64
-	janitor   sync.WaitGroup
-	abandoned atomic.Int64 // host goroutines left blocked by the watchdog
+	// zombies are host goroutines abandoned by earlier watchdog aborts:
+	// if one ever gets unstuck, it must not touch a later run's state.
+	zombies     sync.Map
+	zombieCount atomic.Int32
+	active      atomic.Bool
+	progress    atomic.Int64
+	maxSteps    int64
+	maxTime     int64
+	janitor     sync.WaitGroup
+	abandoned   atomic.Int64 // host goroutines left blocked by the watchdog
 )
 
 // Run runs main as goroutine 1 of a new simulated program and returns
@@ -266,6 +268,7 @@ func stuckStack() (string, int64) {
 			continue // stuck in an earlier run
 		}
 		zombies.Store(id, true)
+		zombieCount.Add(1)
 		return block, id
 	}
 	return "(stack not found)", 0
@@ -530,4 +533,14 @@ func outsideRun() {
 		panic("gmp: called outside gmp.Run (the gmp API only works inside a simulated goroutine)")
 	}
 	panic("gmp: called from outside a simulated goroutine (a real goroutine started with the go statement, or the simulator's own code)")
+}
+
+// freezeZombie blocks the calling host goroutine forever if it is one that
+// a watchdog abort abandoned. Only called once an abort has happened in
+// this process, so the cost of identifying the goroutine is not paid
+// otherwise.
+func freezeZombie() {
+	if _, ok := zombies.Load(hostGoroutineID()); ok {
+		select {}
+	}
 }
