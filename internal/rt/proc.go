@@ -132,6 +132,9 @@ func newproc1(fn func(), callergp *g, callerpc uintptr, parked bool, reason wait
 	pp := curm.p
 	newg := gfget(pp)
 	if newg == nil {
+		if curg != nil {
+			advance(costs.NewG)
+		}
 		newg = malg()
 		casgstatus(newg, _Gidle, _Gdead)
 		allgadd(newg)

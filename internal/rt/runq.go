@@ -27,6 +27,9 @@ func runqput(pp *p, gp *g, next bool) {
 		oldnext := pp.runnext
 		pp.runnext = gp
 		if oldnext == nil {
+			if observing {
+				runqputEvent(gp, true)
+			}
 			return
 		}
 		// Kick the old runnext out to the regular run queue.
@@ -37,9 +40,15 @@ func runqput(pp *p, gp *g, next bool) {
 	if t-h < uint32(len(pp.runq)) {
 		pp.runq[t%uint32(len(pp.runq))] = gp
 		pp.runqtail = t + 1
+		if observing {
+			runqputEvent(gp, next)
+		}
 		return
 	}
 	runqputslow(pp, gp, h, t)
+	if observing {
+		runqputEvent(gp, next)
+	}
 }
 
 // runqputslow puts gp and half of the local queue (128 Gs, the oldest) on
@@ -77,6 +86,10 @@ func runqputbatch(pp *p, q *gQueue) {
 		gp := q.pop()
 		pp.runq[t%uint32(len(pp.runq))] = gp
 		t++
+	}
+	if observing && t != pp.runqtail {
+		evbuf.Arg2 = int64(t - pp.runqtail)
+		emit(EvRunqPut, curm, nil)
 	}
 	pp.runqtail = t
 }
@@ -140,8 +153,9 @@ func runqgrab(pp *p, batch *[256]*g, batchHead uint32, stealRunNextG bool) uint3
 								// Sleep to ensure that pp isn't about to
 								// run the G we are about to steal: the G
 								// running on pp readied it and is likely
-								// to block right away.
-								advance(costs.RunnextBackoff)
+								// to block right away. usleep(3) takes
+								// the kernel's timer slack on top.
+								advance(costs.RunnextBackoff + costs.TimerSlack)
 							}
 						}
 					}
@@ -200,18 +214,28 @@ func runqsteal(pp, p2 *p, stealRunNextG bool) *g {
 // globrunqput puts gp on the tail of the global queue.
 func globrunqput(gp *g) {
 	sched.runq.pushBack(gp)
+	if observing {
+		globrunqputEvent(1, false)
+	}
 }
 
 // globrunqputhead puts gp at the head of the global queue.
 func globrunqputhead(gp *g) {
 	sched.runq.push(gp)
+	if observing {
+		globrunqputEvent(1, true)
+	}
 }
 
 // globrunqputbatch puts a batch on the tail of the global queue and clears
 // the batch.
 func globrunqputbatch(batch *gQueue) {
+	n := batch.size
 	sched.runq.pushBackAll(*batch)
 	*batch = gQueue{}
+	if observing && n > 0 {
+		globrunqputEvent(n, false)
+	}
 }
 
 // globrunqget takes one G from the global queue (go1.25+).
