@@ -101,6 +101,7 @@ func Syscall(d time.Duration) {
 // NetWait blocks the goroutine on the network poller until its simulated
 // connection becomes ready, d from now, like a read on a socket with data
 // arriving after d. The goroutine parks in "IO wait" without holding an M.
+// If d ≤ 0 the data is already there and NetWait returns at once.
 func NetWait(d time.Duration) {
 	rt.NetWait(int64(d))
 }

@@ -91,6 +91,10 @@ type Runner struct {
 	Diag io.Writer
 	// Runs are the simulations run so far, in order.
 	Runs []Run
+	// Prepare, if set, makes the last change to each simulation's
+	// configuration (the command line uses it to give each run its own
+	// output files). len(Runs) is the number of runs before this one.
+	Prepare func(label string, cfg *gmp.Config)
 }
 
 // Run is one simulation of a scenario.
@@ -108,9 +112,21 @@ func (r *Runner) Sim(label string, adjust func(*gmp.Config), main func()) (*gmp.
 	if adjust != nil {
 		adjust(&cfg)
 	}
+	if r.Prepare != nil {
+		r.Prepare(label, &cfg)
+	}
 	res, err := gmp.Run(cfg, main)
 	r.Runs = append(r.Runs, Run{Label: label, Config: cfg, Result: res, Err: err})
 	return res, err
+}
+
+// procs returns the GOMAXPROCS the runner's simulations use: the user's
+// choice, else def.
+func (r *Runner) procs(def int) int {
+	if r.Config.Procs > 0 {
+		return r.Config.Procs
+	}
+	return def
 }
 
 // Printf writes to the report.

@@ -25,21 +25,8 @@ drawn.`,
 	})
 }
 
-// statusRecorder collects casgstatus events.
-type statusRecorder struct {
-	evs []rt.Event
-}
-
-func (s *statusRecorder) Event(ev *rt.Event) {
-	if ev.Kind == rt.EvGoStatus || ev.Kind == rt.EvGoCreate {
-		e := *ev
-		e.Stack = nil
-		s.evs = append(s.evs, e)
-	}
-}
-
 func runStates(r *Runner) error {
-	rec := &statusRecorder{}
+	rec := newRecorder(rt.EvGoStatus, rt.EvGoCreate)
 	var target int64
 	_, err := r.Sim("states", func(c *gmp.Config) { c.Observers = append(c.Observers, rec) }, func() {
 		ch := gmp.MakeChan[int](0)
@@ -77,8 +64,8 @@ func runStates(r *Runner) error {
 		if !mine {
 			continue
 		}
-		r.Printf("  %-12s %-27s %-4s %-4s %s\n", fmtVirtual(ev.Time),
-			rt.GStatusString(ev.Arg)+" → "+rt.GStatusString(ev.Arg2), idOrDash(ev.M), idOrDash(int64(ev.P)), transitionCause(ev))
+		r.Printf("  %-12s %-27s %-4s %-4s %s\n", dur(ev.Time),
+			rt.GStatusString(ev.Arg)+" → "+rt.GStatusString(ev.Arg2), mp(ev.M), pp(ev.P), transitionCause(ev))
 	}
 	r.Printf("\nEvery transition is one of runtime2.go's legal ones (casgstatus rejects the\n")
 	r.Printf("rest). The wait reason set by gopark stays on the G after it is readied, which\n")
@@ -115,13 +102,3 @@ func transitionCause(ev rt.Event) string {
 	return ""
 }
 
-func fmtVirtual(ns int64) string {
-	return stdtime.Duration(ns).String()
-}
-
-func idOrDash(id int64) string {
-	if id < 0 {
-		return "-"
-	}
-	return itoa(id)
-}

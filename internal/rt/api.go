@@ -95,8 +95,11 @@ func GOMAXPROCS(n int) int {
 }
 
 // Nanotime returns the virtual time in ns since the start of the run.
+// Like any call of a non-inlined function (time.Now is one), it is a
+// cooperative preemption point.
 func Nanotime() int64 {
 	getg()
+	preemptCheck()
 	return now
 }
 

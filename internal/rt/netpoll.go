@@ -38,8 +38,10 @@ func netpollGenericInit() { netpollInited = true }
 func netWait(d int64) {
 	getg()
 	preemptCheck()
-	if d < 0 {
-		d = 0
+	if d <= 0 {
+		// The data is already there: a read on a ready descriptor
+		// returns without parking (netpollblock's pdReady fast path).
+		return
 	}
 	netpollGenericInit()
 	pw := &pollWait{ready: now + d}
