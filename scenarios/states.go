@@ -101,4 +101,3 @@ func transitionCause(ev rt.Event) string {
 	}
 	return ""
 }
-
