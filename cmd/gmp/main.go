@@ -61,15 +61,27 @@ func gmpMain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cmd.Flags.SetOutput(io.Discard)
-	if err := cmd.Flags.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			helpCommand(stdout, cmd)
-			return 0
+	// Flags may come before or after the positional arguments
+	// (gmp run NAME --procs 2), so parse around each positional one.
+	var positional []string
+	rest := args[1:]
+	for {
+		if err := cmd.Flags.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				helpCommand(stdout, cmd)
+				return 0
+			}
+			fmt.Fprintf(stderr, "gmp %s: %v\nusage: %s\nRun 'gmp help %s' for details.\n", cmd.Name, err, cmd.UsageLine, cmd.Name)
+			return 2
 		}
-		fmt.Fprintf(stderr, "gmp %s: %v\nusage: %s\nRun 'gmp help %s' for details.\n", cmd.Name, err, cmd.UsageLine, cmd.Name)
-		return 2
+		rest = cmd.Flags.Args()
+		if len(rest) == 0 {
+			break
+		}
+		positional = append(positional, rest[0])
+		rest = rest[1:]
 	}
-	if err := cmd.Run(cmd, cmd.Flags.Args(), stdout, stderr); err != nil {
+	if err := cmd.Run(cmd, positional, stdout, stderr); err != nil {
 		if errors.Is(err, errUsage) {
 			return 2
 		}
