@@ -121,3 +121,124 @@ func BenchmarkWorkstealingEvents(b *testing.B) {
 	b.ReportMetric(float64(events)/wall.Seconds(), "events/s")
 	b.ReportMetric(float64(wall.Nanoseconds())/float64(events), "ns/event")
 }
+
+// simPerOp runs body (which performs b.N-ish operations via b.Loop) in a
+// simulation and reports wall ns per simulated operation beside native.
+func reportRatio(b *testing.B, native float64, n int, elapsed stdtime.Duration) {
+	sim := float64(elapsed.Nanoseconds()) / float64(n)
+	b.ReportMetric(native, "native-ns/op")
+	b.ReportMetric(sim/native, "sim/native")
+}
+
+// BenchmarkPingPong: an unbuffered channel round trip between two
+// goroutines on one P, simulated beside native (GOMAXPROCS=1).
+func BenchmarkPingPong(b *testing.B) {
+	native := nativePerOp(1<<18, func(n int) {
+		ping, pong := make(chan int), make(chan int)
+		go func() {
+			for v := range ping {
+				pong <- v
+			}
+		}()
+		for i := range n {
+			ping <- i
+			<-pong
+		}
+		close(ping)
+	})
+	n := 0
+	b.ReportAllocs()
+	start := stdtime.Now()
+	_, err := gmp.Run(gmp.Config{Procs: 1}, func() {
+		ping, pong := gmp.MakeChan[int](0), gmp.MakeChan[int](0)
+		gmp.Go(func() {
+			for v := range ping.All() {
+				pong.Send(v)
+			}
+		})
+		for b.Loop() {
+			ping.Send(n)
+			pong.Recv()
+			n++
+		}
+		ping.Close()
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	reportRatio(b, native, n, stdtime.Since(start))
+}
+
+// BenchmarkBufferedChan: send and receive on a buffered channel without
+// blocking, on one P.
+func BenchmarkBufferedChan(b *testing.B) {
+	native := nativePerOp(1<<20, func(n int) {
+		c := make(chan int, 128)
+		for i := range n {
+			c <- i
+			<-c
+		}
+	})
+	n := 0
+	b.ReportAllocs()
+	start := stdtime.Now()
+	_, err := gmp.Run(gmp.Config{Procs: 1}, func() {
+		c := gmp.MakeChan[int](128)
+		for b.Loop() {
+			c.Send(n)
+			c.Recv()
+			n++
+		}
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	reportRatio(b, native, n, stdtime.Since(start))
+}
+
+// BenchmarkSelect2Ready: a select over two ready channels.
+func BenchmarkSelect2Ready(b *testing.B) {
+	native := nativePerOp(1<<20, func(n int) {
+		a, c := make(chan int, 1), make(chan int, 1)
+		for i := range n {
+			a <- i
+			c <- i
+			select {
+			case <-a:
+				<-c
+			case <-c:
+				<-a
+			}
+		}
+	})
+	n := 0
+	b.ReportAllocs()
+	start := stdtime.Now()
+	_, err := gmp.Run(gmp.Config{Procs: 1}, func() {
+		a, c := gmp.MakeChan[int](1), gmp.MakeChan[int](1)
+		ra, rc := a.RecvCase(), c.RecvCase()
+		for b.Loop() {
+			a.Send(n)
+			c.Send(n)
+			if gmp.Select(ra, rc) == 0 {
+				c.Recv()
+			} else {
+				a.Recv()
+			}
+			n++
+		}
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	reportRatio(b, native, n, stdtime.Since(start))
+}
+
+// nativePerOp runs f(n) on GOMAXPROCS=1 and returns ns per iteration.
+func nativePerOp(n int, f func(n int)) float64 {
+	old := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(old)
+	start := stdtime.Now()
+	f(n)
+	return float64(stdtime.Since(start).Nanoseconds()) / float64(n)
+}
