@@ -13,9 +13,9 @@ func init() {
 		Summary: "an uneven fan-out on 4 Ps: who steals how much, and the work each P ends up doing",
 		Doc: `main, running on P0, starts 300 goroutines of uneven length (50µs to
 500µs of CPU each) and waits for them. They all land on P0's run queue —
-runnext, then the 256-slot ring, then half the ring (128+1) to the global
-queue — and the other Ps, woken one spinner at a time, take work from the
-global queue and steal the larger half of P0's ring. The report shows each
+runnext, then the 256-slot ring (half of which would overflow to the
+global queue if it filled) — and the other Ps, woken one spinner at a
+time, steal the larger half of P0's ring, and of each other's. The report shows each
 P's share of the work and the steals, for Go's policy and for the seed
 article's "steal min(n/2, 32)" variant.`,
 		Procs: 4,
@@ -68,9 +68,13 @@ func runWorkstealing(r *Runner) error {
 				100*float64(p.Work)/float64(total))
 		}
 	}
-	r.Printf("\nWith 300 runnable goroutines the ring overflows: the oldest 128 plus the new\n")
-	r.Printf("one go to the global queue, which the other Ps drain in fair shares\n")
-	r.Printf("(min(len/GOMAXPROCS+1, 128)) before they need to steal.\n")
+	r.Printf("\nmain creates the goroutines faster than one P runs them, but the other Ps,\n")
+	r.Printf("woken one spinning M at a time (wakep, resetspinning), steal the larger\n")
+	r.Printf("half of P0's ring as it fills, so it rarely reaches its 256 slots; had it\n")
+	r.Printf("overflowed, runqputslow would have moved 128+1 Gs to the global queue,\n")
+	r.Printf("which the Ps drain in fair shares (min(len/GOMAXPROCS+1, 128)) before they\n")
+	r.Printf("steal. The article's cap of 32 changes how much each steal takes, not the\n")
+	r.Printf("balance: the Ps end with near-equal shares either way.\n")
 	return nil
 }
 

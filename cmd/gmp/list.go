@@ -24,7 +24,7 @@ func runList(cmd *command, args []string, stdout, stderr io.Writer) error {
 		return errUsage
 	}
 	for _, s := range scenarios.All() {
-		fmt.Fprintf(stdout, "%-20s %-6s %s\n", s.Name, s.Section, s.Summary)
+		fmt.Fprintf(stdout, "%-20s %-8s %s\n", s.Name, s.Section, s.Summary)
 	}
 	return nil
 }
