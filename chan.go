@@ -331,3 +331,14 @@ func Select(cases ...SelectCase) int {
 	}
 	return idx[chosen]
 }
+
+// ChanHchan returns c's runtime channel (nil for a nil c). It exists for
+// gmp's own mirror packages — gmp/time binds a timer to the channel of a
+// Timer or Ticker, as the runtime's newTimer does — and is of no use
+// elsewhere: the type is internal.
+func ChanHchan[T any](c *Chan[T]) *rt.Hchan {
+	if c == nil {
+		return nil
+	}
+	return c.h
+}

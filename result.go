@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/gmplab/gmp/internal/rt"
+	"github.com/gmplab/gmp/observe/metrics"
 )
 
 // Result describes a finished simulation.
@@ -19,6 +20,27 @@ type Result struct {
 	// Leaks lists the goroutines still alive when main returned (empty if
 	// the program ended otherwise).
 	Leaks []Leak
+	// Metrics are the run's metrics, sorted by name: Go's runtime/metrics
+	// names and units where Go has the metric (/sched/latencies:seconds,
+	// /sched/goroutines:goroutines, …) and the simulator's own under /gmp/.
+	// See package observe/metrics.
+	Metrics []Metric
+}
+
+// Metric is a named metric value, as runtime/metrics.Sample.
+type Metric = metrics.Sample
+
+// MetricValue is a metric's value, as runtime/metrics.Value.
+type MetricValue = metrics.Value
+
+// Metric returns the metric called name, and whether there is one.
+func (r *Result) Metric(name string) (Metric, bool) {
+	for _, m := range r.Metrics {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	return Metric{}, false
 }
 
 // Stats are the runtime's counters for a run. The JSON names are the keys
@@ -133,6 +155,7 @@ func newResult(r *rt.Result, err error, seed uint64) *Result {
 			schedLatencyHist: s.SchedLatency,
 		},
 	}
+	res.Metrics = metrics.Read(r)
 	for _, p := range r.Procs {
 		res.Procs = append(res.Procs, ProcStats{ID: p.ID, Work: time.Duration(p.WorkNS), Executed: p.Executed, Schedtick: p.Schedtick, Busy: time.Duration(p.BusyNS), Steals: p.Steals, Stolen: p.Stolen})
 	}

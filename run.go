@@ -68,6 +68,32 @@ type Config struct {
 	LeakIsError bool
 	// Observers receive the runtime's event stream.
 	Observers []Observer
+
+	// Trace, if set, receives a Go execution trace of the run (the Go 1.22
+	// format), which `go tool trace`, gotraceui and golang.org/x/exp/trace
+	// open: timelines by P and by thread, goroutine analysis, blocking and
+	// scheduler-latency profiles, with the program's own function names.
+	// The trace is complete when Run returns, even if the program
+	// deadlocked or panicked. Each Run writes a whole trace, so runs need
+	// writers of their own. See package observe/gotrace.
+	Trace io.Writer
+	// TraceFile, if set, is a file Run creates for the trace (instead of
+	// Trace). Run fails before simulating anything if it cannot create it.
+	TraceFile string
+	// Perfetto, if set, receives the run as Chrome trace-event JSON for
+	// ui.perfetto.dev and chrome://tracing: a track per P, per thread and
+	// per goroutine, flow arrows, and the run queues and thread counts as
+	// counters. See package observe/perfetto.
+	Perfetto io.Writer
+	// PerfettoFile is a file Run creates for the JSON (instead of
+	// Perfetto), failing before the simulation if it cannot.
+	PerfettoFile string
+	// PprofDir, if set, is a directory (created if needed) where Run writes
+	// pprof profiles of the run for `go tool pprof`: cpu.pb.gz (virtual CPU
+	// in Work by stack), block.pb.gz, mutex.pb.gz, goroutine.pb.gz (at the
+	// end or at a deadlock) and schedlat.pb.gz (scheduling latency by
+	// creation site). See package observe/pprof.
+	PprofDir string
 }
 
 // PreemptMode selects how sysmon's preemption requests take effect.
@@ -155,7 +181,15 @@ func Run(cfg Config, main func()) (*Result, error) {
 		st = &schedtrace.Writer{W: out, Version: rc.Version}
 		rc.Observers = append([]rt.Observer{st}, rc.Observers...)
 	}
+	outs, err := openOutputs(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	rc.Observers = append(rc.Observers, outs.observers()...)
 	r, err := rt.Run(rc, main)
+	if oerr := outs.finish(); err == nil {
+		err = oerr
+	}
 	if r == nil {
 		return nil, err
 	}

@@ -48,8 +48,18 @@ func TestStartOrderMatchesRuntime(t *testing.T) {
 	exe := testnative.Build(t, "testdata/native/order")
 	for _, n := range []int{1, 5, 20, 254, 255, 256, 257, 258, 300, 600, 2000} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
-			want := testnative.Run(t, exe, 1, strconv.Itoa(n))
 			got := simOrder(t, n, gmp.Config{Procs: 1})
+			// The real runtime's order is deterministic on GOMAXPROCS=1
+			// unless the host interferes: on a loaded machine main can
+			// run long enough in wall time for sysmon to preempt it. The
+			// simulator reproduces the undisturbed schedule, so retry the
+			// native run a few times before calling it a mismatch.
+			var want string
+			for range 5 {
+				if want = testnative.Run(t, exe, 1, strconv.Itoa(n)); want == got {
+					break
+				}
+			}
 			if got != want {
 				w, g := strings.Fields(want), strings.Fields(got)
 				i := 0

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +18,7 @@ import (
 
 var cmdRun = &command{
 	Name:      "run",
-	UsageLine: "gmp run NAME [--procs N] [--seed N] [--schedtrace DUR] [--scheddetail] [--stats FILE] [flags]",
+	UsageLine: "gmp run NAME [--procs N] [--seed N] [--schedtrace DUR] [--scheddetail] [--stats FILE] [--trace FILE] [--perfetto FILE] [--pprof DIR] [flags]",
 	Short:     "run a built-in scenario and print what the scheduler did",
 	Long: `Run runs the scenario NAME (see 'gmp list') and prints its report to
 standard output, followed by a summary of each simulation it ran. The
@@ -31,7 +32,21 @@ GMPDEBUG=schedtrace=X,scheddetail=1 works too.
 
 --stats writes the counters of the scenario's first simulation as JSON
 (virtual_ns, goroutines_created, steals, sched_latency_ns, …), with every
-simulation's counters under "runs".`,
+simulation's counters under "runs". Its "metrics" key holds the run's
+metrics under runtime/metrics names (/sched/latencies:seconds,
+/sched/goroutines:goroutines, …) and gmp's own (/gmp/sched/steals:events, …).
+
+--trace writes a Go execution trace of the simulation: open it with
+'go tool trace FILE' (timelines by P and by thread, goroutine analysis,
+blocking and scheduler-latency profiles) or gotraceui. --perfetto writes
+Chrome trace-event JSON for https://ui.perfetto.dev with the run queues,
+spinning threads and idle Ps as counters. --pprof writes cpu.pb.gz,
+block.pb.gz, mutex.pb.gz, goroutine.pb.gz and schedlat.pb.gz to DIR for
+'go tool pprof'. A scenario that runs several simulations writes the first
+to the name given and each later one beside it, with the run's label added
+(trace.out, trace.article.out; DIR, DIR/article). The files are complete
+even when the program deadlocks or panics, and the same seed writes the
+same bytes.`,
 	Flags: flag.NewFlagSet("run", flag.ContinueOnError),
 }
 
@@ -47,6 +62,9 @@ var (
 	runStealCap    = cmdRun.Flags.Int("steal-cap", 0, "steal at most N goroutines at a time (0: half, as Go does)")
 	runMaxTime     = cmdRun.Flags.Duration("max-time", 0, "stop the simulation at this much virtual time (0: no limit)")
 	runMaxSteps    = cmdRun.Flags.Int64("max-steps", 0, "stop after this many goroutine resumptions (0: no limit)")
+	runTrace       = cmdRun.Flags.String("trace", "", "write a Go execution trace (go tool trace) to `FILE`")
+	runPerfetto    = cmdRun.Flags.String("perfetto", "", "write Chrome/Perfetto trace-event JSON to `FILE`")
+	runPprof       = cmdRun.Flags.String("pprof", "", "write pprof profiles (cpu, block, mutex, goroutine, schedlat) to `DIR`")
 )
 
 func init() { cmdRun.Run = runRun }
@@ -128,10 +146,29 @@ func runRun(cmd *command, args []string, stdout, stderr io.Writer) error {
 		defer f.Close()
 	}
 
+	outs, err := checkOutputs(*runTrace, *runPerfetto, *runPprof)
+	if err != nil {
+		return err
+	}
+
 	r := &scenarios.Runner{Config: cfg, ProcsSet: set["procs"], Out: stdout, Diag: stderr}
-	err := sc.Run(r)
+	r.Prepare = func(label string, c *gmp.Config) {
+		// The first run writes to the names given; later ones beside them.
+		first := len(r.Runs) == 0
+		c.TraceFile = outputName(*runTrace, label, first)
+		c.PerfettoFile = outputName(*runPerfetto, label, first)
+		if *runPprof != "" {
+			c.PprofDir = *runPprof
+			if !first {
+				c.PprofDir = filepath.Join(*runPprof, fileLabel(label))
+			}
+		}
+		outs.add(label, c)
+	}
+	err = sc.Run(r)
 	if len(r.Runs) > 0 {
 		writeSummary(stdout, r.Runs)
+		outs.write(stdout)
 	}
 	if statsFile != nil && len(r.Runs) > 0 {
 		if werr := writeStats(statsFile, sc.Name, r.Runs); werr != nil && err == nil {
@@ -155,8 +192,8 @@ func replayFlags(cmd *command) string {
 
 func writeSummary(w io.Writer, runs []scenarios.Run) {
 	fmt.Fprintf(w, "\nsummary\n")
-	fmt.Fprintf(w, "  %-12s %12s %6s %10s %9s %8s %8s %10s %10s %8s\n",
-		"run", "virtual", "procs", "goroutines", "switches", "steals", "threads", "lat p50", "lat p99", "result")
+	fmt.Fprintf(w, "  %-12s %12s %5s %10s %9s %7s %8s %8s %7s %10s %10s  %s\n",
+		"run", "virtual", "procs", "goroutines", "switches", "steals", "handoffs", "preempts", "threads", "lat p50", "lat p99", "result")
 	for _, run := range runs {
 		res := run.Result
 		status := "ok"
@@ -168,9 +205,86 @@ func writeSummary(w io.Writer, runs []scenarios.Run) {
 			continue
 		}
 		s := res.Stats
-		fmt.Fprintf(w, "  %-12s %12v %6d %10d %9d %8d %8d %10v %10v %8s\n",
-			run.Label, res.VirtualTime, len(res.Procs), s.GoroutinesCreated, s.ContextSwitches, s.Steals, s.ThreadsMax,
+		fmt.Fprintf(w, "  %-12s %12v %5d %10d %9d %7d %8d %8d %7d %10v %10v  %s\n",
+			run.Label, res.VirtualTime, len(res.Procs), s.GoroutinesCreated, s.ContextSwitches, s.Steals,
+			s.SyscallHandoffs, s.Preemptions, s.ThreadsMax,
 			time.Duration(s.SchedLatencyNS.P50), time.Duration(s.SchedLatencyNS.P99), status)
+	}
+}
+
+// outputName is the file a run writes for --trace or --perfetto: the name
+// given for the first run, the label inserted before the extension for the
+// others.
+func outputName(name, label string, first bool) string {
+	if name == "" || first {
+		return name
+	}
+	ext := filepath.Ext(name)
+	return strings.TrimSuffix(name, ext) + "." + fileLabel(label) + ext
+}
+
+// fileLabel makes a run's label fit in a file name ("4 Ps" → "4-Ps").
+func fileLabel(label string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' {
+			return r
+		}
+		return '-'
+	}, label)
+}
+
+// outputSet lists the files each run writes, for the end of the report.
+type outputSet struct {
+	lines []string
+}
+
+// checkOutputs makes sure the output paths can be written before any
+// simulation runs.
+func checkOutputs(trace, perfetto, pprofDir string) (*outputSet, error) {
+	for _, f := range []struct{ flag, name string }{{"trace", trace}, {"perfetto", perfetto}} {
+		if f.name == "" {
+			continue
+		}
+		file, err := os.Create(f.name)
+		if err != nil {
+			return nil, fmt.Errorf("--%s: %v", f.flag, err)
+		}
+		file.Close()
+	}
+	if pprofDir != "" {
+		if err := os.MkdirAll(pprofDir, 0o777); err != nil {
+			return nil, fmt.Errorf("--pprof: %v", err)
+		}
+		probe, err := os.CreateTemp(pprofDir, ".gmp-write-check-*")
+		if err != nil {
+			return nil, fmt.Errorf("--pprof: cannot write to %s: %v", pprofDir, err)
+		}
+		probe.Close()
+		os.Remove(probe.Name())
+	}
+	return &outputSet{}, nil
+}
+
+func (o *outputSet) add(label string, c *gmp.Config) {
+	if c.TraceFile != "" {
+		o.lines = append(o.lines, fmt.Sprintf("  %-12s trace     %s   (go tool trace %s)", label, c.TraceFile, c.TraceFile))
+	}
+	if c.PerfettoFile != "" {
+		o.lines = append(o.lines, fmt.Sprintf("  %-12s perfetto  %s   (open in https://ui.perfetto.dev)", label, c.PerfettoFile))
+	}
+	if c.PprofDir != "" {
+		cpu := filepath.Join(c.PprofDir, "cpu.pb.gz")
+		o.lines = append(o.lines, fmt.Sprintf("  %-12s pprof     %s   (go tool pprof -top %s)", label, c.PprofDir, cpu))
+	}
+}
+
+func (o *outputSet) write(w io.Writer) {
+	if len(o.lines) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\noutputs\n")
+	for _, l := range o.lines {
+		fmt.Fprintln(w, l)
 	}
 }
 
@@ -204,6 +318,11 @@ func writeStats(f *os.File, name string, runs []scenarios.Run) error {
 			return err
 		}
 		m["procs"] = len(run.Result.Procs)
+		mm := map[string]gmp.MetricValue{}
+		for _, s := range run.Result.Metrics {
+			mm[s.Name] = s.Value
+		}
+		m["metrics"] = mm
 		byRun[run.Label] = m
 		if first {
 			for k, v := range m {

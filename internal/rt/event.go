@@ -11,9 +11,9 @@ type EventKind uint8
 const (
 	_ EventKind = iota
 	// Goroutine state changes. G is the goroutine the event is about.
-	EvGoCreate       // G created (Target: creator goid, 0 for the runtime)
+	EvGoCreate       // G created (Target: creator goid, 0 for the runtime; Arg: 1 for a runtime-internal goroutine)
 	EvGoStart        // G starts running on M/P
-	EvGoStop         // G running → runnable (Reason: "runtime.Gosched", "preempted", "yield")
+	EvGoStop         // G running → runnable (Reason: "runtime.Gosched", or "preempted" for preemption and goyield, as Go traces them)
 	EvGoBlock        // G running → waiting (Reason: trace block reason, Arg: waitReason)
 	EvGoUnblock      // G waiting → runnable, readied by the goroutine/thread in M/Target
 	EvGoDestroy      // G exits
@@ -40,6 +40,8 @@ const (
 	EvEnd            // the simulation ended (Reason: "exit", "deadlock", "panic", …)
 	EvWork           // G burned Arg ns of virtual CPU in Work (Stack: where)
 	EvGoStatus       // casgstatus: G went from status Arg to Arg2 (Arg3: its waitReason)
+	EvRunqPut        // G (or, G=0, a batch of Arg2 Gs) went on P's local run queue (Arg: 1 if into runnext)
+	EvGlobalRunqPut  // Arg Gs went on the global run queue (Arg2: 1 if at its head)
 	numEventKinds
 )
 
@@ -53,6 +55,7 @@ var eventKindNames = [numEventKinds]string{
 	EvGlobalRunqGet: "GlobalRunqGet", EvPreempt: "Preempt", EvTimerFire: "TimerFire",
 	EvNetpoll: "Netpoll", EvSysmonWake: "SysmonWake", EvSchedTrace: "SchedTrace",
 	EvUserLog: "UserLog", EvEnd: "End", EvWork: "Work", EvGoStatus: "GoStatus",
+	EvRunqPut: "RunqPut", EvGlobalRunqPut: "GlobalRunqPut",
 }
 
 func (k EventKind) String() string {
@@ -76,10 +79,13 @@ type Event struct {
 	Arg3   int64
 	Reason string
 	Text   string
-	// Stack is the goroutine's call stack at the event (innermost first,
-	// as runtime.Callers returns it) when an observer asked for stacks and
-	// the event has one: GoCreate (the go statement), GoBlock, GoStop,
-	// GoSyscallBegin, GoUnblock (the waker's), Work samples.
+	// Stack is the goroutine's call stack at the event, as return PCs
+	// innermost first (for runtime.CallersFrames), when an observer asked
+	// for stacks and the event has one: GoCreate (the go statement),
+	// GoBlock, GoStop, GoSyscallBegin, GoUnblock (the waker's), Work,
+	// UserLog. It begins with the simulator's own frames (package
+	// internal/rt), which observers drop, and holds at most 64 frames. It
+	// is only valid during the call, like the Event.
 	Stack []uintptr
 	// Entry is the entry PC of G's function (GoCreate only).
 	Entry uintptr
@@ -138,14 +144,54 @@ func emit(kind EventKind, mp *m, gp *g) {
 	*ev = Event{}
 }
 
-// callerStack captures the running G's stack for an event, if wanted.
+// maxEventStack bounds the frames captured for an event.
+const maxEventStack = 64
+
+var (
+	stackBuf     [maxEventStack]uintptr // callerStack's result
+	parkStackBuf [maxEventStack]uintptr // parkStack's result
+)
+
+// callerStack captures the running G's stack for an event, if wanted. The
+// result is only valid until the next call: it is meant for evbuf.Stack.
+// The stack starts inside the simulator (callerStack's caller); observers
+// drop the frames of package internal/rt. skip is kept for documentation:
+// the frames it names are dropped by observers, not here.
 func callerStack(skip int) []uintptr {
 	if !wantStacks {
 		return nil
 	}
-	var buf [64]uintptr
-	n := runtimeCallers(skip+2, buf[:])
-	return append([]uintptr(nil), buf[:n]...)
+	_ = skip
+	n := fpcallers(stackBuf[:])
+	return stackBuf[:n]
+}
+
+// parkStack is callerStack for a stack captured on the G side of a switch
+// and emitted by the M's g0 right after it (gp.parkStack): g0 acts on an
+// mcall before anything else runs, so one buffer suffices.
+func parkStack() []uintptr {
+	if !wantStacks {
+		return nil
+	}
+	n := fpcallers(parkStackBuf[:])
+	return parkStackBuf[:n]
+}
+
+// runqputEvent reports that gp went on the current P's local run queue.
+func runqputEvent(gp *g, next bool) {
+	if next {
+		evbuf.Arg = 1
+	}
+	emit(EvRunqPut, curm, gp)
+}
+
+// globrunqputEvent reports that n Gs went on the global run queue.
+func globrunqputEvent(n int32, head bool) {
+	evbuf.Arg = int64(n)
+	if head {
+		evbuf.Arg2 = 1
+	}
+	emit(EvGlobalRunqPut, curm, nil)
 }
 
 // GStatusString returns the runtime's name for a G status value

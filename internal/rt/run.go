@@ -497,34 +497,48 @@ func leakReport() []LeakedGoroutine {
 // a real program that exits never does.
 func teardown() {
 	tearingDown = true
-	for _, gp := range allgs {
-		if gp.co == nil {
-			continue
+	// Stopping a coroutine switches to it; if one misbehaved (a body
+	// that ignores the teardown), Run must still return, so the whole
+	// teardown runs on a goroutine of its own with a deadline.
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for _, gp := range allgs {
+			if gp.co == nil {
+				continue
+			}
+			s := readgstatus(gp)
+			if s == _Gdead || gp.fn != nil || gp.sys || (gp == mainG && exitErr == nil) || (panicErr != nil && gp.goid == panicErr.Goid) {
+				curg = gp
+				gp.co.stop()
+				curg = nil
+			} else {
+				abandoned.Add(1)
+			}
+			gp.co = nil
 		}
-		s := readgstatus(gp)
-		if s == _Gdead || gp.fn != nil || gp.sys || (gp == mainG && exitErr == nil) || (panicErr != nil && gp.goid == panicErr.Goid) {
-			curg = gp
-			gp.co.stop()
-			curg = nil
-		} else {
-			abandoned.Add(1)
+		for mp := allm; mp != nil; mp = mp.alllink {
+			if mp.co == nil {
+				continue
+			}
+			// An M's g0 unwinds with runtime.Goexit, which propagates to
+			// whoever stops it: give each its own goroutine.
+			stop := mp.co.stop
+			janitor.Add(1)
+			go func() {
+				defer janitor.Done()
+				stop()
+			}()
+			janitor.Wait()
+			mp.co = nil
 		}
-		gp.co = nil
-	}
-	for mp := allm; mp != nil; mp = mp.alllink {
-		if mp.co == nil {
-			continue
-		}
-		stop := mp.co.stop
-		janitor.Add(1)
-		go func() {
-			defer janitor.Done()
-			stop()
-		}()
 		janitor.Wait()
-		mp.co = nil
+	}()
+	select {
+	case <-finished:
+	case <-time.After(10 * time.Second):
+		abandoned.Add(1)
 	}
-	janitor.Wait()
 }
 
 // outsideRun panics for an API call made outside a simulated goroutine.

@@ -1,22 +1,46 @@
 package rt
 
+import "unsafe"
+
 // Semaphores and notify lists, modelled on sema.go (go1.26): what the sync
 // package blocks on.
 //
-// Go keeps the waiters of each address in a treap hashed into 251 roots;
-// the shape of that tree is not observable, only the per-address queue
-// order is, so the simulator keeps one FIFO list per address (LIFO
-// insertion puts a waiter at the head, as the treap's list does).
+// Go keeps the waiters of each address in a treap hashed into 251 roots
+// (semTabSize); each treap node heads a list of further waiters on the same
+// address. The shape of the tree is not observable, only the per-address
+// queue order is, so the simulator keeps one list per address: FIFO
+// insertion appends at the tail, LIFO insertion puts the waiter at the head
+// (it takes the treap node's place, as root.queue does), and a release
+// takes the head. Go draws a treap priority from cheaprand whenever an
+// address gets its first waiter (a new leaf); the simulator makes the same
+// draw so that the runtime's random stream advances as Go's does.
+//
+// Invariants:
+//   - A sudog is on an address's list only while its G is _Gwaiting (or
+//     about to be readied by the releaser that just dequeued it). Go
+//     guarantees this with the root lock, which semacquire holds from its
+//     last cansemacquire until park_m has changed the G's status
+//     (goparkunlock). The simulator has no locks, but gopark charges
+//     virtual time before the switch, during which other Ms run; so the
+//     sudog is queued by the park's unlock function (semaparkcommit), on
+//     g0, after the G is _Gwaiting — the moment Go releases the root lock.
+//   - A semrelease that comes while an acquirer is parking finds the count
+//     incremented and, in Go, blocks on the root lock and then wakes the
+//     acquirer; here the unlock function sees the count and does not park
+//     (park_m resumes the G at once). Either way the acquirer gets it.
+//   - sudog.ticket is 0 while queued; 1 means the count was consumed on the
+//     waiter's behalf (a hand-off), as in Go.
 
-// SemaReason is the wait reason a semaphore wait records.
+// SemaReason is the wait reason a semaphore wait records; each maps to the
+// waitReason Go's linknamed entry point passes (sema.go).
 type SemaReason uint8
 
 const (
-	SemaReasonSemacquire SemaReason = iota
-	SemaReasonMutexLock
-	SemaReasonRWMutexRLock
-	SemaReasonRWMutexLock
-	SemaReasonWaitGroupWait
+	SemaReasonSemacquire    SemaReason = iota // sync.runtime_Semacquire: "semacquire"
+	SemaReasonMutexLock                       // internal/sync.runtime_SemacquireMutex: "sync.Mutex.Lock"
+	SemaReasonRWMutexRLock                    // sync.runtime_SemacquireRWMutexR: "sync.RWMutex.RLock"
+	SemaReasonRWMutexLock                     // sync.runtime_SemacquireRWMutex: "sync.RWMutex.Lock"
+	SemaReasonWaitGroupWait                   // sync.runtime_SemacquireWaitGroup: "sync.WaitGroup.Wait"
 )
 
 func (r SemaReason) waitReason() waitReason {
@@ -33,11 +57,17 @@ func (r SemaReason) waitReason() waitReason {
 	return waitReasonSemacquire
 }
 
-// semaQueue is the list of waiters on one address.
+// String returns the wait reason's text, as a goroutine dump shows it.
+func (r SemaReason) String() string { return r.waitReason().String() }
+
+// semaQueue is the list of waiters on one address: the treap node for the
+// address and its waitlink list, flattened.
 type semaQueue struct {
 	head, tail *sudog
 }
 
+// semtable maps an address to its waiters (sema.go:semtable). An entry
+// exists only while the address has waiters. Reset by resetGlobals.
 var semtable map[*uint32]*semaQueue
 
 func semaQueueFor(addr *uint32, create bool) *semaQueue {
@@ -53,6 +83,8 @@ func semaQueueFor(addr *uint32, create bool) *semaQueue {
 }
 
 // cansemacquire decrements *addr if it is positive.
+// Models runtime.cansemacquire (the CAS loop cannot fail here: nothing
+// runs concurrently).
 func cansemacquire(addr *uint32) bool {
 	if *addr == 0 {
 		return false
@@ -62,10 +94,13 @@ func cansemacquire(addr *uint32) bool {
 }
 
 // Semacquire waits until *addr > 0 and then decrements it. lifo queues the
-// waiter at the head of the address's queue (a Mutex waiter that was woken
-// and lost the race re-queues so). Models runtime.semacquire1.
+// waiter at the head of the address's queue (a sync.Mutex waiter that was
+// woken and lost the race re-queues so); reason is the wait reason a dump
+// shows. Models runtime.semacquire1.
+// Deviation: the waiter is queued by gopark's unlock function, after the
+// G is _Gwaiting (see the invariants above).
 func Semacquire(addr *uint32, lifo bool, reason SemaReason) {
-	gp := getg()
+	getg()
 	preemptCheck()
 	// Easy case.
 	if cansemacquire(addr) {
@@ -73,16 +108,22 @@ func Semacquire(addr *uint32, lifo bool, reason SemaReason) {
 	}
 	advance(costs.SemaAcquire)
 	// Harder case: queue ourselves, sleep, and on wake-up either we got
-	// the semaphore handed off (ticket) or we compete for it again.
+	// the semaphore handed off (ticket) or we compete for it again
+	// (barging: a woken waiter may lose to a newcomer).
 	s := acquireSudog()
 	s.ticket = 0
 	s.acquiretime = now
+	commit := semaparkcommitFIFO
+	if lifo {
+		commit = semaparkcommitLIFO
+	}
 	for {
+		// Check cansemacquire to avoid a missed wakeup.
 		if cansemacquire(addr) {
 			break
 		}
-		semaQueueFor(addr, true).queue(gp, s, lifo)
-		gopark(nil, nil, reason.waitReason(), blockSync)
+		s.elem = unsafe.Pointer(addr)
+		gopark(commit, s, reason.waitReason(), blockSync)
 		if s.ticket != 0 || cansemacquire(addr) {
 			break
 		}
@@ -91,9 +132,35 @@ func Semacquire(addr *uint32, lifo bool, reason SemaReason) {
 	releaseSudog(s)
 }
 
+// semaparkcommitFIFO and semaparkcommitLIFO are Semacquire's unlock
+// functions: they run on g0 once the G is _Gwaiting and put its sudog on
+// the address's queue — unless a release came while the G was parking, in
+// which case they take the count for it and cancel the park. They play the
+// part of goparkunlock(&root.lock) in semacquire1.
+func semaparkcommitFIFO(gp *g, arg any) bool { return semaparkcommit(gp, arg.(*sudog), false) }
+func semaparkcommitLIFO(gp *g, arg any) bool { return semaparkcommit(gp, arg.(*sudog), true) }
+
+func semaparkcommit(gp *g, s *sudog, lifo bool) bool {
+	addr := (*uint32)(s.elem)
+	if cansemacquire(addr) {
+		s.elem = nil
+		s.ticket = 1
+		return false
+	}
+	semaQueueFor(addr, true).queue(gp, s, lifo)
+	return true
+}
+
+// queue adds s to the waiters on its address: at the tail, or with lifo at
+// the head. Models semaRoot.queue.
 func (q *semaQueue) queue(gp *g, s *sudog, lifo bool) {
 	s.g = gp
 	s.waitlink = nil
+	if q.head == nil {
+		// A new leaf in the treap of unique addresses: Go draws its
+		// priority, s.ticket = cheaprand() | 1 (reset to 0 on dequeue).
+		_ = cheaprand()
+	}
 	if lifo {
 		s.waitlink = q.head
 		q.head = s
@@ -110,6 +177,7 @@ func (q *semaQueue) queue(gp *g, s *sudog, lifo bool) {
 	q.tail = s
 }
 
+// dequeue removes and returns the first waiter. Models semaRoot.dequeue.
 func (q *semaQueue) dequeue() *sudog {
 	s := q.head
 	if s == nil {
@@ -120,21 +188,32 @@ func (q *semaQueue) dequeue() *sudog {
 		q.tail = nil
 	}
 	s.waitlink = nil
+	s.elem = nil
 	return s
 }
 
-// Semrelease increments *addr and wakes the first waiter, if any. With
-// handoff, the count goes straight to that waiter and the releaser yields
-// so that it runs at once (starving sync.Mutex). Models runtime.semrelease1.
+// Semrelease increments *addr and wakes the first waiter, if any, into the
+// current P's runnext. With handoff, the count goes straight to that waiter
+// and the releaser yields (to the tail of its local run queue) so that the
+// waiter runs at once, inheriting the time slice: a starving sync.Mutex.
+// Models runtime.semrelease1.
 func Semrelease(addr *uint32, handoff bool) {
 	getg()
 	preemptCheck()
 	*addr++
+	// Easy case: no waiters? This check must happen after the increment,
+	// to avoid a missed wakeup (see the loop in Semacquire).
+	if q := semaQueueFor(addr, false); q == nil || q.head == nil {
+		return
+	}
+	advance(costs.SemaRelease)
+	// Harder case: search for a waiter and wake it. Re-check: another M
+	// may have taken the waiter while this one was spending the time above
+	// (Go re-checks root.nwait under the lock).
 	q := semaQueueFor(addr, false)
 	if q == nil || q.head == nil {
 		return
 	}
-	advance(costs.SemaRelease)
 	s := q.dequeue()
 	if q.head == nil {
 		delete(semtable, addr)
@@ -148,9 +227,11 @@ func Semrelease(addr *uint32, handoff bool) {
 	}
 	goready(s.g)
 	if s.ticket == 1 && curm.locks == 0 {
-		// Direct G handoff: readyWithTime has added the waiter G as
-		// runnext in the current P; we now call the scheduler so that we
-		// start running the waiter G immediately.
+		// Direct G handoff: goready has put the waiter G in runnext of
+		// the current P; we now call the scheduler so that we start
+		// running the waiter G immediately. The waiter inherits our time
+		// slice, and goyield puts us on the local run queue's tail, not
+		// the global one.
 		goyield()
 	}
 }
@@ -158,6 +239,7 @@ func Semrelease(addr *uint32, handoff bool) {
 // SemaWaiters reports how many goroutines wait on addr (for tests and
 // reports).
 func SemaWaiters(addr *uint32) int {
+	getg()
 	q := semaQueueFor(addr, false)
 	if q == nil {
 		return 0
@@ -170,7 +252,7 @@ func SemaWaiters(addr *uint32) int {
 }
 
 // NotifyList is a ticket-based notification list (sema.go:notifyList),
-// used by sync.Cond.
+// used by sync.Cond. The zero value is ready to use.
 type NotifyList struct {
 	wait   uint32 // ticket number of the next waiter
 	notify uint32 // ticket number of the next waiter to be notified
@@ -188,6 +270,7 @@ func less(a, b uint32) bool {
 // Add adds the caller to the notify list such that it can receive
 // notifications. The caller must eventually call Wait to wait for a
 // notification, passing the returned ticket number.
+// Models runtime.notifyListAdd.
 func (l *NotifyList) Add() uint32 {
 	getg()
 	advance(costs.Atomic)
@@ -199,6 +282,8 @@ func (l *NotifyList) Add() uint32 {
 // Wait waits for a notification. If one has been sent since Add was
 // called, it returns immediately. Otherwise, it blocks.
 // Models runtime.notifyListWait.
+// Deviation: the waiter is appended by gopark's unlock function, once the
+// G is _Gwaiting (as for Semacquire).
 func (l *NotifyList) Wait(t uint32) {
 	gp := getg()
 	// Return right away if this ticket has already been notified.
@@ -208,15 +293,30 @@ func (l *NotifyList) Wait(t uint32) {
 	s := acquireSudog()
 	s.g = gp
 	s.ntick = t
+	s.elem = unsafe.Pointer(l)
+	gopark(notifyListCommit, s, waitReasonSyncCondWait, blockCondWait)
+	s.elem = nil
+	s.next = nil
+	releaseSudog(s)
+}
+
+// notifyListCommit is NotifyList.Wait's unlock function: it enqueues the
+// sudog once the G is _Gwaiting, unless the ticket was notified while the
+// G was parking (then the park is cancelled, as notifyListWait returns
+// when it sees t < notify under the lock).
+func notifyListCommit(gp *g, arg any) bool {
+	s := arg.(*sudog)
+	l := (*NotifyList)(s.elem)
+	if less(s.ntick, l.notify) {
+		return false
+	}
 	if l.tail == nil {
 		l.head = s
 	} else {
 		l.tail.next = s
 	}
 	l.tail = s
-	gopark(nil, nil, waitReasonSyncCondWait, blockCondWait)
-	s.next = nil
-	releaseSudog(s)
+	return true
 }
 
 // NotifyAll notifies all entries in the list: they are readied in list
@@ -230,9 +330,15 @@ func (l *NotifyList) NotifyAll() {
 	if l.wait == l.notify {
 		return
 	}
+	// Pull the list out into a local variable, waiters will be readied
+	// outside the lock.
 	s := l.head
 	l.head = nil
 	l.tail = nil
+	// Update the next ticket to be notified. We can set it to the current
+	// value of wait because any previous waiters are already in the list
+	// or will notice that they have already been notified when trying to
+	// add themselves to the list.
 	l.notify = l.wait
 	for s != nil {
 		next := s.next
@@ -252,6 +358,7 @@ func (l *NotifyList) NotifyOne() {
 	if l.wait == l.notify {
 		return
 	}
+	// Re-check under the lock if we need to do anything.
 	t := l.notify
 	if t == l.wait {
 		return
@@ -278,49 +385,3 @@ func (l *NotifyList) NotifyOne() {
 		}
 	}
 }
-
-// active_spin and active_spin_cnt are sync.Mutex's spinning limits
-// (proc.go).
-const (
-	activeSpin    = 4
-	activeSpinCnt = 30
-)
-
-// CanSpin reports whether a sync.Mutex may spin on iteration i: only a
-// few times, on a multicore machine with GOMAXPROCS>1, at least one other
-// running P and an empty local run queue (spinning is unfair otherwise).
-// Models runtime.internal_sync_runtime_canSpin.
-func CanSpin(i int) bool {
-	getg()
-	if i >= activeSpin || numCPUStartup <= 1 || gomaxprocs <= sched.npidle+sched.nmspinning+1 {
-		return false
-	}
-	if pp := curm.p; !runqempty(pp) {
-		return false
-	}
-	return true
-}
-
-// numCPUStartup is the simulated machine's CPU count: as many as Ps.
-var numCPUStartup int32 = 64
-
-// DoSpin spins for one iteration: procyield(active_spin_cnt).
-// Models runtime.internal_sync_runtime_doSpin.
-func DoSpin() {
-	getg()
-	stats.MutexSpins++
-	advance(costs.MutexSpin)
-}
-
-// Charge spends ns of virtual time on the current goroutine's M: the cost
-// of a fast path in a mirror package (an atomic, an uncontended lock).
-func Charge(ns int64) {
-	getg()
-	advance(ns)
-}
-
-// Costs returns the run's cost model.
-func Costs() *CostModel { return &costs }
-
-// CountStarvation records a sync.Mutex entering starvation mode.
-func CountStarvation() { stats.MutexStarvationEnters++ }

@@ -86,6 +86,11 @@ func procresize(nprocs int32) *p {
 		// Release the current P and acquire allp[0].
 		if mp.p != nil {
 			if observing {
+				// As Go's tracer does: pretend the caller was
+				// descheduled and scheduled again, to keep the
+				// trace consistent.
+				evbuf.Reason = "runtime.Gosched"
+				emit(EvGoStop, mp, curg)
 				emit(EvProcStop, mp, nil)
 			}
 			mp.p.m = nil
@@ -96,6 +101,9 @@ func procresize(nprocs int32) *p {
 		pp.m = nil
 		pp.status = _Pidle
 		acquirep(pp)
+		if observing && curg != nil {
+			emit(EvGoStart, mp, curg)
+		}
 	}
 
 	// Release resources from unused Ps.

@@ -54,6 +54,11 @@ func entersyscall(gp *g) {
 		pp.status = _Psyscall
 		if sched.gcwaiting {
 			// entersyscall_gcwait: CAS _Psyscall → _Pgcstop.
+			if observing {
+				// Go traces this as the thread stealing its own P.
+				evbuf.Arg, evbuf.Arg2 = mp.id, int64(pp.id)
+				emit(EvProcSteal, mp, nil)
+			}
 			pp.status = _Pgcstop
 			pp.syscalltick++
 			sched.stopwait--
@@ -73,6 +78,9 @@ func entersyscall(gp *g) {
 func entersyscallHandleGCWait(mp *m) {
 	if sched.stopwait > 0 {
 		pp := mp.p
+		if observing {
+			emit(EvProcStop, mp, nil) // Go traces it as ProcStop
+		}
 		pp.m = nil
 		mp.p = nil
 		pp.status = _Pgcstop
@@ -217,11 +225,21 @@ func exitsyscallfast(oldp *p) bool {
 		oldp.m = nil
 		oldp.status = _Pidle
 		wirep(oldp)
+		holder := oldp.oldm
 		oldp.oldm = curm
-		if observing {
-			emit(EvProcStart, curm, nil)
-		}
 		if curm.syscalltick != oldp.syscalltick {
+			// The P was retaken and is in another thread's syscall now:
+			// Go's tracer reports taking it from that syscall
+			// (exitsyscallfast_reacquired). Otherwise the P never left
+			// this thread, as far as the tracer is concerned.
+			if observing {
+				evbuf.Arg, evbuf.Arg2 = -1, int64(oldp.id)
+				if holder != nil {
+					evbuf.Arg = holder.id
+				}
+				emit(EvProcSteal, curm, nil)
+				emit(EvProcStart, curm, nil)
+			}
 			oldp.syscalltick++
 		}
 		return true

@@ -147,6 +147,7 @@ func (ts *timers) addHeap(t *timer) {
 // stop stops the timer t and reports whether it was pending (would have
 // fired). Models runtime.(*timer).stop (go1.23+ synchronous channels).
 func (t *timer) stop() bool {
+	advance(costs.TimerOp)
 	if t.state&timerHeaped != 0 {
 		t.state |= timerModified
 		if t.state&timerZombie == 0 {
@@ -488,16 +489,19 @@ func (t *timer) unlockAndRun(tnow int64) {
 		}
 		t.updateHeap()
 	}
+	if t.isChan && t.period == 0 {
+		// Tell Stop/Reset that we are sending a value: if they run
+		// before the send commits (TimerChanSend), they bump t.seq, the
+		// value is dropped, and they report the timer as stopped.
+		t.isSending++
+	}
 	stats.TimersFired++
 	if observing {
 		evbuf.Arg = delay
 		emit(EvTimerFire, curm, nil)
 	}
-	if t.isChan && t.seq != seq {
-		// The timer was stopped or reset while we were about to send:
-		// drop the stale value (go1.23+ synchronous timer channels).
-		return
-	}
+	// For a channel timer, f ends in TimerChanSend, which plays the part
+	// of Go's sendLock: it drops the value if t.seq no longer matches seq.
 	f(arg, seq, delay)
 }
 
@@ -599,6 +603,44 @@ func (ts *timers) initHeap() {
 	}
 	for i := int(uint(len(ts.heap)-1-1) / timerHeapN); i >= 0; i-- {
 		ts.siftDown(i)
+	}
+}
+
+// verify checks that ts is in a valid state: the 4-ary heap order, the
+// timers' back pointers and state bits, the zombie count and
+// minWhenHeap. Models runtime.(*timers).verify (Go calls it only when
+// the verifyTimers constant is set; tests call it through VerifyTimers).
+func (ts *timers) verify() {
+	zombies := int32(0)
+	for i, tw := range ts.heap {
+		t := tw.timer
+		if t.ts != ts {
+			throwf("bad timer heap at %d: timer's ts is not this heap", i)
+		}
+		if t.state&timerHeaped == 0 {
+			throwf("bad timer heap at %d: timer in heap without timerHeaped", i)
+		}
+		if t.state&timerZombie != 0 {
+			zombies++
+		}
+		if t.state&(timerModified|timerZombie) == 0 && tw.when != t.when {
+			throwf("bad timer heap at %d: heap when %d, timer when %d, not modified", i, tw.when, t.when)
+		}
+		if i == 0 {
+			// First timer has no parent.
+			continue
+		}
+		// The heap is timerHeapN-ary. See siftupTimer and siftdownTimer.
+		p := int(uint(i-1) / timerHeapN)
+		if tw.less(ts.heap[p]) {
+			throwf("bad timer heap at %d: %d: %d, %d: %d", i, p, ts.heap[p].when, i, tw.when)
+		}
+	}
+	if zombies != ts.zombies {
+		throwf("bad timer heap: %d zombies, counted %d", zombies, ts.zombies)
+	}
+	if len(ts.heap) > 0 && ts.minWhenHeap != ts.heap[0].when || len(ts.heap) == 0 && ts.minWhenHeap != 0 {
+		throwf("bad timer heap: minWhenHeap %d", ts.minWhenHeap)
 	}
 }
 

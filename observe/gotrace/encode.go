@@ -3,6 +3,7 @@ package gotrace
 import (
 	"encoding/binary"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Wire format of Go 1.22 traces: event type numbers and limits, as read by
@@ -57,8 +58,9 @@ type tables struct {
 	nextPC   uint64
 	key      []byte
 
-	strs    map[string]uint64 // this generation's string table
-	strList []string
+	strs     map[string]uint64 // this generation's string table
+	strList  []string
+	strCache [16]strCacheEntry // strs by string address
 }
 
 type stackEntry struct {
@@ -149,28 +151,41 @@ func (t *tables) str(s string) uint64 {
 	if s == "" {
 		return 0
 	}
-	if id, ok := t.strs[s]; ok {
-		return id
+	// Reasons are a few constant strings: look them up by address first.
+	p := unsafe.StringData(s)
+	c := &t.strCache[uintptr(unsafe.Pointer(p))>>3%uintptr(len(t.strCache))]
+	if c.p == p && c.n == len(s) {
+		return c.id
 	}
-	t.strList = append(t.strList, s)
-	id := uint64(len(t.strList))
-	t.strs[s] = id
+	id, ok := t.strs[s]
+	if !ok {
+		t.strList = append(t.strList, s)
+		id = uint64(len(t.strList))
+		t.strs[s] = id
+	}
+	*c = strCacheEntry{p, len(s), id}
 	return id
+}
+
+type strCacheEntry struct {
+	p  *byte
+	n  int
+	id uint64
 }
 
 // genState is the output of the generation being built.
 type genState struct {
 	gen       uint64
 	genEvents int
+	events    int64 // timed events emitted, all generations
 	genBytes  int
-	genMinTs  uint64           // smallest batch base tick; becomes the generation's sync time
-	maxTick   uint64           // largest tick written so far
-	mOrder    []*mState        // threads with a batch in this generation
-	genStacks []uint64         // stack IDs used in this generation, by wire ID-1
-	dead      map[int64]uint64 // goroutines destroyed in this generation -> tick
-	buf       []byte           // closed batches of this generation
-	tab       []byte           // scratch for table batches
-	hdr       [40]byte         // scratch for batch headers
+	genMinTs  uint64    // smallest batch base tick; becomes the generation's sync time
+	maxTick   uint64    // largest tick written so far
+	mOrder    []*mState // threads with a batch in this generation
+	genStacks []uint64  // stack IDs used in this generation, by wire ID-1
+	buf       []byte    // closed batches of this generation
+	tab       []byte    // scratch for table batches
+	hdr       [40]byte  // scratch for batch headers
 }
 
 // emit appends one timed event to thread m's open batch. t is clamped to
@@ -201,6 +216,7 @@ func (w *Writer) emit(m *mState, t uint64, typ byte, args ...uint64) {
 	m.lastEnc = t
 	w.maxTick = max(w.maxTick, t)
 	w.genEvents++
+	w.events++
 	w.genBytes += len(m.batch) - n
 }
 
@@ -237,7 +253,7 @@ func (w *Writer) flushGen() {
 			}
 		}
 		for _, id := range w.pendingG {
-			if g := w.gs[id]; g != nil && g.emitted == 0 {
+			if g := w.gs.get(id); g != nil && g.emitted == 0 {
 				w.ensureG(id, g, at, t)
 			}
 		}
@@ -312,7 +328,8 @@ func (w *Writer) flushGen() {
 	w.genStacks = w.genStacks[:0]
 	w.buf = w.buf[:0]
 	clear(w.strs)
-	clear(w.dead)
+	w.strCache = [len(w.strCache)]strCacheEntry{}
+	w.gs.compact(w.gen)
 	w.strList = w.strList[:0]
 }
 

@@ -1,6 +1,10 @@
 // Package gotrace writes Go execution traces for a simulated runtime, so that
 // `go tool trace`, gotraceui and golang.org/x/exp/trace can open them.
 //
+// Observer turns gmp's event stream into a trace (gmp.Config.Trace and
+// `gmp run --trace` use it); Writer, below, is the encoder it drives, usable
+// by any simulator.
+//
 // # Format
 //
 // The output uses the wire format of Go 1.22 ("go 1.22 trace\x00\x00\x00"),
@@ -182,7 +186,7 @@ type Writer struct {
 	closed    bool
 	started   bool // header written
 
-	gs      map[int64]*gState
+	gs      gTable
 	ps      map[int32]*pState
 	ms      map[int64]*mState // threads with IDs >= maxDenseM
 	msDense []*mState         // threads with small IDs, the usual case
@@ -198,10 +202,14 @@ type Writer struct {
 }
 
 type gState struct {
-	status  GoStatus
-	m       int64 // thread it is bound to while running or in a syscall, else -1
+	status  GoStatus // 0: the goroutine does not exist
+	m       int64    // thread it is bound to while running or in a syscall, else -1
 	seq     uint64
 	emitted uint64 // generation whose reader knows this G's status (0: none yet)
+
+	// For an ID whose goroutine ended: the generation and tick of its end
+	// (see GoCreate).
+	deadGen, deadTick uint64
 }
 
 type pState struct {
@@ -236,10 +244,9 @@ func NewWriter(w io.Writer, opts Options) *Writer {
 		out:       w,
 		maxEvents: opts.GenerationEvents,
 		maxBytes:  opts.GenerationBytes,
-		gs:        make(map[int64]*gState),
 		ps:        make(map[int32]*pState),
 		ms:        make(map[int64]*mState),
-		genState:  genState{gen: 1, dead: make(map[int64]uint64)},
+		genState:  genState{gen: 1},
 	}
 	tw.tables.init()
 	return tw
@@ -250,6 +257,10 @@ func (w *Writer) Err() error { return w.err }
 
 // Generations returns how many generations have been written so far.
 func (w *Writer) Generations() int { return int(w.gen - 1) }
+
+// Events returns how many timed events the Writer has emitted so far,
+// statuses it added included.
+func (w *Writer) Events() int64 { return w.events }
 
 // Close writes the current generation and returns the first error seen: an
 // invalid call (the offending event and everything after it were dropped) or
@@ -508,7 +519,7 @@ func (w *Writer) GoCreate(ts int64, m int64, newG int64, newStack, stack uint64)
 	switch {
 	case newG < 0:
 		w.failf(op, ts, m, "negative goroutine ID %d", newG)
-	case w.gs[newG] != nil:
+	case w.gs.get(newG) != nil:
 		w.failf(op, ts, m, "goroutine %d already exists", newG)
 	case p == nil || p.status != ProcRunning:
 		w.failf(op, ts, m, "thread has no running P")
@@ -516,15 +527,15 @@ func (w *Writer) GoCreate(ts int64, m int64, newG int64, newStack, stack uint64)
 		w.failf(op, ts, m, "goroutine %d on the thread is %v", ms.g, g.status)
 	default:
 		t := tick(ts)
-		if d, ok := w.dead[newG]; ok {
+		if s := w.gs.slot(newG); s.deadGen == w.gen {
 			// A reused ID: the reader must see the old goroutine's end
 			// first, and only time orders the two.
-			t = max(t, d+1)
+			t = max(t, s.deadTick+1)
 		}
 		w.ensureCtx(ms, t)
 		w.emit(ms, t, evGoCreate, uint64(newG), w.wireStack(newStack), w.wireStack(stack))
 		// Creation tells the reader the status, and resets the sequence.
-		w.gs[newG] = &gState{status: GoRunnable, m: -1, emitted: w.gen}
+		w.gs.add(newG, gState{status: GoRunnable, m: -1, emitted: w.gen})
 	}
 }
 
@@ -537,7 +548,7 @@ func (w *Writer) GoStart(ts int64, m int64, g int64) {
 		return
 	}
 	p, cur := ms.pp, ms.gp
-	gs := w.gs[g]
+	gs := w.gs.get(g)
 	switch {
 	case p == nil || p.status != ProcRunning:
 		w.failf(op, ts, m, "thread has no running P")
@@ -590,8 +601,7 @@ func (w *Writer) goLeave(op string, typ byte, to GoStatus, ts, m int64, reason s
 	w.ensureCtx(ms, t)
 	if typ == evGoDestroy {
 		w.emit(ms, t, typ)
-		delete(w.gs, ms.g)
-		w.dead[ms.g] = ms.lastEnc
+		w.gs.remove(ms.g, w.gen, ms.lastEnc)
 	} else {
 		w.emit(ms, t, typ, w.str(reason), w.wireStack(stack))
 		g.status, g.m = to, -1
@@ -607,7 +617,7 @@ func (w *Writer) GoUnblock(ts int64, m int64, g int64, stack uint64) {
 	if ms == nil || !w.checkStacks(op, ts, m, stack) {
 		return
 	}
-	gs := w.gs[g]
+	gs := w.gs.get(g)
 	if gs == nil || gs.status != GoWaiting {
 		if gs == nil {
 			w.failf(op, ts, m, "unknown goroutine %d", g)
@@ -720,7 +730,7 @@ func (w *Writer) GoroutineExists(g int64, status GoStatus, m int64, stack uint64
 	if w.err != nil || w.closed || !w.checkStacks(op, 0, m, stack) {
 		return
 	}
-	if old := w.gs[g]; old != nil {
+	if old := w.gs.get(g); old != nil {
 		if old.status != status || (old.m != m && (status == GoRunning || status == GoSyscall)) {
 			w.failf(op, 0, m, "goroutine %d is already known as %v on M%d", g, old.status, old.m)
 		}
@@ -734,7 +744,7 @@ func (w *Writer) GoroutineExists(g int64, status GoStatus, m int64, stack uint64
 		w.failf(op, 0, m, "goroutine %d declared after the first generation was written", g)
 		return
 	}
-	gs := &gState{status: status, m: -1}
+	var ms *mState
 	switch status {
 	case GoRunnable, GoWaiting:
 	case GoRunning, GoSyscall:
@@ -742,7 +752,7 @@ func (w *Writer) GoroutineExists(g int64, status GoStatus, m int64, stack uint64
 			w.failf(op, 0, m, "a %v goroutine needs a thread", status)
 			return
 		}
-		ms := w.mstate(m)
+		ms = w.mstate(m)
 		p, cur := ms.pp, ms.gp
 		switch {
 		case cur != nil:
@@ -755,12 +765,14 @@ func (w *Writer) GoroutineExists(g int64, status GoStatus, m int64, stack uint64
 			w.failf(op, 0, m, "the P of a thread in a syscall must be in a syscall too")
 			return
 		}
-		gs.m, ms.g, ms.gp = m, g, gs
 	default:
 		w.failf(op, 0, m, "invalid status %v", status)
 		return
 	}
-	w.gs[g] = gs
+	gs := w.gs.add(g, gState{status: status, m: -1})
+	if ms != nil {
+		gs.m, ms.g, ms.gp = m, g, gs
+	}
 	w.pendingG = append(w.pendingG, g)
 }
 
@@ -802,4 +814,27 @@ func (w *Writer) ProcExists(p int32, status ProcStatus, m int64) {
 	}
 	w.ps[p] = ps
 	w.pendingP = append(w.pendingP, p)
+}
+
+// Proc reports what the Writer knows of P p: its status and the thread
+// holding it (-1 if none). ok is false if p has not been seen.
+func (w *Writer) Proc(p int32) (status ProcStatus, m int64, ok bool) {
+	ps := w.ps[p]
+	if ps == nil {
+		return 0, -1, false
+	}
+	return ps.status, ps.m, true
+}
+
+// Thread reports what the Writer knows of thread m: the P it holds and the
+// goroutine it runs (-1 for none), and that goroutine's status.
+func (w *Writer) Thread(m int64) (p int32, g int64, gstatus GoStatus) {
+	if m < 0 {
+		return -1, -1, 0
+	}
+	ms := w.mstate(m)
+	if ms.gp != nil {
+		gstatus = ms.gp.status
+	}
+	return ms.p, ms.g, gstatus
 }

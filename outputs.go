@@ -1,0 +1,152 @@
+package gmp
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/gmplab/gmp/internal/rt"
+	"github.com/gmplab/gmp/observe/gotrace"
+	"github.com/gmplab/gmp/observe/perfetto"
+	"github.com/gmplab/gmp/observe/pprof"
+)
+
+// outputs are the files and observers behind Config.Trace, Perfetto and
+// PprofDir. Every file is created before the simulation starts, so that a
+// path that cannot be written fails at once, and everything is finished
+// when the run ends, however it ends.
+type outputs struct {
+	trace     *gotrace.Observer
+	traceBuf  *bufio.Writer
+	traceFile *os.File
+
+	perf     *perfetto.Observer
+	perfFile *os.File
+
+	prof      *pprof.Observer
+	profFiles []*os.File // in pprof.Kinds order
+}
+
+// openOutputs creates the output files cfg asks for.
+func openOutputs(cfg *Config) (*outputs, error) {
+	o := &outputs{}
+	fail := func(err error) (*outputs, error) {
+		o.closeFiles()
+		return nil, err
+	}
+	if cfg.Trace != nil && cfg.TraceFile != "" {
+		return nil, errors.New("gmp: Config.Trace and Config.TraceFile are both set")
+	}
+	if cfg.Perfetto != nil && cfg.PerfettoFile != "" {
+		return nil, errors.New("gmp: Config.Perfetto and Config.PerfettoFile are both set")
+	}
+	traceOut := cfg.Trace
+	if cfg.TraceFile != "" {
+		f, err := os.Create(cfg.TraceFile)
+		if err != nil {
+			return fail(fmt.Errorf("gmp: Config.TraceFile: cannot create the trace file: %w", err))
+		}
+		o.traceFile = f
+		o.traceBuf = bufio.NewWriterSize(f, 256<<10)
+		traceOut = o.traceBuf
+	}
+	perfOut := cfg.Perfetto
+	if cfg.PerfettoFile != "" {
+		f, err := os.Create(cfg.PerfettoFile)
+		if err != nil {
+			return fail(fmt.Errorf("gmp: Config.PerfettoFile: cannot create the JSON file: %w", err))
+		}
+		o.perfFile = f
+		perfOut = f // perfetto buffers its own output
+	}
+	if cfg.PprofDir != "" {
+		if err := os.MkdirAll(cfg.PprofDir, 0o777); err != nil {
+			return fail(fmt.Errorf("gmp: Config.PprofDir: cannot create the profile directory: %w", err))
+		}
+		for _, k := range pprof.Kinds() {
+			f, err := os.Create(filepath.Join(cfg.PprofDir, k.File()))
+			if err != nil {
+				return fail(fmt.Errorf("gmp: Config.PprofDir: cannot create a profile: %w", err))
+			}
+			o.profFiles = append(o.profFiles, f)
+		}
+		o.prof = pprof.New()
+	}
+	if traceOut != nil {
+		o.trace = gotrace.NewObserver(traceOut, gotrace.Options{})
+	}
+	if perfOut != nil {
+		o.perf = perfetto.New(perfOut, perfetto.Options{})
+	}
+	return o, nil
+}
+
+// observers returns the observers to attach to the run.
+func (o *outputs) observers() []rt.Observer {
+	var obs []rt.Observer
+	if o.trace != nil {
+		obs = append(obs, o.trace)
+	}
+	if o.perf != nil {
+		obs = append(obs, o.perf)
+	}
+	if o.prof != nil {
+		obs = append(obs, o.prof)
+	}
+	return obs
+}
+
+// finish completes every output (the run's End event has normally done
+// most of it) and closes the files. It returns the first error.
+func (o *outputs) finish() error {
+	var errs []error
+	if o.trace != nil {
+		if err := o.trace.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("gmp: writing the execution trace: %w", err))
+		}
+	}
+	if o.traceBuf != nil {
+		if err := o.traceBuf.Flush(); err != nil {
+			errs = append(errs, fmt.Errorf("gmp: writing the execution trace: %w", err))
+		}
+	}
+	if o.perf != nil {
+		if err := o.perf.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("gmp: writing the Perfetto JSON: %w", err))
+		}
+	}
+	if o.prof != nil {
+		for i, k := range pprof.Kinds() {
+			w := bufio.NewWriter(o.profFiles[i])
+			err := o.prof.Write(k, w)
+			if err == nil {
+				err = w.Flush()
+			}
+			if err != nil {
+				errs = append(errs, fmt.Errorf("gmp: writing %s: %w", o.profFiles[i].Name(), err))
+			}
+		}
+	}
+	if err := o.closeFiles(); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+func (o *outputs) closeFiles() error {
+	var first error
+	for _, f := range append([]*os.File{o.traceFile, o.perfFile}, o.profFiles...) {
+		if f == nil {
+			continue
+		}
+		if err := f.Close(); err != nil && first == nil {
+			first = fmt.Errorf("gmp: closing %s: %w", f.Name(), err)
+		}
+	}
+	return first
+}
