@@ -79,6 +79,11 @@ func (g *Group) Go(f func() error) {
 		g.sem.Send(token{})
 	}
 
+	g.start(f)
+}
+
+// start runs f in a new goroutine of the group.
+func (g *Group) start(f func() error) {
 	g.wg.Add(1)
 	rt.Go(func() {
 		defer g.done()
@@ -91,7 +96,7 @@ func (g *Group) Go(f func() error) {
 				}
 			})
 		}
-	}, 0)
+	}, 1)
 }
 
 // TryGo calls the given function in a new goroutine only if the number of
@@ -105,19 +110,7 @@ func (g *Group) TryGo(f func() error) bool {
 		}
 	}
 
-	g.wg.Add(1)
-	rt.Go(func() {
-		defer g.done()
-
-		if err := f(); err != nil {
-			g.errOnce.Do(func() {
-				g.err = err
-				if g.cancel != nil {
-					g.cancel(g.err)
-				}
-			})
-		}
-	}, 0)
+	g.start(f)
 	return true
 }
 

@@ -156,20 +156,7 @@ func ChanSend(c *Hchan, cell unsafe.Pointer, block bool) bool {
 	if c.closed != 0 {
 		panic(plainError("send on closed channel"))
 	}
-	if sg := c.recvq.dequeue(); sg != nil {
-		// Found a waiting receiver. We pass the value we want to send
-		// directly to the receiver, bypassing the channel buffer.
-		send(c, sg, cell)
-		return true
-	}
-	if c.qcount < c.dataqsiz {
-		// Space is available in the channel buffer. Enqueue the element.
-		c.ops.CellToBuf(cell, c.sendx)
-		c.sendx++
-		if c.sendx == c.dataqsiz {
-			c.sendx = 0
-		}
-		c.qcount++
+	if chansendNow(c, cell) {
 		return true
 	}
 	if !block {
@@ -205,6 +192,29 @@ func ChanSend(c *Hchan, cell unsafe.Pointer, block bool) bool {
 		panic(plainError("send on closed channel"))
 	}
 	return true
+}
+
+// chansendNow completes a send on the open channel c if it can do so
+// without blocking: straight to a waiting receiver, or into a free buffer
+// slot. It reports whether it did.
+func chansendNow(c *Hchan, cell unsafe.Pointer) bool {
+	if sg := c.recvq.dequeue(); sg != nil {
+		// Found a waiting receiver. We pass the value we want to send
+		// directly to the receiver, bypassing the channel buffer.
+		send(c, sg, cell)
+		return true
+	}
+	if c.qcount < c.dataqsiz {
+		// Space is available in the channel buffer. Enqueue the element.
+		c.ops.CellToBuf(cell, c.sendx)
+		c.sendx++
+		if c.sendx == c.dataqsiz {
+			c.sendx = 0
+		}
+		c.qcount++
+		return true
+	}
+	return false
 }
 
 // send processes a send operation on an empty channel c: the value in cell

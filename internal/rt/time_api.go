@@ -126,21 +126,7 @@ func TimerChanSend(c *Hchan, seq uintptr, cell unsafe.Pointer) bool {
 		return false
 	}
 	stats.ChanSends++
-	// Must agree with ChanSend's non-blocking path.
-	if sg := c.recvq.dequeue(); sg != nil {
-		send(c, sg, cell)
-		return true
-	}
-	if c.qcount < c.dataqsiz {
-		c.ops.CellToBuf(cell, c.sendx)
-		c.sendx++
-		if c.sendx == c.dataqsiz {
-			c.sendx = 0
-		}
-		c.qcount++
-		return true
-	}
-	return false
+	return chansendNow(c, cell)
 }
 
 // TimerGo starts fn as a new goroutine from a timer function (time.goFunc:
