@@ -407,3 +407,49 @@ func TestSelectAllocs(t *testing.T) {
 		t.Errorf("1000 selects allocated %d times", allocs)
 	}
 }
+
+// TestParkWindow: a goroutine that decided to block must not be findable
+// by a waker on another P until it is parked — in Go the channel lock hides
+// its sudog until then. With an expensive park and the two sides arriving
+// at every relative offset, a send, a receive and a select never see a
+// half-parked partner (the simulator would throw "bad g->status in ready").
+func TestParkWindow(t *testing.T) {
+	costs := gmp.DefaultCosts()
+	costs.Park = 500
+	for off := stdtime.Duration(0); off < 1200; off += 37 {
+		for _, kind := range []string{"send", "recv", "select"} {
+			_, err := gmp.Run(gmp.Config{Procs: 2, Costs: &costs}, func() {
+				ch := gmp.MakeChan[int](0)
+				other := gmp.MakeChan[int](0)
+				done := gmp.MakeChan[int](1)
+				started := false
+				gmp.Go(func() {
+					started = true
+					gmp.Work(off)
+					switch kind {
+					case "send":
+						ch.Send(1)
+					case "recv":
+						ch.Recv()
+					case "select":
+						gmp.Select(ch.SendCase(1), other.RecvCase())
+					}
+					done.Send(1)
+				})
+				for !started { // the other goroutine runs on the other P
+					gmp.Work(20)
+				}
+				gmp.Work(600)
+				if kind == "recv" {
+					ch.Send(2)
+				} else {
+					ch.Recv()
+				}
+				done.Recv()
+			})
+			if err != nil {
+				t.Fatalf("%s at offset %v: %v", kind, off, err)
+			}
+		}
+	}
+}

@@ -56,7 +56,11 @@ func runRunnext(r *Runner) error {
 	}
 	r.Printf("\n  simulated start order: %s\n", strings.Join(order, " "))
 	if r.Runs[len(r.Runs)-1].Config.Procs == 1 {
-		r.Printf("  real runtime (%s, GOMAXPROCS=1): %s\n", runtime.Version(), nativeRunnext())
+		native := nativeRunnext()
+		if raceEnabled {
+			native = "(not comparable: -race randomizes runnext)"
+		}
+		r.Printf("  real runtime (%s, GOMAXPROCS=1): %s\n", runtime.Version(), native)
 	}
 	r.Printf("\nThe ring also holds the runtime's GOMAXPROCS updater and finalizer goroutines\n")
 	r.Printf("(started during init); they run first, park, and the user goroutines follow.\n")

@@ -12,7 +12,7 @@ import (
 func untilVirtual(t time.Duration) { gmp.Work(t - gmp.Since(gmp.Epoch)) }
 
 // TestParkReleaseRace sweeps the instant at which a release on one P
-// meets a goroutine parking on another, nanosecond by nanosecond across
+// meets a goroutine parking on another, in 3ns steps across
 // the park: whatever the interleaving, the waiter is woken exactly once
 // and nothing is lost (the runtime would throw "bad g->status in ready"
 // if a releaser could find a waiter that is still running).

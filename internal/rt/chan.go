@@ -153,14 +153,23 @@ func ChanSend(c *Hchan, cell unsafe.Pointer, block bool) bool {
 	if !block && c.closed == 0 && full(c) {
 		return false
 	}
-	if c.closed != 0 {
-		panic(plainError("send on closed channel"))
-	}
-	if chansendNow(c, cell) {
-		return true
-	}
-	if !block {
-		return false
+	for parkCharged := false; ; parkCharged = true {
+		if c.closed != 0 {
+			panic(plainError("send on closed channel"))
+		}
+		if chansendNow(c, cell) {
+			return true
+		}
+		if !block {
+			return false
+		}
+		if parkCharged {
+			break
+		}
+		// Going to block: pay for parking before the sudog is visible
+		// (in Go the channel lock hides it until the G is parked), then
+		// look again, since time has passed.
+		advance(costs.Park)
 	}
 
 	// Block on the channel. Some receiver will complete our operation.
@@ -173,7 +182,7 @@ func ChanSend(c *Hchan, cell unsafe.Pointer, block bool) bool {
 	gp.param = nil
 	c.sendq.enqueue(mysg)
 	stats.ChanBlocks++
-	gopark(chanparkcommit, c, waitReasonChanSend, blockChanSend)
+	goparkCharged(chanparkcommit, c, waitReasonChanSend, blockChanSend)
 
 	// Someone woke us up.
 	if mysg != gp.waiting {
@@ -266,36 +275,44 @@ func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received boo
 		}
 	}
 
-	if c.closed != 0 {
-		if c.qcount == 0 {
-			if cell != nil {
-				c.ops.ClearCell(cell)
+	for parkCharged := false; ; parkCharged = true {
+		if c.closed != 0 {
+			if c.qcount == 0 {
+				if cell != nil {
+					c.ops.ClearCell(cell)
+				}
+				return true, false
 			}
-			return true, false
+			// The channel has been closed, but the channel's buffer has
+			// data: deliver it.
+		} else if sg := c.sendq.dequeue(); sg != nil {
+			// Found a waiting sender. If buffer is size 0, receive value
+			// directly from sender. Otherwise, receive from head of queue
+			// and add sender's value to the tail of the queue.
+			recv(c, sg, cell)
+			return true, true
 		}
-		// The channel has been closed, but the channel's buffer has
-		// data: deliver it.
-	} else if sg := c.sendq.dequeue(); sg != nil {
-		// Found a waiting sender. If buffer is size 0, receive value
-		// directly from sender. Otherwise, receive from head of queue
-		// and add sender's value to the tail of the queue.
-		recv(c, sg, cell)
-		return true, true
-	}
 
-	if c.qcount > 0 {
-		// Receive directly from queue.
-		c.ops.BufToCell(c.recvx, cell)
-		c.ops.ClearBuf(c.recvx)
-		c.recvx++
-		if c.recvx == c.dataqsiz {
-			c.recvx = 0
+		if c.qcount > 0 {
+			// Receive directly from queue.
+			c.ops.BufToCell(c.recvx, cell)
+			c.ops.ClearBuf(c.recvx)
+			c.recvx++
+			if c.recvx == c.dataqsiz {
+				c.recvx = 0
+			}
+			c.qcount--
+			return true, true
 		}
-		c.qcount--
-		return true, true
-	}
-	if !block {
-		return false, false
+		if !block {
+			return false, false
+		}
+		if parkCharged {
+			break
+		}
+		// Pay for parking before the sudog is visible, then look again
+		// (see ChanSend).
+		advance(costs.Park)
 	}
 
 	// No sender available: block on this channel.
@@ -311,7 +328,7 @@ func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received boo
 		blockTimerChan(c)
 	}
 	stats.ChanBlocks++
-	gopark(chanparkcommit, c, waitReasonChanReceive, blockChanRecv)
+	goparkCharged(chanparkcommit, c, waitReasonChanReceive, blockChanRecv)
 
 	// Someone woke us up.
 	if mysg != gp.waiting {

@@ -45,6 +45,7 @@ var (
 	steps int64
 
 	done        bool   // the program has exited (or failed); the loop stops
+	mainExited  bool   // main returned (its coroutine is at rest)
 	exitErr     error  // why it failed, if it did
 	tearingDown bool   // Run is unwinding what is left
 	newprocs    int32  // GOMAXPROCS requested by the current STW
@@ -1057,8 +1058,18 @@ func dropg() {
 // switch, the goroutine is resumed at once. Models runtime.gopark
 // (proc.go).
 func gopark(unlockf func(*g, any) bool, lock any, reason waitReason, br blockReason) {
-	gp := getg()
+	// The caller has published nothing that a waker could find before the
+	// G is parked (it does that in unlockf), so the cost of parking can be
+	// paid here.
 	advance(costs.Park)
+	goparkCharged(unlockf, lock, reason, br)
+}
+
+// goparkCharged is gopark for callers that paid the cost of parking
+// themselves, before making the G findable by a waker (a sudog on a
+// channel queue): a G must never be readied while it is still running.
+func goparkCharged(unlockf func(*g, any) bool, lock any, reason waitReason, br blockReason) {
+	gp := getg()
 	gp.waitreason = reason
 	gp.waitunlockf = unlockf
 	gp.waitlock = lock

@@ -324,6 +324,7 @@ func resetGlobals() {
 	stealOrder = randomOrder{}
 	steps = 0
 	done = false
+	mainExited = false
 	exitErr = nil
 	tearingDown = false
 	newprocs = 0
@@ -459,6 +460,7 @@ func (o *intChanOps) ClearCell(cell unsafe.Pointer)         { *(*int)(cell) = 0 
 
 // mainExit is called on g0 when main returns: the program exits.
 func mainExit() {
+	mainExited = true
 	done = true
 }
 
@@ -508,7 +510,7 @@ func teardown() {
 				continue
 			}
 			s := readgstatus(gp)
-			if s == _Gdead || gp.fn != nil || gp.sys || (gp == mainG && exitErr == nil) || (panicErr != nil && gp.goid == panicErr.Goid) {
+			if s == _Gdead || gp.fn != nil || gp.sys || (gp == mainG && mainExited) || (panicErr != nil && gp.goid == panicErr.Goid) {
 				curg = gp
 				gp.co.stop()
 				curg = nil

@@ -96,63 +96,59 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 	}
 
 	// pass 1 - look for something already waiting
-	for _, casei := range pollorder {
-		casi := int(casei)
-		cas := &cases[casi]
-		c := cas.C
-		if casi >= nsends {
-			if sg := c.sendq.dequeue(); sg != nil {
-				// can receive from sleeping sender (sg)
-				recv(c, sg, cas.Elem)
-				stats.ChanRecvs++
-				return casi, true
-			}
-			if c.qcount > 0 {
-				// can receive from buffer
-				c.ops.BufToCell(c.recvx, cas.Elem)
-				c.ops.ClearBuf(c.recvx)
-				c.recvx++
-				if c.recvx == c.dataqsiz {
-					c.recvx = 0
+	for parkCharged := false; ; parkCharged = true {
+		for _, casei := range pollorder {
+			casi := int(casei)
+			cas := &cases[casi]
+			c := cas.C
+			if casi >= nsends {
+				if sg := c.sendq.dequeue(); sg != nil {
+					// can receive from sleeping sender (sg)
+					recv(c, sg, cas.Elem)
+					stats.ChanRecvs++
+					return casi, true
 				}
-				c.qcount--
-				stats.ChanRecvs++
-				return casi, true
-			}
-			if c.closed != 0 {
-				// read at end of closed channel
-				if cas.Elem != nil {
-					c.ops.ClearCell(cas.Elem)
+				if c.qcount > 0 {
+					// can receive from buffer
+					c.ops.BufToCell(c.recvx, cas.Elem)
+					c.ops.ClearBuf(c.recvx)
+					c.recvx++
+					if c.recvx == c.dataqsiz {
+						c.recvx = 0
+					}
+					c.qcount--
+					stats.ChanRecvs++
+					return casi, true
 				}
-				return casi, false
-			}
-		} else {
-			if c.closed != 0 {
-				// send on closed channel
-				panic(plainError("send on closed channel"))
-			}
-			if sg := c.recvq.dequeue(); sg != nil {
-				// can send to a sleeping receiver (sg)
-				send(c, sg, cas.Elem)
-				stats.ChanSends++
-				return casi, false
-			}
-			if c.qcount < c.dataqsiz {
-				// can send to buffer
-				c.ops.CellToBuf(cas.Elem, c.sendx)
-				c.sendx++
-				if c.sendx == c.dataqsiz {
-					c.sendx = 0
+				if c.closed != 0 {
+					// read at end of closed channel
+					if cas.Elem != nil {
+						c.ops.ClearCell(cas.Elem)
+					}
+					return casi, false
 				}
-				c.qcount++
-				stats.ChanSends++
-				return casi, false
+			} else {
+				if c.closed != 0 {
+					// send on closed channel
+					panic(plainError("send on closed channel"))
+				}
+				// can send to a sleeping receiver, or to the buffer
+				if chansendNow(c, cas.Elem) {
+					stats.ChanSends++
+					return casi, false
+				}
 			}
 		}
-	}
 
-	if !block {
-		return -1, false
+		if !block {
+			return -1, false
+		}
+		if parkCharged {
+			break
+		}
+		// Going to block: pay for parking before the sudogs are visible,
+		// then look again (see ChanSend).
+		advance(costs.Park)
 	}
 
 	// pass 2 - enqueue on all chans
@@ -192,7 +188,7 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 	if norder == 0 {
 		reason = waitReasonSelect // all channels nil: Go parks with "select"
 	}
-	gopark(selparkcommit, nil, reason, blockSelect)
+	goparkCharged(selparkcommit, nil, reason, blockSelect)
 
 	gp.selectDone = false
 	sg, _ := gp.param.(*sudog)

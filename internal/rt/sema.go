@@ -24,10 +24,14 @@ import "unsafe"
 //     virtual time before the switch, during which other Ms run; so the
 //     sudog is queued by the park's unlock function (semaparkcommit), on
 //     g0, after the G is _Gwaiting — the moment Go releases the root lock.
-//   - A semrelease that comes while an acquirer is parking finds the count
-//     incremented and, in Go, blocks on the root lock and then wakes the
-//     acquirer; here the unlock function sees the count and does not park
-//     (park_m resumes the G at once). Either way the acquirer gets it.
+//   - A semrelease that comes while an acquirer is parking finds no waiter
+//     and only increments the count; the acquirer's unlock function then
+//     takes the count and does not park (park_m resumes the G at once). In
+//     Go that releaser would wait for the root lock, then dequeue the
+//     acquirer and ready it into its own P's runnext (with a hand-off, and
+//     yield to it). Either way the acquirer gets the count; the deviation
+//     is where it runs next, and that such a hand-off is not counted in
+//     Stats.SemaHandoffs. The window is gopark's CostModel.Park.
 //   - sudog.ticket is 0 while queued; 1 means the count was consumed on the
 //     waiter's behalf (a hand-off), as in Go.
 
@@ -239,7 +243,6 @@ func Semrelease(addr *uint32, handoff bool) {
 // SemaWaiters reports how many goroutines wait on addr (for tests and
 // reports).
 func SemaWaiters(addr *uint32) int {
-	getg()
 	q := semaQueueFor(addr, false)
 	if q == nil {
 		return 0
