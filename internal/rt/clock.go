@@ -158,6 +158,15 @@ func advance(d int64) {
 		return
 	}
 	t := now + d
+	if len(evq) == 0 || t < evq[0].ev.when {
+		now = t // the common case: nobody else wakes up first
+		return
+	}
+	advanceSlow(t)
+}
+
+//go:noinline
+func advanceSlow(t int64) {
 	if mayRunTo(t) {
 		now = t
 		return

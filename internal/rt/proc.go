@@ -83,6 +83,14 @@ func (pm pMask) resize(nprocs int32) pMask {
 // getg returns the running goroutine, or panics if the caller is not a
 // simulated goroutine.
 func getg() *g {
+	if gp := curg; gp != nil && zombieCount.Load() == 0 {
+		return gp
+	}
+	return getgSlow()
+}
+
+//go:noinline
+func getgSlow() *g {
 	if zombieCount.Load() > 0 {
 		freezeZombie()
 	}
@@ -1224,9 +1232,14 @@ func goyield() {
 // sysmon does so at its next runtime call (cooperative preemption).
 func preemptCheck() {
 	if gp := curg; gp != nil && gp.preempt {
-		if canPreemptM(gp.m) {
-			gopreempt()
-		}
+		preemptNow(gp)
+	}
+}
+
+//go:noinline
+func preemptNow(gp *g) {
+	if canPreemptM(gp.m) {
+		gopreempt()
 	}
 }
 
