@@ -204,10 +204,10 @@ func (m *Mutex) lockSlow() {
 			// If we were already waiting before, queue at the front of the queue.
 			queueLifo := waitStartTime != 0
 			if waitStartTime == 0 {
-				waitStartTime = rt.Nanotime()
+				waitStartTime = rt.RuntimeNanotime()
 			}
 			rt.Semacquire(&m.sema, queueLifo, rt.SemaReasonMutexLock)
-			starving = starving || rt.Nanotime()-waitStartTime > starvationThresholdNs
+			starving = starving || rt.RuntimeNanotime()-waitStartTime > starvationThresholdNs
 			old = m.state
 			if old&mutexStarving != 0 {
 				// If this goroutine was woken and mutex is in starvation mode,

@@ -189,7 +189,7 @@ func Until(t Time) Duration {
 // Deviation: the virtual clock starts at 0 and the runtime rejects a
 // timer at 0, so a timer due "now" at instant 0 is due at 1 ns.
 func when(d Duration) int64 {
-	now := rt.Nanotime()
+	now := rt.RuntimeNanotime()
 	if d <= 0 {
 		return max(now, 1)
 	}

@@ -103,6 +103,13 @@ func Nanotime() int64 {
 	return now
 }
 
+// RuntimeNanotime is the runtime's own clock read (runtime_nanotime, as
+// sync and time call it): unlike Nanotime it is not a preemption point.
+func RuntimeNanotime() int64 {
+	getg()
+	return now
+}
+
 // Sleep pauses the current goroutine for at least ns of virtual time.
 func Sleep(ns int64) {
 	timeSleep(ns)
