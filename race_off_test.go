@@ -1,0 +1,5 @@
+//go:build !race
+
+package gmp_test
+
+const raceEnabled = false

@@ -1,0 +1,6 @@
+//go:build race
+
+package gmp_test
+
+// raceEnabled: see TestWatchdog.
+const raceEnabled = true
