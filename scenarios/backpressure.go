@@ -103,7 +103,7 @@ func runBackpressure(r *Runner) error {
 	for i, buffered := range []bool{false, true} {
 		label := map[bool]string{false: "unbuffered", true: "buffered+backpressure"}[buffered]
 		var st bpStats
-		_, err := r.Sim(label, nil, backpressureProgram(buffered, &st))
+		_, err := r.Sim(map[bool]string{false: "unbuffered", true: "buffered"}[buffered], nil, backpressureProgram(buffered, &st))
 		if err != nil {
 			return err
 		}

@@ -55,14 +55,14 @@ func runMutexStarvation(r *Runner) error {
 	r.Printf("mutex-starvation (§4.1): 8 goroutines × 50 Lock/Unlock on one sync.Mutex, %d Ps\n\n", r.procs(4))
 	r.Printf("  %-28s %8s %11s %9s %10s %10s %10s %12s\n", "critical section", "spins", "starvation", "handoffs", "wait p50", "wait p99", "wait max", "total wait")
 	for _, c := range []struct {
-		label         string
+		run, label    string
 		hold, outside stdtime.Duration
 	}{
-		{"short (2µs, 1µs outside)", 2 * stdtime.Microsecond, stdtime.Microsecond},
-		{"long (300µs, 50µs outside)", 300 * stdtime.Microsecond, 50 * stdtime.Microsecond},
+		{"short", "short (2µs, 1µs outside)", 2 * stdtime.Microsecond, stdtime.Microsecond},
+		{"long", "long (300µs, 50µs outside)", 300 * stdtime.Microsecond, 50 * stdtime.Microsecond},
 	} {
 		var waits []int64
-		res, err := r.Sim(c.label, nil, mutexProgram(c.hold, c.outside, &waits))
+		res, err := r.Sim(c.run, nil, mutexProgram(c.hold, c.outside, &waits))
 		if err != nil {
 			return err
 		}
