@@ -560,18 +560,10 @@ func (o *Observer) counters(t int64) {
 }
 
 func (o *Observer) counter(pid int, name string, t int64, key string, v int64) {
-	b := o.begin()
-	b = append(b, `{"ph":"C","name":`...)
-	b = appendQuote(b, name)
-	b = o.appendWhere(b, pid, 0, t)
-	b = append(b, `,"args":{`...)
-	b = appendQuote(b, key)
-	b = append(b, ':')
-	b = strconv.AppendInt(b, v, 10)
-	b = append(b, "}}"...)
-	o.end(b, 1)
+	o.counter2(pid, name, t, key, v, "", 0)
 }
 
+// counter2 writes a counter event with one series (k2 == "") or two.
 func (o *Observer) counter2(pid int, name string, t int64, k1 string, v1 int64, k2 string, v2 int64) {
 	b := o.begin()
 	b = append(b, `{"ph":"C","name":`...)
@@ -581,10 +573,12 @@ func (o *Observer) counter2(pid int, name string, t int64, k1 string, v1 int64, 
 	b = appendQuote(b, k1)
 	b = append(b, ':')
 	b = strconv.AppendInt(b, v1, 10)
-	b = append(b, ',')
-	b = appendQuote(b, k2)
-	b = append(b, ':')
-	b = strconv.AppendInt(b, v2, 10)
+	if k2 != "" {
+		b = append(b, ',')
+		b = appendQuote(b, k2)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, v2, 10)
+	}
 	b = append(b, "}}"...)
 	o.end(b, 1)
 }
