@@ -2,66 +2,127 @@ package gmp
 
 import (
 	"iter"
+	"time"
 	"unsafe"
 
+	"github.com/gmplab/gmp/internal/link"
 	"github.com/gmplab/gmp/internal/rt"
 )
 
-// Chan is a simulated channel of T: make(chan T, n) is MakeChan[T](n).
-// Its operations follow chan.go exactly — the buffer ring with
-// qcount/sendx/recvx, FIFO queues of waiting senders and receivers, direct
-// hand-off to a waiting receiver (which is readied into the sender's P's
-// runnext), and Go's panics. A nil *Chan behaves as a nil channel: sends
-// and receives block forever and Close panics.
+// Chan is a simulated channel of T: chan T is Chan[T], make(chan T, n) is
+// MakeChan[T](n). Like a Go channel it is a reference value: copies refer
+// to the same channel, == reports whether two values are the same channel,
+// and the zero value is a nil channel (sends and receives block forever,
+// Close panics). Its operations follow chan.go exactly — the buffer ring
+// with qcount/sendx/recvx, FIFO queues of waiting senders and receivers,
+// direct hand-off to a waiting receiver (which is readied into the
+// sender's P's runnext), and Go's panics.
 type Chan[T any] struct {
-	h *rt.Hchan
-	b *chanBuf[T]
+	c *chanObj[T]
 }
 
-// chanBuf holds the elements: the buffer ring and a pool of cells that
-// carry one value each for the duration of an operation (see rt.ChanOps).
-type chanBuf[T any] struct {
-	buf   []T
-	cells []*T
+// chanObj is one channel: the runtime's hchan and the elements — the buffer
+// ring and a pool of cells that carry one value each for the duration of
+// an operation (see rt.ChanOps).
+//
+// A buffer of more than flatBuf elements is allocated a chunk at a time as
+// the ring reaches it, and a chunk is freed once the ring has drained it:
+// make(chan T, 1<<40) is valid Go, and a program that never fills such a
+// channel must not need its whole buffer on the host.
+type chanObj[T any] struct {
+	h      rt.Hchan
+	buf    []T                // the ring, if size ≤ flatBuf
+	chunks map[uint]*chunk[T] // the ring's allocated chunks, if larger
+	cells  []*T
+}
+
+// A chunk holds chunkLen slots of a large ring and counts those in use.
+type chunk[T any] struct {
+	used int
+	vals [chunkLen]T
+}
+
+const (
+	flatBuf  = 1 << 16
+	chunkLen = 1 << 12
+)
+
+// slot returns buffer slot i, allocating its chunk if need be.
+func (c *chanObj[T]) slot(i uint) *T {
+	if c.chunks == nil {
+		return &c.buf[i]
+	}
+	k := i / chunkLen
+	ck := c.chunks[k]
+	if ck == nil {
+		ck = new(chunk[T])
+		c.chunks[k] = ck
+	}
+	return &ck.vals[i%chunkLen]
 }
 
 // MakeChan returns a new channel with a buffer of size elements, like
 // make(chan T, size). It panics with "makechan: size out of range" if size
-// is negative.
-func MakeChan[T any](size int) *Chan[T] {
-	b := &chanBuf[T]{}
-	h := rt.MakeChan(b, size)
-	b.buf = make([]T, size)
-	return &Chan[T]{h: h, b: b}
+// is negative or the buffer would exceed what Go can allocate.
+func MakeChan[T any](size int) Chan[T] {
+	var zero T
+	rt.CheckMakeChan(size, unsafe.Sizeof(zero))
+	c := &chanObj[T]{}
+	rt.InitChan(&c.h, c, size)
+	switch {
+	case unsafe.Sizeof(zero) == 0:
+		c.buf = make([]T, size) // no memory, whatever the size
+	case size > flatBuf:
+		c.chunks = make(map[uint]*chunk[T])
+	case size > 0:
+		c.buf = make([]T, size)
+	}
+	return Chan[T]{c}
 }
 
-func (b *chanBuf[T]) get() *T {
-	if n := len(b.cells); n > 0 {
-		c := b.cells[n-1]
-		b.cells = b.cells[:n-1]
-		return c
+func (c *chanObj[T]) get() *T {
+	if n := len(c.cells); n > 0 {
+		p := c.cells[n-1]
+		c.cells = c.cells[:n-1]
+		return p
 	}
 	return new(T)
 }
 
-func (b *chanBuf[T]) put(c *T) {
+func (c *chanObj[T]) put(p *T) {
 	var zero T
-	*c = zero
-	b.cells = append(b.cells, c)
+	*p = zero
+	c.cells = append(c.cells, p)
 }
 
-func (b *chanBuf[T]) BufToCell(i uint, cell unsafe.Pointer) {
+func (c *chanObj[T]) BufToCell(i uint, cell unsafe.Pointer) {
 	if cell != nil {
-		*(*T)(cell) = b.buf[i]
+		*(*T)(cell) = *c.slot(i)
 	}
 }
-func (b *chanBuf[T]) CellToBuf(cell unsafe.Pointer, i uint) { b.buf[i] = *(*T)(cell) }
-func (b *chanBuf[T]) ClearBuf(i uint) {
-	var zero T
-	b.buf[i] = zero
+func (c *chanObj[T]) CellToBuf(cell unsafe.Pointer, i uint) {
+	*c.slot(i) = *(*T)(cell)
+	if c.chunks != nil {
+		c.chunks[i/chunkLen].used++
+	}
 }
-func (b *chanBuf[T]) CellToCell(dst, src unsafe.Pointer) { *(*T)(dst) = *(*T)(src) }
-func (b *chanBuf[T]) ClearCell(cell unsafe.Pointer) {
+func (c *chanObj[T]) ClearBuf(i uint) {
+	var zero T
+	*c.slot(i) = zero
+	if c.chunks != nil {
+		// Every filled slot is cleared exactly once (received or
+		// drained), so a chunk whose count drops to 0 holds nothing.
+		k := i / chunkLen
+		if ck := c.chunks[k]; ck.used > 0 {
+			ck.used--
+			if ck.used == 0 {
+				delete(c.chunks, k)
+			}
+		}
+	}
+}
+func (c *chanObj[T]) CellToCell(dst, src unsafe.Pointer) { *(*T)(dst) = *(*T)(src) }
+func (c *chanObj[T]) ClearCell(cell unsafe.Pointer) {
 	var zero T
 	*(*T)(cell) = zero
 }
@@ -69,95 +130,95 @@ func (b *chanBuf[T]) ClearCell(cell unsafe.Pointer) {
 // Send sends v on c (c <- v). It blocks until a receiver takes v or there
 // is room in the buffer, and panics with "send on closed channel" if c is
 // closed.
-func (c *Chan[T]) Send(v T) {
-	if c == nil {
+func (c Chan[T]) Send(v T) {
+	if c.c == nil {
 		rt.ChanSend(nil, nil, true)
 		return
 	}
-	cell := c.b.get()
+	cell := c.c.get()
 	*cell = v
-	rt.ChanSend(c.h, unsafe.Pointer(cell), true)
-	c.b.put(cell)
+	rt.ChanSend(&c.c.h, unsafe.Pointer(cell), true)
+	c.c.put(cell)
 }
 
 // TrySend sends v if it can do so without blocking and reports whether it
 // did: select { case c <- v: default: }.
-func (c *Chan[T]) TrySend(v T) bool {
-	if c == nil {
+func (c Chan[T]) TrySend(v T) bool {
+	if c.c == nil {
 		return false
 	}
-	cell := c.b.get()
+	cell := c.c.get()
 	*cell = v
-	ok := rt.ChanSend(c.h, unsafe.Pointer(cell), false)
-	c.b.put(cell)
+	ok := rt.ChanSend(&c.c.h, unsafe.Pointer(cell), false)
+	c.c.put(cell)
 	return ok
 }
 
 // Recv receives a value from c (<-c), blocking until one is available. On
 // a closed, drained channel it returns the zero value.
-func (c *Chan[T]) Recv() T {
+func (c Chan[T]) Recv() T {
 	v, _ := c.Recv2()
 	return v
 }
 
 // Recv2 is v, ok := <-c: ok is false if the value is the zero value
 // delivered because c is closed and drained.
-func (c *Chan[T]) Recv2() (T, bool) {
-	if c == nil {
+func (c Chan[T]) Recv2() (T, bool) {
+	if c.c == nil {
 		rt.ChanRecv(nil, nil, true)
 		var zero T
 		return zero, false
 	}
-	cell := c.b.get()
-	_, ok := rt.ChanRecv(c.h, unsafe.Pointer(cell), true)
+	cell := c.c.get()
+	_, ok := rt.ChanRecv(&c.c.h, unsafe.Pointer(cell), true)
 	v := *cell
-	c.b.put(cell)
+	c.c.put(cell)
 	return v, ok
 }
 
 // TryRecv receives without blocking: select { case v, ok := <-c: default: }.
 // selected reports whether the receive happened; v and ok are as Recv2's.
-func (c *Chan[T]) TryRecv() (v T, ok, selected bool) {
-	if c == nil {
+func (c Chan[T]) TryRecv() (v T, ok, selected bool) {
+	if c.c == nil {
 		return v, false, false
 	}
-	cell := c.b.get()
-	selected, ok = rt.ChanRecv(c.h, unsafe.Pointer(cell), false)
+	cell := c.c.get()
+	selected, ok = rt.ChanRecv(&c.c.h, unsafe.Pointer(cell), false)
 	v = *cell
-	c.b.put(cell)
+	c.c.put(cell)
 	return v, ok, selected
 }
 
 // Close closes c. It panics with "close of nil channel" or "close of
 // closed channel" as Go does. Waiting receivers get the zero value and
 // waiting senders panic.
-func (c *Chan[T]) Close() {
-	if c == nil {
+func (c Chan[T]) Close() {
+	if c.c == nil {
 		rt.ChanClose(nil)
 		return
 	}
-	rt.ChanClose(c.h)
+	rt.ChanClose(&c.c.h)
 }
 
 // Len returns the number of elements queued in the buffer (len(c)).
-func (c *Chan[T]) Len() int {
-	if c == nil {
+func (c Chan[T]) Len() int {
+	if c.c == nil {
 		return 0
 	}
-	return rt.ChanLen(c.h)
+	return rt.ChanLen(&c.c.h)
 }
 
 // Cap returns the buffer's capacity (cap(c)).
-func (c *Chan[T]) Cap() int {
-	if c == nil {
+func (c Chan[T]) Cap() int {
+	if c.c == nil {
 		return 0
 	}
-	return rt.ChanCap(c.h)
+	return rt.ChanCap(&c.c.h)
 }
 
 // All returns an iterator over the values received from c until it is
 // closed and drained: for v := range c.All() is for v := range c.
-func (c *Chan[T]) All() iter.Seq[T] {
+func (c Chan[T]) All() iter.Seq[T] {
 	return func(yield func(T) bool) {
 		for {
 			v, ok := c.Recv2()
@@ -168,16 +229,24 @@ func (c *Chan[T]) All() iter.Seq[T] {
 	}
 }
 
-// ChanState is a snapshot of a channel's runtime fields (hchan): the ring
-// indices, the count, and the goroutines queued to send and receive.
-type ChanState = rt.ChanState
+// ChanState is a snapshot of a channel's runtime fields (hchan).
+type ChanState struct {
+	QCount   uint    // elements in the buffer
+	DataqSiz uint    // the buffer's size
+	SendX    uint    // ring index of the next send
+	RecvX    uint    // ring index of the next receive
+	Closed   bool    // close has been called
+	SendQ    []int64 // goroutines waiting to send, in queue order
+	RecvQ    []int64 // goroutines waiting to receive, in queue order
+}
 
 // State returns c's hchan fields.
-func (c *Chan[T]) State() ChanState {
-	if c == nil {
+func (c Chan[T]) State() ChanState {
+	if c.c == nil {
 		return ChanState{}
 	}
-	return rt.ChanSnapshot(c.h)
+	s := rt.ChanSnapshot(&c.c.h)
+	return ChanState{QCount: s.QCount, DataqSiz: s.DataqSiz, SendX: s.SendX, RecvX: s.RecvX, Closed: s.Closed, SendQ: s.SendQ, RecvQ: s.RecvQ}
 }
 
 // SelectCase is one case of Select: made by Chan.RecvCase, Chan.SendCase
@@ -190,20 +259,20 @@ type SelectCase interface {
 // RecvCase is a receive case; after Select chooses it, V and OK hold the
 // result of v, ok := <-c.
 type RecvCase[T any] struct {
-	c  *Chan[T]
+	c  Chan[T]
 	V  T
 	OK bool
 }
 
 // RecvCase returns a receive case on c for Select. A case can be reused
 // across Select calls (which then allocate nothing).
-func (c *Chan[T]) RecvCase() *RecvCase[T] { return &RecvCase[T]{c: c} }
+func (c Chan[T]) RecvCase() *RecvCase[T] { return &RecvCase[T]{c: c} }
 
 func (r *RecvCase[T]) scase() (*rt.Hchan, unsafe.Pointer, bool, bool) {
-	if r.c == nil {
+	if r.c.c == nil {
 		return nil, nil, false, false
 	}
-	return r.c.h, unsafe.Pointer(r.c.b.get()), false, false
+	return &r.c.c.h, unsafe.Pointer(r.c.c.get()), false, false
 }
 
 func (r *RecvCase[T]) done(cell unsafe.Pointer, chosen, ok bool) {
@@ -214,31 +283,31 @@ func (r *RecvCase[T]) done(cell unsafe.Pointer, chosen, ok bool) {
 	if chosen {
 		r.V, r.OK = *p, ok
 	}
-	r.c.b.put(p)
+	r.c.c.put(p)
 }
 
 // SendCase is a send case: it sends V.
 type SendCase[T any] struct {
-	c *Chan[T]
+	c Chan[T]
 	V T
 }
 
 // SendCase returns a case that sends v on c. Set V to reuse it with a new
 // value.
-func (c *Chan[T]) SendCase(v T) *SendCase[T] { return &SendCase[T]{c: c, V: v} }
+func (c Chan[T]) SendCase(v T) *SendCase[T] { return &SendCase[T]{c: c, V: v} }
 
 func (s *SendCase[T]) scase() (*rt.Hchan, unsafe.Pointer, bool, bool) {
-	if s.c == nil {
+	if s.c.c == nil {
 		return nil, nil, true, false
 	}
-	cell := s.c.b.get()
+	cell := s.c.c.get()
 	*cell = s.V
-	return s.c.h, unsafe.Pointer(cell), true, false
+	return &s.c.c.h, unsafe.Pointer(cell), true, false
 }
 
 func (s *SendCase[T]) done(cell unsafe.Pointer, chosen, ok bool) {
 	if cell != nil {
-		s.c.b.put((*T)(cell))
+		s.c.c.put((*T)(cell))
 	}
 }
 
@@ -332,13 +401,11 @@ func Select(cases ...SelectCase) int {
 	return idx[chosen]
 }
 
-// ChanHchan returns c's runtime channel (nil for a nil c). It exists for
-// gmp's own mirror packages — gmp/time binds a timer to the channel of a
-// Timer or Ticker, as the runtime's newTimer does — and is of no use
-// elsewhere: the type is internal.
-func ChanHchan[T any](c *Chan[T]) *rt.Hchan {
-	if c == nil {
+func init() {
+	link.ChanHchan = func(c any) *rt.Hchan {
+		if tc := c.(Chan[time.Time]); tc.c != nil {
+			return &tc.c.h
+		}
 		return nil
 	}
-	return c.h
 }

@@ -53,7 +53,7 @@ func TestCloseWakeOrder(t *testing.T) {
 func simChanprog(t *testing.T, p chanprog.Prog) string {
 	var log []string
 	_, err := gmp.Run(gmp.Config{Procs: 1}, func() {
-		chans := make([]*gmp.Chan[int], len(p.Caps))
+		chans := make([]gmp.Chan[int], len(p.Caps))
 		for i, c := range p.Caps {
 			chans[i] = gmp.MakeChan[int](c)
 		}
@@ -179,7 +179,7 @@ func TestChanPanics(t *testing.T) {
 			ch.Close()
 		},
 		"close of nil channel": func() {
-			var ch *gmp.Chan[int]
+			var ch gmp.Chan[int]
 			ch.Close()
 		},
 		"makechan: size out of range": func() { gmp.MakeChan[int](-1) },
@@ -251,7 +251,7 @@ func TestRecvClosed(t *testing.T) {
 // TestNilChannel: a nil channel blocks forever, with Go's wait reasons.
 func TestNilChannel(t *testing.T) {
 	_, err := gmp.Run(gmp.Config{}, func() {
-		var ch *gmp.Chan[int]
+		var ch gmp.Chan[int]
 		gmp.Go(func() { ch.Send(1) })
 		gmp.Go(func() { ch.Recv() })
 		gmp.Select() // select {}
@@ -264,7 +264,7 @@ func TestNilChannel(t *testing.T) {
 			t.Errorf("dump lacks %q:\n%s", want, err)
 		}
 	}
-	if v, ok, sel := (*gmp.Chan[int])(nil).TryRecv(); v != 0 || ok || sel {
+	if v, ok, sel := (gmp.Chan[int]{}).TryRecv(); v != 0 || ok || sel {
 		t.Error("TryRecv on nil channel proceeded")
 	}
 }
@@ -451,5 +451,57 @@ func TestParkWindow(t *testing.T) {
 				t.Fatalf("%s at offset %v: %v", kind, off, err)
 			}
 		}
+	}
+}
+
+// TestMakeChanSize: makechan's size checks are Go's — negative sizes and
+// buffers beyond maxAlloc (1<<48 bytes) panic "makechan: size out of
+// range", as a native make does (checked below against the real
+// runtime) — and a huge but valid capacity costs the host only what the
+// program puts in it.
+func TestMakeChanSize(t *testing.T) {
+	native := func(n int) (msg string) {
+		defer func() { msg = fmt.Sprint(recover()) }()
+		_ = make(chan int, n)
+		return ""
+	}
+	sim := func(n int) (msg string) {
+		defer func() { msg = fmt.Sprint(recover()) }()
+		_ = gmp.MakeChan[int](n)
+		return ""
+	}
+	minusOne := -1
+	for _, n := range []int{minusOne, 1 << 45, 1<<62 + 5} {
+		if got, want := sim(n), native(n); got != want || want != "makechan: size out of range" {
+			t.Errorf("MakeChan[int](%d) panicked %q; make(chan int, %d) panics %q", n, got, n, want)
+		}
+	}
+	_, err := gmp.Run(gmp.Config{Procs: 1}, func() {
+		big := gmp.MakeChan[int](1 << 40)
+		empty := gmp.MakeChan[struct{}](1 << 62)
+		if big.Cap() != 1<<40 || empty.Cap() != 1<<62 {
+			t.Errorf("caps %d, %d", big.Cap(), empty.Cap())
+		}
+		// Fill and drain across several chunks, twice, so the ring
+		// reuses freed chunks; values come back in order.
+		for round := 0; round < 2; round++ {
+			for i := range 20_000 {
+				big.Send(i)
+			}
+			for i := range 20_000 {
+				if v := big.Recv(); v != i {
+					t.Fatalf("round %d: got %d, want %d", round, v, i)
+				}
+			}
+		}
+		for range 3 {
+			empty.Send(struct{}{})
+		}
+		if empty.Len() != 3 {
+			t.Errorf("len %d", empty.Len())
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

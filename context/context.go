@@ -20,7 +20,7 @@
 //
 // The differences from package context are the ones the simulator needs:
 //
-//   - Done returns a *gmp.Chan[struct{}] (nil for Background and TODO):
+//   - Done returns a gmp.Chan[struct{}] (nil for Background and TODO):
 //     receive with ctx.Done().Recv(), or in gmp.Select with
 //     ctx.Done().RecvCase().
 //   - The locks are gmp/sync's, so a goroutine that waits for one parks in
@@ -64,7 +64,7 @@ type Context interface {
 	// context can never be canceled. Successive calls to Done return the
 	// same value. The close of the Done channel may happen
 	// asynchronously, after the cancel function returns.
-	Done() *gmp.Chan[struct{}]
+	Done() gmp.Chan[struct{}]
 
 	// If Done is not yet closed, Err returns nil. If Done is closed, Err
 	// returns a non-nil error explaining why: DeadlineExceeded if the
@@ -97,8 +97,8 @@ func (emptyCtx) Deadline() (deadline time.Time, ok bool) {
 	return
 }
 
-func (emptyCtx) Done() *gmp.Chan[struct{}] {
-	return nil
+func (emptyCtx) Done() gmp.Chan[struct{}] {
+	return gmp.Chan[struct{}]{}
 }
 
 func (emptyCtx) Err() error {
@@ -291,7 +291,7 @@ var cancelCtxKey int
 // should not bypass it.)
 func parentCancelCtx(parent Context) (*cancelCtx, bool) {
 	done := parent.Done()
-	if done == closedchan() || done == nil {
+	if done == closedchan() || done == (gmp.Chan[struct{}]{}) {
 		return nil, false
 	}
 	p, ok := parent.Value(&cancelCtxKey).(*cancelCtx)
@@ -326,7 +326,7 @@ func removeChild(parent Context, child canceler) {
 // implementations are *cancelCtx and *timerCtx.
 type canceler interface {
 	cancel(removeFromParent bool, err, cause error)
-	Done() *gmp.Chan[struct{}]
+	Done() gmp.Chan[struct{}]
 }
 
 // A cancelCtx can be canceled. When canceled, it also cancels any children
@@ -334,11 +334,11 @@ type canceler interface {
 type cancelCtx struct {
 	Context
 
-	mu       sync.Mutex          // protects following fields
-	done     *gmp.Chan[struct{}] // created lazily, closed by first cancel call
-	children *childSet           // set to nil by the first cancel call
-	err      error               // set to non-nil by the first cancel call
-	cause    error               // set to non-nil by the first cancel call
+	mu       sync.Mutex         // protects following fields
+	done     gmp.Chan[struct{}] // created lazily, closed by first cancel call
+	children *childSet          // set to nil by the first cancel call
+	err      error              // set to non-nil by the first cancel call
+	cause    error              // set to non-nil by the first cancel call
 
 	run uint64 // the gmp.Run it belongs to (rt.RunID)
 }
@@ -350,16 +350,16 @@ func (c *cancelCtx) Value(key any) any {
 	return value(c.Context, key)
 }
 
-func (c *cancelCtx) Done() *gmp.Chan[struct{}] {
+func (c *cancelCtx) Done() gmp.Chan[struct{}] {
 	c.checkRun()
 	d := c.done
-	if d != nil {
+	if d != (gmp.Chan[struct{}]{}) {
 		return d
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	d = c.done
-	if d == nil {
+	if d == (gmp.Chan[struct{}]{}) {
 		d = gmp.MakeChan[struct{}](0)
 		c.done = d
 	}
@@ -385,7 +385,7 @@ func (c *cancelCtx) propagateCancel(parent Context, child canceler) {
 	c.Context = parent
 
 	done := parent.Done()
-	if done == nil {
+	if done == (gmp.Chan[struct{}]{}) {
 		return // parent is never canceled
 	}
 
@@ -469,7 +469,7 @@ func (c *cancelCtx) cancel(removeFromParent bool, err, cause error) {
 	c.err = err
 	c.cause = cause
 	d := c.done
-	if d == nil {
+	if d == (gmp.Chan[struct{}]{}) {
 		c.done = closedchan()
 	} else {
 		d.Close()
@@ -510,8 +510,8 @@ func (withoutCancelCtx) Deadline() (deadline time.Time, ok bool) {
 	return
 }
 
-func (withoutCancelCtx) Done() *gmp.Chan[struct{}] {
-	return nil
+func (withoutCancelCtx) Done() gmp.Chan[struct{}] {
+	return gmp.Chan[struct{}]{}
 }
 
 func (withoutCancelCtx) Err() error {

@@ -139,7 +139,7 @@ func TestChildFinishesFirst(t *testing.T) {
 		for _, parent := range []Context{Background(), cancelable} {
 			child, cancel := WithCancel(parent)
 
-			if isDone(child) || (parent.Done() != nil && isDone(parent)) {
+			if isDone(child) || (parent.Done() != (gmp.Chan[struct{}]{}) && isDone(parent)) {
 				t.Errorf("parent or child done before any cancel")
 			}
 
@@ -176,7 +176,7 @@ func TestChildFinishesFirst(t *testing.T) {
 			}
 
 			// parent should not be finished.
-			if parent.Done() != nil && isDone(parent) {
+			if parent.Done() != (gmp.Chan[struct{}]{}) && isDone(parent) {
 				t.Errorf("<-parent.Done() did not block")
 			}
 			if e := parent.Err(); e != nil {
@@ -225,7 +225,7 @@ type myDoneCtx struct {
 	Context
 }
 
-func (d *myDoneCtx) Done() *gmp.Chan[struct{}] {
+func (d *myDoneCtx) Done() gmp.Chan[struct{}] {
 	return gmp.MakeChan[struct{}](0)
 }
 
@@ -298,7 +298,7 @@ func TestCustomContextGoroutines(t *testing.T) {
 // TestClosedchanPerRun: a context canceled before anyone asked for Done
 // gets the run's closed channel, made once per run.
 func TestClosedchanPerRun(t *testing.T) {
-	var first *gmp.Chan[struct{}]
+	var first gmp.Chan[struct{}]
 	for run := range 2 {
 		if _, err := gmp.Run(gmp.Config{Procs: 1}, func() {
 			a, cancelA := WithCancel(Background())

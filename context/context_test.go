@@ -60,7 +60,7 @@ func TestBackground(t *testing.T) {
 	if c == nil {
 		t.Fatalf("Background returned nil")
 	}
-	if d := c.Done(); d != nil {
+	if d := c.Done(); d != (gmp.Chan[struct{}]{}) {
 		t.Errorf("Background().Done() = %v, want nil", d)
 	}
 	if got, want := fmt.Sprint(c), "context.Background"; got != want {
@@ -69,7 +69,7 @@ func TestBackground(t *testing.T) {
 	if got, want := fmt.Sprint(TODO()), "context.TODO"; got != want {
 		t.Errorf("TODO().String() = %q want %q", got, want)
 	}
-	if TODO().Done() != nil || TODO().Err() != nil {
+	if TODO().Done() != (gmp.Chan[struct{}]{}) || TODO().Err() != nil {
 		t.Errorf("TODO is not an empty context")
 	}
 }
@@ -87,7 +87,7 @@ func TestWithCancel(t *testing.T) {
 		contexts := []Context{c1, o, c2}
 
 		for i, c := range contexts {
-			if d := c.Done(); d == nil {
+			if d := c.Done(); d == (gmp.Chan[struct{}]{}) {
 				t.Errorf("c[%d].Done() == %v want non-nil", i, d)
 			}
 			if e := c.Err(); e != nil {
@@ -838,7 +838,7 @@ func TestWithoutCancel(t *testing.T) {
 	if d, ok := ctx.Deadline(); !d.IsZero() || ok != false {
 		t.Errorf("ctx.Deadline() = %v, %v want zero, false", d, ok)
 	}
-	if done := ctx.Done(); done != nil {
+	if done := ctx.Done(); done != (gmp.Chan[struct{}]{}) {
 		t.Errorf("ctx.Done() = %v want nil", done)
 	}
 	if err := ctx.Err(); err != nil {
@@ -868,10 +868,10 @@ func TestWithoutCancel(t *testing.T) {
 
 type customDoneContext struct {
 	Context
-	donec *gmp.Chan[struct{}]
+	donec gmp.Chan[struct{}]
 }
 
-func (c *customDoneContext) Done() *gmp.Chan[struct{}] {
+func (c *customDoneContext) Done() gmp.Chan[struct{}] {
 	return c.donec
 }
 
@@ -903,7 +903,7 @@ func TestCustomContextPropagation(t *testing.T) {
 // customCauseContext is a custom Context used to test context.Cause.
 type customCauseContext struct {
 	mu   sync.Mutex
-	done *gmp.Chan[struct{}]
+	done gmp.Chan[struct{}]
 	err  error
 
 	cancelChild CancelFunc
@@ -913,7 +913,7 @@ func (ccc *customCauseContext) Deadline() (deadline time.Time, ok bool) {
 	return
 }
 
-func (ccc *customCauseContext) Done() *gmp.Chan[struct{}] {
+func (ccc *customCauseContext) Done() gmp.Chan[struct{}] {
 	ccc.mu.Lock()
 	defer ccc.mu.Unlock()
 	return ccc.done
@@ -1113,7 +1113,7 @@ type customContext struct {
 	parent Context
 
 	doneOnce sync.Once
-	donec    *gmp.Chan[struct{}]
+	donec    gmp.Chan[struct{}]
 	err      error
 }
 
@@ -1140,7 +1140,7 @@ func (c *customContext) Deadline() (time.Time, bool) {
 	return c.parent.Deadline()
 }
 
-func (c *customContext) Done() *gmp.Chan[struct{}] {
+func (c *customContext) Done() gmp.Chan[struct{}] {
 	return c.donec
 }
 
@@ -1180,7 +1180,7 @@ type afterFuncContext struct {
 	mu         sync.Mutex
 	afterFuncs map[*byte]func()
 	order      []*byte // registration order, so cancel is deterministic
-	done       *gmp.Chan[struct{}]
+	done       gmp.Chan[struct{}]
 	err        error
 }
 
@@ -1190,10 +1190,10 @@ func (c *afterFuncContext) Deadline() (time.Time, bool) {
 	return time.Time{}, false
 }
 
-func (c *afterFuncContext) Done() *gmp.Chan[struct{}] {
+func (c *afterFuncContext) Done() gmp.Chan[struct{}] {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.done == nil {
+	if c.done == (gmp.Chan[struct{}]{}) {
 		c.done = gmp.MakeChan[struct{}](0)
 	}
 	return c.done
@@ -1433,7 +1433,7 @@ func TestOutsideRun(t *testing.T) {
 	}
 	// These touch no runtime state.
 	ctx := WithoutCancel(WithValue(TODO(), k1, 1))
-	if ctx.Value(k1) != 1 || ctx.Err() != nil || ctx.Done() != nil || Cause(ctx) != nil {
+	if ctx.Value(k1) != 1 || ctx.Err() != nil || ctx.Done() != (gmp.Chan[struct{}]{}) || Cause(ctx) != nil {
 		t.Errorf("WithValue/WithoutCancel outside gmp.Run misbehave")
 	}
 }

@@ -18,7 +18,7 @@ func ExampleWithCancel() {
 		// to the returned channel. The callers of gen need to cancel the
 		// context once they are done consuming generated integers not to
 		// leak the internal goroutine started by gen.
-		gen := func(ctx context.Context) *gmp.Chan[int] {
+		gen := func(ctx context.Context) gmp.Chan[int] {
 			dst := gmp.MakeChan[int](0)
 			n := 1
 			gmp.Go(func() {

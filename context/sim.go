@@ -36,7 +36,7 @@ func (c *cancelCtx) checkRun() {
 // closed is the run's reusable closed channel (context.go:closedchan).
 var closed struct {
 	run uint64
-	ch  *gmp.Chan[struct{}]
+	ch  gmp.Chan[struct{}]
 }
 
 // closedchan returns the running simulation's closed channel, the Done
@@ -44,13 +44,13 @@ var closed struct {
 // Deviation: Go closes closedchan once, in init; a simulated channel
 // belongs to one run, so each run makes its own the first time it needs
 // one, and that close costs the virtual time of a close.
-func closedchan() *gmp.Chan[struct{}] {
+func closedchan() gmp.Chan[struct{}] {
 	id := rt.RunID()
-	if closed.run == id && closed.ch != nil {
+	if closed.run == id && closed.ch != (gmp.Chan[struct{}]{}) {
 		return closed.ch
 	}
 	if id == 0 {
-		return nil // outside any run: compares unequal to any Done channel
+		return gmp.Chan[struct{}]{} // outside any run: compares unequal to any Done channel
 	}
 	ch := gmp.MakeChan[struct{}](0)
 	closed.run, closed.ch = id, ch

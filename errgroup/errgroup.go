@@ -31,14 +31,14 @@ type Group struct {
 
 	wg sync.WaitGroup
 
-	sem *gmp.Chan[token]
+	sem gmp.Chan[token]
 
 	errOnce sync.Once
 	err     error
 }
 
 func (g *Group) done() {
-	if g.sem != nil {
+	if g.sem != (gmp.Chan[token]{}) {
 		g.sem.Recv()
 	}
 	g.wg.Done()
@@ -75,7 +75,7 @@ func (g *Group) Wait() error {
 // cancel the associated Context, if any. The error will be returned by
 // Wait.
 func (g *Group) Go(f func() error) {
-	if g.sem != nil {
+	if g.sem != (gmp.Chan[token]{}) {
 		g.sem.Send(token{})
 	}
 
@@ -104,7 +104,7 @@ func (g *Group) start(f func() error) {
 //
 // The return value reports whether the goroutine was started.
 func (g *Group) TryGo(f func() error) bool {
-	if g.sem != nil {
+	if g.sem != (gmp.Chan[token]{}) {
 		if !g.sem.TrySend(token{}) {
 			return false
 		}
@@ -125,10 +125,10 @@ func (g *Group) TryGo(f func() error) bool {
 // active.
 func (g *Group) SetLimit(n int) {
 	if n < 0 {
-		g.sem = nil
+		g.sem = gmp.Chan[token]{}
 		return
 	}
-	if g.sem != nil && g.sem.Len() != 0 {
+	if g.sem != (gmp.Chan[token]{}) && g.sem.Len() != 0 {
 		panic(fmt.Errorf("errgroup: modify limit while %v goroutines in the group are still active", g.sem.Len()))
 	}
 	g.sem = gmp.MakeChan[token](n)

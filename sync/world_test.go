@@ -111,7 +111,7 @@ func nativeWorld() *world {
 	}
 }
 
-type simChan struct{ c *gmp.Chan[struct{}] }
+type simChan struct{ c gmp.Chan[struct{}] }
 
 func (c simChan) Send() { c.c.Send(struct{}{}) }
 func (c simChan) Recv() { c.c.Recv() }

@@ -240,7 +240,7 @@ func (simClock) AfterFunc(d time.Duration, f func()) timerAPI {
 }
 
 type simTimer struct {
-	c     *gmp.Chan[time.Time]
+	c     gmp.Chan[time.Time]
 	stop  func() bool
 	reset func(time.Duration) bool
 }

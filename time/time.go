@@ -11,7 +11,7 @@
 // functions on them (Date, Unix, Parse, ParseDuration, …), are the
 // standard library's own, so simulated and ordinary code mix freely.
 //
-// Timer.C and Ticker.C are simulated channels (*gmp.Chan[Time]): receive
+// Timer.C and Ticker.C are simulated channels (gmp.Chan[Time]): receive
 // with t.C.Recv() or in gmp.Select with t.C.RecvCase(). They behave as
 // Go 1.23's synchronous timer channels: len and cap report 0, and no value
 // from before a Stop or Reset is received after it returns. In Go they
@@ -30,6 +30,7 @@ import (
 	"unsafe"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/internal/link"
 	"github.com/gmplab/gmp/internal/rt"
 )
 
@@ -206,7 +207,7 @@ func when(d Duration) int64 {
 // current time will be sent on C, unless the Timer was created by
 // AfterFunc. A Timer must be created with NewTimer or AfterFunc.
 type Timer struct {
-	C *gmp.Chan[Time]
+	C gmp.Chan[Time]
 	r *rt.Timer
 }
 
@@ -221,7 +222,7 @@ type Timer struct {
 func NewTimer(d Duration) *Timer {
 	c := gmp.MakeChan[Time](1)
 	t := &Timer{C: c}
-	t.r = rt.NewChanTimer(when(d), 0, gmp.ChanHchan(c), sendTime)
+	t.r = rt.NewChanTimer(when(d), 0, link.ChanHchan(c), sendTime)
 	return t
 }
 
@@ -282,7 +283,7 @@ func sendTime(c *rt.Hchan, seq uintptr, delta int64) {
 
 // After waits for the duration to elapse and then sends the current time
 // on the returned channel. It is equivalent to NewTimer(d).C.
-func After(d Duration) *gmp.Chan[Time] {
+func After(d Duration) gmp.Chan[Time] {
 	return NewTimer(d).C
 }
 
@@ -302,7 +303,7 @@ func goFunc(arg any, seq uintptr, delta int64) {
 
 // A Ticker holds a channel that delivers “ticks” of a clock at intervals.
 type Ticker struct {
-	C *gmp.Chan[Time] // The channel on which the ticks are delivered.
+	C gmp.Chan[Time] // The channel on which the ticks are delivered.
 	r *rt.Timer
 }
 
@@ -321,7 +322,7 @@ func NewTicker(d Duration) *Ticker {
 	// catches up.
 	c := gmp.MakeChan[Time](1)
 	t := &Ticker{C: c}
-	t.r = rt.NewChanTimer(when(d), int64(d), gmp.ChanHchan(c), sendTime)
+	t.r = rt.NewChanTimer(when(d), int64(d), link.ChanHchan(c), sendTime)
 	return t
 }
 
@@ -353,9 +354,9 @@ func (t *Ticker) Reset(d Duration) {
 
 // Tick is a convenience wrapper for NewTicker providing access to the
 // ticking channel only. Unlike NewTicker, Tick will return nil if d <= 0.
-func Tick(d Duration) *gmp.Chan[Time] {
+func Tick(d Duration) gmp.Chan[Time] {
 	if d <= 0 {
-		return nil
+		return gmp.Chan[Time]{}
 	}
 	return NewTicker(d).C
 }

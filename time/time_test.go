@@ -469,7 +469,7 @@ func TestBadInput(t *testing.T) {
 		ran := gmp.MakeChan[struct{}](1)
 		time.AfterFunc(-time.Second, func() { ran.Send(struct{}{}) })
 		ran.Recv()
-		if time.Tick(0) != nil || time.Tick(-1) != nil {
+		if time.Tick(0) != (gmp.Chan[time.Time]{}) || time.Tick(-1) != (gmp.Chan[time.Time]{}) {
 			t.Errorf("Tick(d ≤ 0) is not nil")
 		}
 		for _, tc := range []struct {

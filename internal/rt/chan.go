@@ -1,6 +1,9 @@
 package rt
 
-import "unsafe"
+import (
+	"math/bits"
+	"unsafe"
+)
 
 // Channels, modelled on chan.go (go1.26).
 //
@@ -96,14 +99,46 @@ func releaseSudog(s *sudog) {
 
 var chanCount int64
 
+// maxAlloc is the largest allocation the runtime attempts on a 64-bit
+// Linux (malloc.go: 1<<heapAddrBits, heapAddrBits = 48), and hchanSize the
+// size of an hchan (chan.go), which makechan adds to the buffer.
+const (
+	maxAlloc  = 1 << 48
+	hchanSize = 96
+)
+
+// CheckMakeChan panics as makechan does for a channel of size elements of
+// elemSize bytes: "makechan: size out of range" if size is negative or the
+// buffer would not fit in maxAlloc. (The compiler rejects element types of
+// 64 KiB or more; a generic Chan reaches makechan's throw instead.)
+// Models the checks at the top of runtime.makechan.
+func CheckMakeChan(size int, elemSize uintptr) {
+	if elemSize >= 1<<16 {
+		panic(plainError("makechan: invalid channel element type"))
+	}
+	hi, mem := bits.Mul64(uint64(elemSize), uint64(size))
+	if size < 0 || hi != 0 || mem > maxAlloc-hchanSize {
+		panic(plainError("makechan: size out of range"))
+	}
+}
+
 // MakeChan creates a channel with a buffer of size elements.
 // Models runtime.makechan.
 func MakeChan(ops ChanOps, size int) *Hchan {
+	h := new(Hchan)
+	InitChan(h, ops, size)
+	return h
+}
+
+// InitChan initialises the hchan h of a channel whose elements ops holds
+// (the generic layer embeds the hchan in its channel object, so a channel
+// is one allocation). The size must have passed CheckMakeChan.
+func InitChan(h *Hchan, ops ChanOps, size int) {
 	if size < 0 {
 		panic(plainError("makechan: size out of range"))
 	}
 	chanCount++
-	return &Hchan{dataqsiz: uint(size), ops: ops, id: chanCount}
+	*h = Hchan{dataqsiz: uint(size), ops: ops, id: chanCount}
 }
 
 // plainError is a runtime error without the "runtime error: " prefix
@@ -361,6 +396,7 @@ func recv(c *Hchan, sg *sudog, cell unsafe.Pointer) {
 		// the sender enqueue its item at the tail of the queue. Since
 		// the queue is full, those are both the same slot.
 		c.ops.BufToCell(c.recvx, cell)
+		c.ops.ClearBuf(c.recvx)
 		c.ops.CellToBuf(sg.elem, c.recvx)
 		c.recvx++
 		if c.recvx == c.dataqsiz {

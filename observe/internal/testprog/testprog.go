@@ -119,7 +119,7 @@ func locker(mu *gsync.Mutex, total *int, i int) {
 	}
 }
 
-func pingPong(ping, pong *gmp.Chan[int], n int) {
+func pingPong(ping, pong gmp.Chan[int], n int) {
 	for range n {
 		v := ping.Recv()
 		gmp.Work(time.Microsecond)
@@ -127,7 +127,7 @@ func pingPong(ping, pong *gmp.Chan[int], n int) {
 	}
 }
 
-func cruncher(out *gmp.Chan[int], i int) {
+func cruncher(out gmp.Chan[int], i int) {
 	gmp.Work(time.Duration(i+1) * 12 * time.Millisecond) // long enough to be preempted
 	out.Send(i)
 }
@@ -198,7 +198,7 @@ func Deadlock() {
 	gmp.MakeChan[int](0).Recv()
 }
 
-func stuckReceiver(c *gmp.Chan[int], i int) {
+func stuckReceiver(c gmp.Chan[int], i int) {
 	gmp.Work(time.Duration(i+1) * 30 * time.Microsecond)
 	c.Recv()
 	c.Recv()

@@ -1,0 +1,11 @@
+// Package link connects gmp's public packages to each other's internals
+// without exporting internal types: a package that owns a value registers
+// a function here at init, and the packages that need it call it.
+package link
+
+import "github.com/gmplab/gmp/internal/rt"
+
+// ChanHchan returns the runtime channel of a gmp.Chan[time.Time] (nil for
+// a nil channel): gmp/time binds a timer to the channel of a Timer or
+// Ticker, as the runtime's newTimer does. Set by package gmp.
+var ChanHchan func(c any) *rt.Hchan
