@@ -1,77 +1,282 @@
 package gmp_test
 
 import (
+	"fmt"
 	"runtime"
 	"sync"
 	"testing"
 	stdtime "time"
 
 	"github.com/gmplab/gmp"
-	"github.com/gmplab/gmp/internal/rt"
+	"github.com/gmplab/gmp/internal/benchpair"
 )
 
-// BenchmarkGosched: a Gosched round trip between two goroutines on one P,
-// simulated (wall time per simulated Gosched) beside native
-// runtime.Gosched on GOMAXPROCS=1; the ratio is reported as sim/native.
-func BenchmarkGosched(b *testing.B) {
-	native := nativeGosched(b)
-	var n int
-	b.ReportAllocs()
-	b.ResetTimer()
-	start := stdtime.Now()
-	_, err := gmp.Run(gmp.Config{Procs: 1}, func() {
-		stop := false
-		done := gmp.MakeChan[int](0)
-		gmp.Go(func() {
-			for !stop {
-				gmp.Gosched()
-			}
-			done.Close()
-		})
-		for b.Loop() {
-			gmp.Gosched()
-			n++
-		}
-		stop = true
-		done.Recv()
-	})
-	elapsed := stdtime.Since(start)
+// The benchmarks here put the simulator's wall time per operation beside
+// the real runtime's (GOMAXPROCS=1 on both sides unless said), measured in
+// alternating rounds by package benchpair. Run them with
+//
+//	go test -run '^$' -bench . -count 6 . | tee new.txt
+//	benchstat new.txt
+//
+// BENCHMARKS.md has the figures from this machine.
+
+// simulate runs main in a simulation and fails the benchmark on error.
+func simulate(b *testing.B, cfg gmp.Config, main func()) *gmp.Result {
+	b.Helper()
+	cfg.Watchdog = -1
+	res, err := gmp.Run(cfg, main)
 	if err != nil {
 		b.Fatal(err)
 	}
-	sim := float64(elapsed.Nanoseconds()) / float64(n)
-	b.ReportMetric(native, "native-ns/op")
-	b.ReportMetric(sim/native, "sim/native")
+	return res
 }
 
-func nativeGosched(b *testing.B) float64 {
-	old := runtime.GOMAXPROCS(1)
-	defer runtime.GOMAXPROCS(old)
-	var stop bool
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for !stop {
+// BenchmarkGosched: a Gosched round trip between two goroutines on one P
+// (an op is one Gosched by main, then one by the other goroutine).
+func BenchmarkGosched(b *testing.B) {
+	native := func(n int) stdtime.Duration {
+		return benchpair.Procs(1, func() stdtime.Duration {
+			var stop bool
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				for !stop {
+					runtime.Gosched()
+				}
+			})
 			runtime.Gosched()
-		}
-	}()
-	const n = 1 << 20
-	start := stdtime.Now()
-	for range n {
-		runtime.Gosched()
+			d := benchpair.Time(func() {
+				for range n {
+					runtime.Gosched()
+				}
+			})
+			stop = true
+			wg.Wait()
+			return d
+		})
 	}
-	d := stdtime.Since(start)
-	stop = true
-	wg.Wait()
-	return float64(d.Nanoseconds()) / n
+	sim := func(n int) (d stdtime.Duration) {
+		simulate(b, gmp.Config{Procs: 1}, func() {
+			stop := false
+			gmp.Go(func() {
+				for !stop {
+					gmp.Gosched()
+				}
+			})
+			gmp.Gosched()
+			d = benchpair.Time(func() {
+				for range n {
+					gmp.Gosched()
+				}
+			})
+			stop = true
+			gmp.Gosched()
+		})
+		return d
+	}
+	benchpair.Run(b, native, sim)
+}
+
+// BenchmarkPingPong: an unbuffered channel round trip between two
+// goroutines on one P.
+func BenchmarkPingPong(b *testing.B) {
+	native := func(n int) stdtime.Duration {
+		return benchpair.Procs(1, func() stdtime.Duration {
+			ping, pong := make(chan int), make(chan int)
+			go func() {
+				for v := range ping {
+					pong <- v
+				}
+			}()
+			ping <- 0
+			<-pong
+			d := benchpair.Time(func() {
+				for i := range n {
+					ping <- i
+					<-pong
+				}
+			})
+			close(ping)
+			return d
+		})
+	}
+	sim := func(n int) (d stdtime.Duration) {
+		simulate(b, gmp.Config{Procs: 1}, func() {
+			ping, pong := gmp.MakeChan[int](0), gmp.MakeChan[int](0)
+			gmp.Go(func() {
+				for v := range ping.All() {
+					pong.Send(v)
+				}
+			})
+			ping.Send(0)
+			pong.Recv()
+			d = benchpair.Time(func() {
+				for i := range n {
+					ping.Send(i)
+					pong.Recv()
+				}
+			})
+			ping.Close()
+		})
+		return d
+	}
+	benchpair.Run(b, native, sim)
+}
+
+// BenchmarkGoExit: go statements whose goroutines run and exit at once, in
+// batches of 100 that main waits for (an op is one goroutine's life).
+func BenchmarkGoExit(b *testing.B) {
+	const batch = 100
+	native := func(n int) stdtime.Duration {
+		return benchpair.Procs(1, func() stdtime.Duration {
+			var wg sync.WaitGroup
+			return benchpair.Time(func() {
+				for i := 0; i < n; i += batch {
+					for range min(batch, n-i) {
+						wg.Add(1)
+						go wg.Done()
+					}
+					wg.Wait()
+				}
+			})
+		})
+	}
+	sim := func(n int) (d stdtime.Duration) {
+		simulate(b, gmp.Config{Procs: 1}, func() {
+			done := gmp.MakeChan[int](batch)
+			d = benchpair.Time(func() {
+				for i := 0; i < n; i += batch {
+					k := min(batch, n-i)
+					for range k {
+						gmp.Go(func() { done.Send(0) })
+					}
+					for range k {
+						done.Recv()
+					}
+				}
+			})
+		})
+		return d
+	}
+	benchpair.Run(b, native, sim)
+}
+
+// BenchmarkBufferedChan: a send and a receive on a buffered channel,
+// neither of which blocks.
+func BenchmarkBufferedChan(b *testing.B) {
+	native := func(n int) stdtime.Duration {
+		c := make(chan int, 128)
+		return benchpair.Time(func() {
+			for i := range n {
+				c <- i
+				<-c
+			}
+		})
+	}
+	sim := func(n int) (d stdtime.Duration) {
+		simulate(b, gmp.Config{Procs: 1}, func() {
+			c := gmp.MakeChan[int](128)
+			d = benchpair.Time(func() {
+				for i := range n {
+					c.Send(i)
+					c.Recv()
+				}
+			})
+		})
+		return d
+	}
+	benchpair.Run(b, native, sim)
+}
+
+// BenchmarkSelect2Ready: a select over two ready channels.
+func BenchmarkSelect2Ready(b *testing.B) {
+	native := func(n int) stdtime.Duration {
+		a, c := make(chan int, 1), make(chan int, 1)
+		return benchpair.Time(func() {
+			for i := range n {
+				a <- i
+				c <- i
+				select {
+				case <-a:
+					<-c
+				case <-c:
+					<-a
+				}
+			}
+		})
+	}
+	sim := func(n int) (d stdtime.Duration) {
+		simulate(b, gmp.Config{Procs: 1}, func() {
+			a, c := gmp.MakeChan[int](1), gmp.MakeChan[int](1)
+			ra, rc := a.RecvCase(), c.RecvCase()
+			d = benchpair.Time(func() {
+				for i := range n {
+					a.Send(i)
+					c.Send(i)
+					if gmp.Select(ra, rc) == 0 {
+						c.Recv()
+					} else {
+						a.Recv()
+					}
+				}
+			})
+		})
+		return d
+	}
+	benchpair.Run(b, native, sim)
+}
+
+// BenchmarkTinyRun: a whole gmp.Run of a tiny program — two goroutines
+// and a channel — start-up and teardown included.
+func BenchmarkTinyRun(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		simulate(b, gmp.Config{}, func() {
+			c := gmp.MakeChan[int](0)
+			gmp.Go(func() { c.Send(1) })
+			c.Recv()
+		})
+	}
+}
+
+// BenchmarkPerSwitch reports the wall time per context switch (execute)
+// for the same work on each P — 4 goroutines per P, each alternating
+// 5 µs of Work with a Gosched 50 times — as the number of Ps grows: the
+// engine's cost should not depend on how many Ps share the event queue.
+func BenchmarkPerSwitch(b *testing.B) {
+	for _, procs := range []int{1, 2, 16, 256} {
+		b.Run(fmt.Sprintf("procs=%d", procs), func(b *testing.B) {
+			var switches int64
+			var wall stdtime.Duration
+			for b.Loop() {
+				start := stdtime.Now()
+				res := simulate(b, gmp.Config{Procs: procs}, func() {
+					done := gmp.MakeChan[int](4 * procs)
+					for range 4 * procs {
+						gmp.Go(func() {
+							for range 50 {
+								gmp.Work(5 * stdtime.Microsecond)
+								gmp.Gosched()
+							}
+							done.Send(0)
+						})
+					}
+					for range 4 * procs {
+						done.Recv()
+					}
+				})
+				wall += stdtime.Since(start)
+				switches += res.Stats.ContextSwitches
+			}
+			b.ReportMetric(float64(wall.Nanoseconds())/float64(switches), "ns/switch")
+		})
+	}
 }
 
 // BenchmarkSpawn100k runs the spawn100k scenario's program: 100,000
 // goroutines that Gosched and exit, on 4 Ps.
 func BenchmarkSpawn100k(b *testing.B) {
 	for b.Loop() {
-		_, err := gmp.Run(gmp.Config{Procs: 4}, func() {
+		simulate(b, gmp.Config{Procs: 4}, func() {
 			for range 100_000 {
 				gmp.Go(func() { gmp.Gosched() })
 			}
@@ -79,166 +284,5 @@ func BenchmarkSpawn100k(b *testing.B) {
 				gmp.Work(stdtime.Millisecond)
 			}
 		})
-		if err != nil {
-			b.Fatal(err)
-		}
 	}
-}
-
-// eventCounter counts events.
-type eventCounter struct{ n int64 }
-
-func (c *eventCounter) Event(*rt.Event) { c.n++ }
-
-// BenchmarkWorkstealingEvents reports the engine's throughput in runtime
-// events per wall second on a work-stealing fan-out.
-func BenchmarkWorkstealingEvents(b *testing.B) {
-	var events int64
-	var wall stdtime.Duration
-	for b.Loop() {
-		c := &eventCounter{}
-		start := stdtime.Now()
-		_, err := gmp.Run(gmp.Config{Procs: 4, Observers: []gmp.Observer{c}}, func() {
-			const n = 2000
-			done := gmp.MakeChan[int](n)
-			for i := range n {
-				gmp.Go(func() {
-					gmp.Work(stdtime.Duration(i%10+1) * 20 * stdtime.Microsecond)
-					gmp.Gosched()
-					done.Send(i)
-				})
-			}
-			for range n {
-				done.Recv()
-			}
-		})
-		wall += stdtime.Since(start)
-		if err != nil {
-			b.Fatal(err)
-		}
-		events += c.n
-	}
-	b.ReportMetric(float64(events)/wall.Seconds(), "events/s")
-	b.ReportMetric(float64(wall.Nanoseconds())/float64(events), "ns/event")
-}
-
-// simPerOp runs body (which performs b.N-ish operations via b.Loop) in a
-// simulation and reports wall ns per simulated operation beside native.
-func reportRatio(b *testing.B, native float64, n int, elapsed stdtime.Duration) {
-	sim := float64(elapsed.Nanoseconds()) / float64(n)
-	b.ReportMetric(native, "native-ns/op")
-	b.ReportMetric(sim/native, "sim/native")
-}
-
-// BenchmarkPingPong: an unbuffered channel round trip between two
-// goroutines on one P, simulated beside native (GOMAXPROCS=1).
-func BenchmarkPingPong(b *testing.B) {
-	native := nativePerOp(1<<18, func(n int) {
-		ping, pong := make(chan int), make(chan int)
-		go func() {
-			for v := range ping {
-				pong <- v
-			}
-		}()
-		for i := range n {
-			ping <- i
-			<-pong
-		}
-		close(ping)
-	})
-	n := 0
-	b.ReportAllocs()
-	start := stdtime.Now()
-	_, err := gmp.Run(gmp.Config{Procs: 1}, func() {
-		ping, pong := gmp.MakeChan[int](0), gmp.MakeChan[int](0)
-		gmp.Go(func() {
-			for v := range ping.All() {
-				pong.Send(v)
-			}
-		})
-		for b.Loop() {
-			ping.Send(n)
-			pong.Recv()
-			n++
-		}
-		ping.Close()
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	reportRatio(b, native, n, stdtime.Since(start))
-}
-
-// BenchmarkBufferedChan: send and receive on a buffered channel without
-// blocking, on one P.
-func BenchmarkBufferedChan(b *testing.B) {
-	native := nativePerOp(1<<20, func(n int) {
-		c := make(chan int, 128)
-		for i := range n {
-			c <- i
-			<-c
-		}
-	})
-	n := 0
-	b.ReportAllocs()
-	start := stdtime.Now()
-	_, err := gmp.Run(gmp.Config{Procs: 1}, func() {
-		c := gmp.MakeChan[int](128)
-		for b.Loop() {
-			c.Send(n)
-			c.Recv()
-			n++
-		}
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	reportRatio(b, native, n, stdtime.Since(start))
-}
-
-// BenchmarkSelect2Ready: a select over two ready channels.
-func BenchmarkSelect2Ready(b *testing.B) {
-	native := nativePerOp(1<<20, func(n int) {
-		a, c := make(chan int, 1), make(chan int, 1)
-		for i := range n {
-			a <- i
-			c <- i
-			select {
-			case <-a:
-				<-c
-			case <-c:
-				<-a
-			}
-		}
-	})
-	n := 0
-	b.ReportAllocs()
-	start := stdtime.Now()
-	_, err := gmp.Run(gmp.Config{Procs: 1}, func() {
-		a, c := gmp.MakeChan[int](1), gmp.MakeChan[int](1)
-		ra, rc := a.RecvCase(), c.RecvCase()
-		for b.Loop() {
-			a.Send(n)
-			c.Send(n)
-			if gmp.Select(ra, rc) == 0 {
-				c.Recv()
-			} else {
-				a.Recv()
-			}
-			n++
-		}
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	reportRatio(b, native, n, stdtime.Since(start))
-}
-
-// nativePerOp runs f(n) on GOMAXPROCS=1 and returns ns per iteration.
-func nativePerOp(n int, f func(n int)) float64 {
-	old := runtime.GOMAXPROCS(1)
-	defer runtime.GOMAXPROCS(old)
-	start := stdtime.Now()
-	f(n)
-	return float64(stdtime.Since(start).Nanoseconds()) / float64(n)
 }

@@ -61,8 +61,7 @@ func Work(d int64) {
 			now = t
 		} else {
 			mp.workWait = true
-			mp.waitUntil = t
-			mcall(mcallWait)
+			gsleep(t)
 			mp.workWait = false
 			mp.signalPending = false
 		}

@@ -178,17 +178,27 @@ func advanceSlow(t int64) {
 	}
 }
 
-// msleep parks the current M's g0 until virtual time t.
+// msleep blocks the current M's g0 until virtual time t.
 func msleep(mp *m, t int64) {
 	wakeAt(mp, t)
 	mpark(mp)
 }
 
-// gsleep puts the running G's M to sleep until t while the G stays
-// _Grunning: the G is burning CPU (or waiting in a runtime operation) for
-// that long.
+// gsleep blocks the running G's M until t while the G stays _Grunning: the
+// G is burning CPU (or waiting in a runtime operation) for that long. The
+// thread continues with the G when the event loop resumes it.
 func gsleep(t int64) {
 	gp := curg
-	gp.m.waitUntil = t
-	mcall(mcallWait)
+	mp := gp.m
+	wakeAt(mp, t)
+	mp.cont = contG
+	curg = nil
+	target = nil
+	gswitch(gp)
+}
+
+// fits reports whether the current M can spend d ns without another M
+// acting first, deciding no ties: advance(d) would not block.
+func fits(d int64) bool {
+	return d <= 0 || len(evq) == 0 || now+d < evq[0].ev.when
 }

@@ -1,39 +1,62 @@
 package rt
 
 import (
+	"errors"
 	"iter"
 	"runtime"
-	"strconv"
-	"sync"
-	"sync/atomic"
 )
 
 // Coroutines: how simulated code runs on the host.
 //
-// Every simulated G runs its body in a host coroutine (iter.Pull), and so
-// does every simulated M's g0, which runs the scheduler. Exactly one of
-// them executes at any moment, so the runtime's state needs no locks:
+// Every simulated G runs its body in a host coroutine (iter.Pull), and
+// every simulated M has a g0 coroutine for the parts of the scheduler that
+// can block the thread (stealing, stopm, netpoll, sysmon's sleeps). Exactly
+// one coroutine executes at any moment, so the runtime's state needs no
+// locks.
 //
-//	event loop (run.go) ──resume──▶ M's g0 coroutine ──resume──▶ G coroutine
-//	                    ◀──mpark───                 ◀──mcall────
+// Go runs the scheduler on the same thread as the goroutine that leaves it:
+// mcall switches to g0's stack and calls park_m, gosched_m or goexit0, then
+// schedule, then gogo into the next G — one context switch. The simulator
+// does the same wherever it can: when a G leaves its M (mcall), the
+// continuation and the common case of schedule — a G from the local or
+// global run queue — run right there, on the leaving G's host coroutine,
+// and control goes straight to the next G's coroutine. The part of
+// schedule that may block the thread (findRunnable beyond the run queues)
+// runs on the M's g0 coroutine instead, because a blocked thread's frames
+// must not sit on a goroutine's stack: that goroutine may be wanted by
+// another M before this one wakes. Whatever blocks the thread — on g0 or
+// with a G running — records how the thread continues (m.cont) and returns
+// control to the event loop (run.go), which resumes it when its time comes.
 //
-// A G leaves its M only through mcall, as in Go: it records what the M
-// should do next (park it, requeue it, sleep for a while, destroy it) and
-// switches to the M's g0, which acts on the request and picks the next G.
-// An M leaves for the event loop only through mpark, when it has nothing
-// to do until some virtual time or until another M wakes it.
+// Coroutines are asymmetric (iter.Pull): a coroutine leaves only by
+// returning to whoever resumed it. So control moves along a short chain —
+// the event loop resumes one coroutine (depth 1), which may resume one more
+// (depth 2) — steered by target, the coroutine that must run next:
+//
+//	event loop ──resume──▶ depth 1 ──resume──▶ depth 2
+//	           ◀──yield───         ◀──yield───
+//
+// A coroutine that wants another to run sets target and calls coswitch. At
+// depth 1 it resumes target directly; at depth 2 it yields to its parent,
+// which runs target itself if it is the target, or resumes it. So two
+// goroutines that hand the P to each other (Gosched, an unbuffered channel
+// ping-pong, a mutex hand-off) switch with one coroutine switch each, and
+// no switch ever takes more than two. A coroutine in the chain below the
+// top is suspended inside a resume and cannot be resumed again until its
+// child yields; the event loop only runs once the chain has unwound, so
+// everything it resumes is suspended at a yield.
 //
 // A G's coroutine outlives the goroutine: when the body returns, the
 // coroutine waits at its reuse point and the G struct goes to the free
 // list, exactly like Go's G structs, so the next go statement that gets
 // this G from gfget reuses the host coroutine too.
 
-// mcallKind is what a G asks its M's g0 to do when it switches away.
+// mcallKind is what a G asks of the scheduler when it switches away (the
+// function Go's mcall runs on g0).
 type mcallKind uint8
 
 const (
 	mcallNone        mcallKind = iota
-	mcallWait                  // sleep until m.waitUntil, then resume the same G
 	mcallPark                  // park_m: the G blocks (gopark)
 	mcallGosched               // gosched_m: Gosched
 	mcallPreempt               // gopreempt_m: preempted by sysmon
@@ -46,34 +69,95 @@ const (
 	mcallFatal                 // a fatal error ended the program
 )
 
-type gcoro struct {
+// mcont is how a blocked thread continues when the event loop resumes it.
+type mcont uint8
+
+const (
+	contNone    mcont = iota
+	contG             // its G was running (Work, a syscall, a charged cost): resume the G
+	contG0            // its g0 was in the scheduler (stopm, netpoll, a steal): resume g0
+	contExecute       // it had picked m.nextg and was paying for the switch: run it
+)
+
+// A coro is a host coroutine: a G's (gp set) or an M's g0 (mp set).
+type coro struct {
 	resume func() (struct{}, bool)
 	stop   func()
 	yield  func(struct{}) bool
-
-	// host is the id of the host goroutine running the coroutine and goid
-	// the simulated goroutine it runs now: the watchdog (another host
-	// goroutine) uses them to name a goroutine stuck outside the
-	// simulator.
-	host int64
-	goid atomic.Int64
+	hostg  uintptr // the host goroutine running it (see hostg)
+	gp     *g
+	mp     *m
 }
 
-// coroHosts maps host goroutine ids to live G coroutines.
-var coroHosts sync.Map
+var (
+	// target is the coroutine that must run next; nil means the event
+	// loop (a thread blocked and another must be picked).
+	target *coro
+	// cur is the coroutine executing now, nil while the event loop runs;
+	// d1 is the one the event loop resumed (cur or its parent).
+	cur, d1 *coro
+	// teardownPanic is the value g0 coroutines unwind with at teardown.
+	errTeardown = errors.New("gmp: teardown")
+	// nestedPanic holds a panic that escaped a coroutine resumed by
+	// another (depth 2): the event loop re-raises it, so that it never
+	// unwinds through the user frames of the coroutine in between.
+	nestedPanic any
+)
+
+// coswitch transfers control from the running coroutine me to target and
+// returns when me is the target again. It reports false at teardown: the
+// coroutine must then end without touching the runtime's state.
+func coswitch(me *coro) bool {
+	for target != me {
+		if t := target; t != nil && me == d1 && nesting {
+			cur = t
+			nest(t) // a panic escaping t makes the event loop the target
+			cur = me
+			continue
+		}
+		if !me.yield(struct{}{}) {
+			return false
+		}
+		for probing != nil {
+			// Resumed only to look at this goroutine's stack.
+			probing(me.gp)
+			if !me.yield(struct{}{}) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// nest resumes t from the depth-1 coroutine until t yields. A panic that
+// escapes t (a simulator bug, or a throw) is handed to the event loop
+// rather than unwinding the resumer's frames.
+func nest(t *coro) (ok bool) {
+	defer func() {
+		if !ok {
+			if r := recover(); r != nil {
+				nestedPanic = r
+				done = true
+				target = nil
+			}
+		}
+	}()
+	t.resume()
+	return true
+}
+
+// nesting is whether a depth-1 coroutine may resume the next one itself.
+const nesting = true
 
 // newgcoro creates the host coroutine that runs gp's bodies.
-func newgcoro(gp *g) *gcoro {
-	c := &gcoro{}
+func newgcoro(gp *g) *coro {
+	c := &coro{gp: gp}
 	c.resume, c.stop = iter.Pull(func(yield func(struct{}) bool) {
 		c.yield = yield
-		c.host = hostGoroutineID()
-		coroHosts.Store(c.host, c)
-		defer coroHosts.Delete(c.host)
+		c.hostg = hostg()
 		for {
-			c.goid.Store(gp.goid)
 			if gbody(gp) {
-				return // the program ended while the body had returned
+				return // teardown: the body had returned, or the program ended
 			}
 			stats.coroutinesReused++
 		}
@@ -104,8 +188,11 @@ func gbody(gp *g) (stop bool) {
 			return
 		}
 		// runtime.Goexit (gmp.Goexit is runtime.Goexit): every deferred
-		// call has run. The M destroys the G and stops this coroutine,
-		// which then finishes unwinding.
+		// call has run. The G is destroyed and this coroutine, which must
+		// finish unwinding, is stopped from a host goroutine of its own.
+		if !tearingDown {
+			advance(costs.GoExit)
+		}
 		mcallResumable(mcallGoexit)
 	}()
 	fn()
@@ -114,85 +201,189 @@ func gbody(gp *g) (stop bool) {
 		// runtime.main: main returned, the program exits.
 		return !mcallResumable(mcallMainExit)
 	}
+	// goexit1: the G pays for its own destruction before it leaves the
+	// M (Go's goexit0 runs on g0 right after; nothing can tell the two
+	// apart, and here the thread may only block while a G holds it).
+	if tearingDown {
+		return true // a background goroutine ending its loop
+	}
+	advance(costs.GoExit)
 	return !mcallResumable(mcallExit)
 }
 
-// mcall switches from the running G to its M's g0, asking it to act on
-// kind. It returns when the G is next resumed.
+// mcall switches from the running G to the scheduler, which acts on kind
+// (Go's mcall(fn): park_m, gosched_m, …) and runs the next G. It returns
+// when the G runs again.
 func mcall(kind mcallKind) {
 	gp := curg
-	if !mcallResumable(kind) {
-		if gp.sys {
-			return // a background goroutine: it ends its own loop
-		}
-		// The simulation was torn down while this goroutine was suspended
-		// with user frames on its stack; they must not run again.
-		select {}
+	if tearingDown {
+		gteardown(gp)
+		return
+	}
+	curg = nil
+	schedInline(gp.m, gp, kind)
+	gswitch(gp)
+}
+
+// gswitch switches away from gp's coroutine to target and returns when gp
+// runs again.
+func gswitch(gp *g) {
+	if !coswitch(gp.co) {
+		gteardown(gp)
 	}
 }
 
-// mcallResumable is mcall for the two points where the G has no user
-// frames left (the reuse point): it reports false at teardown instead of
-// blocking, so the coroutine can end normally.
-func mcallResumable(kind mcallKind) bool {
-	if zombieCount.Load() > 0 {
-		freezeZombie()
+// gteardown is where a goroutine with user frames on its stack ends up at
+// teardown.
+func gteardown(gp *g) {
+	if gp.sys {
+		return // a background goroutine: it ends its own loop
 	}
+	// The simulation was torn down while this goroutine was suspended
+	// with user frames on its stack; they must not run again.
+	select {}
+}
+
+// mcallResumable is mcall that reports false at teardown instead of
+// blocking, for the two points where the G has no user frames left (the
+// reuse point).
+func mcallResumable(kind mcallKind) bool {
 	if tearingDown {
 		return false
 	}
 	gp := curg
-	gp.m.mcall = kind
-	for {
-		if !gp.co.yield(struct{}{}) {
-			return false
+	me := gp.co
+	curg = nil
+	schedInline(gp.m, gp, kind)
+	return coswitch(me)
+}
+
+// schedInline runs what Go's mcall would run on g0 for kind — the
+// continuation, then schedule — on the calling coroutine, and sets target
+// to what runs next: a G, the M's g0 for the parts that may block, or the
+// event loop. A panic in here is the simulator's, never the program's: it
+// must not unwind through the user frames below, so it ends the run.
+func schedInline(mp *m, gp *g, kind mcallKind) {
+	defer func() {
+		if r := recover(); r != nil {
+			nestedPanic = r
+			done = true
+			target = nil
 		}
-		if probing == nil {
-			return true
+	}()
+	switch kind {
+	case mcallPark:
+		if gp.waitunlockcost > 0 && !fits(gp.waitunlockcost) {
+			// The unlock function spends time that another thread's
+			// wakeup falls into: park on g0, where the thread may block.
+			g0request(mp, gp, kind)
+			return
 		}
-		probing(gp)
+		if park_m(gp) {
+			execute(gp, true) // unlockf said no: run it again at once
+			gogo(gp)
+			return
+		}
+	case mcallGosched:
+		goschedImpl(gp, false)
+	case mcallPreempt:
+		goschedImpl(gp, true)
+	case mcallYield:
+		goyield_m(gp)
+	case mcallExit:
+		goexit0(gp)
+	case mcallGoexit:
+		goexit0(gp)
+		stopCoroLater(gp)
+	case mcallPanic:
+		fatalpanic(gp)
+		target = nil
+		return
+	case mcallMainExit:
+		mainExit()
+		target = nil
+		return
+	case mcallFatal:
+		// fatal has already recorded the error and stopped the loop.
+		target = nil
+		return
+	case mcallExitsyscall:
+		g0request(mp, gp, kind) // exitsyscallNoP may stop the thread
+		return
+	default:
+		throwf("mcall: goroutine %d switched to the scheduler without a request", gp.goid)
+	}
+	if done {
+		target = nil
+		return
+	}
+	if !scheduleFast(mp) {
+		g0request(mp, nil, mcallNone)
 	}
 }
 
-// gogo switches the current M's g0 to gp's coroutine and returns when gp
-// mcalls back.
+// g0request hands the rest of the scheduling on mp to its g0 coroutine:
+// kind's continuation for gp (if kind is not mcallNone), then schedule.
+func g0request(mp *m, gp *g, kind mcallKind) {
+	mp.g0req, mp.g0reqG = kind, gp
+	target = mp.g0
+}
+
+// gogo makes gp the next coroutine to run, on its M (Go's gogo). The caller
+// has called execute, or gp was already running (its M blocked while it
+// held it).
 func gogo(gp *g) {
-	if gp.co == nil {
-		gp.co = newgcoro(gp)
+	if maxSteps > 0 && steps >= maxSteps {
+		fail(&LimitError{What: "steps", Limit: maxSteps, At: now})
+		target = nil
+		return
 	}
-	curg = gp
 	steps++
 	if steps&7 == 0 {
 		// The watchdog only needs to see progress, not every step; an
 		// atomic store per switch would cost a locked instruction.
 		progress.Store(steps)
 	}
-	gp.co.resume()
-	curg = nil
+	if gp.co == nil {
+		gp.co = newgcoro(gp)
+	}
+	curg = gp
+	curm = gp.m
+	target = gp.co
 }
 
-type mcoro struct {
-	resume func() (struct{}, bool)
-	stop   func()
-	yield  func(struct{}) bool
-}
-
-// newmcoro creates the host coroutine that runs mp's g0.
+// newmcoro creates mp's g0 coroutine, which starts by running mstart.
 func newmcoro(mp *m, fn func()) {
-	c := &mcoro{}
+	c := &coro{mp: mp}
 	c.resume, c.stop = iter.Pull(func(yield func(struct{}) bool) {
 		c.yield = yield
+		c.hostg = hostg()
+		defer func() {
+			// At teardown a g0 unwinds its scheduler frames with
+			// errTeardown; anything else is a simulator bug that the
+			// resumer must see.
+			if r := recover(); r != nil && r != errTeardown {
+				panic(r)
+			}
+		}()
 		mstart(mp, fn)
 	})
-	mp.co = c
+	mp.g0 = c
+	mp.cont = contG0
 }
 
-// mpark switches from mp's g0 back to the event loop. It returns when the
-// loop resumes mp (its wakeup time has come, see clock.go).
+// mpark blocks the current M's g0 until the event loop resumes it (its
+// wakeup time has come, see clock.go).
 func mpark(mp *m) {
-	if !mp.co.yield(struct{}{}) {
-		runtime.Goexit() // teardown: unwind the scheduler frames
+	if cur != mp.g0 || mp.g0 == nil {
+		throw("mpark: not on g0")
 	}
+	mp.cont = contG0
+	target = nil
+	if !coswitch(mp.g0) {
+		panic(errTeardown) // unwind the scheduler frames
+	}
+	curm = mp
 }
 
 // probing, when set, is run by a suspended G that is resumed only to look
@@ -200,37 +391,47 @@ func mpark(mp *m) {
 // hot path); the G then suspends again.
 var probing func(gp *g)
 
-// probeStack resumes gp (which must be suspended in mcall) just long enough
-// to capture its stack.
+// probeStack resumes gp (which must be suspended at a yield: only the
+// event loop's goroutine calls this, once every coroutine has returned to
+// it) just long enough to capture its stack.
 func probeStack(gp *g) []uintptr {
-	if gp.co == nil {
+	if gp.co == nil || d1 != nil {
 		return nil
 	}
 	var pcs []uintptr
-	saved := curg
 	probing = func(gp *g) {
 		buf := make([]uintptr, 64)
 		n := runtime.Callers(1, buf)
 		pcs = buf[:n]
 	}
-	curg = gp
 	gp.co.resume()
-	curg = saved
 	probing = nil
 	return pcs
 }
 
-// hostGoroutineID returns the id of the calling host goroutine, from the
-// first line of its stack trace ("goroutine 123 [running]:").
-func hostGoroutineID() int64 {
-	var buf [64]byte
-	n := runtime.Stack(buf[:], false)
-	b := buf[len("goroutine "):n]
-	for i, c := range b {
-		if c == ' ' {
-			id, _ := strconv.ParseInt(string(b[:i]), 10, 64)
-			return id
-		}
+// stopCoroLater lets gp's dying coroutine (after runtime.Goexit) finish
+// unwinding on a host goroutine of its own once it has yielded: its
+// unwinding propagates Goexit to whoever stops it, which must not be the
+// scheduler.
+func stopCoroLater(gp *g) {
+	c := gp.co
+	gp.co = nil
+	dying = append(dying, c)
+}
+
+// dying are coroutines of goroutines that called runtime.Goexit; the event
+// loop stops them once they have yielded.
+var dying []*coro
+
+// stopDying stops the coroutines in dying (see stopCoroLater).
+func stopDying() {
+	for _, c := range dying {
+		janitor.Add(1)
+		go func() {
+			defer janitor.Done()
+			c.stop()
+		}()
+		janitor.Wait()
 	}
-	return 0
+	dying = dying[:0]
 }

@@ -52,7 +52,7 @@ func Goroutines(stacks bool) []GoroutineSnapshot {
 		if gp.fn != nil {
 			gs.Entry = funcPC(gp.fn)
 		} else if stacks {
-			if gp == curg {
+			if cur != nil && gp.co == cur {
 				var buf [maxEventStack]uintptr
 				gs.Stack = append([]uintptr(nil), buf[:fpcallers(buf[:])]...)
 			} else {

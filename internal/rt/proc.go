@@ -80,10 +80,12 @@ func (pm pMask) resize(nprocs int32) pMask {
 	return n
 }
 
-// getg returns the running goroutine, or panics if the caller is not a
-// simulated goroutine.
+// getg returns the running goroutine. It panics unless the caller is that
+// goroutine's own host coroutine: a runtime call from anywhere else — a
+// goroutine the program started with the go statement, or one a watchdog
+// abort abandoned — must not act on the simulation's state.
 func getg() *g {
-	if gp := curg; gp != nil && zombieCount.Load() == 0 {
+	if gp := curg; gp != nil && gp.co.hostg == hostg() {
 		return gp
 	}
 	return getgSlow()
@@ -91,11 +93,12 @@ func getg() *g {
 
 //go:noinline
 func getgSlow() *g {
-	if zombieCount.Load() > 0 {
-		freezeZombie()
+	me := hostg()
+	if zombieCount.Load() > 0 && isZombie(me) {
+		select {} // abandoned by a watchdog abort: never touch a later run
 	}
 	gp := curg
-	if gp == nil {
+	if gp == nil || gp.co.hostg != me {
 		outsideRun()
 	}
 	return gp
@@ -322,18 +325,56 @@ func newm(fn func(), pp *p, id int64) *m {
 	return mp
 }
 
-// mstart is the body of every M's g0 (proc.go:mstart1).
+// mstart is the body of every M's g0 coroutine (proc.go:mstart1, then
+// schedule's loop): it runs fn, acquires the P it was started for, and then
+// does whatever its Gs leave to it — a continuation that may block the
+// thread, and the full schedule — each time one of them asks (see
+// schedInline).
 func mstart(mp *m, fn func()) {
 	curm = mp
 	if fn != nil {
 		fn()
 		if done {
-			return
+			mpark(mp)
 		}
 	}
 	if mp.nextp != nil {
 		acquirep(mp.nextp)
 		mp.nextp = nil
+	}
+	for {
+		if done {
+			target = nil
+		} else {
+			g0run(mp)
+		}
+		if !coswitch(mp.g0) {
+			panic(errTeardown)
+		}
+		curm = mp
+	}
+}
+
+// g0run carries out the request a G left for g0 (g0request), then
+// schedules.
+func g0run(mp *m) {
+	kind, gp := mp.g0req, mp.g0reqG
+	mp.g0req, mp.g0reqG = mcallNone, nil
+	switch kind {
+	case mcallNone:
+	case mcallPark:
+		if park_m(gp) {
+			execute(gp, true) // unlockf said no: run it again at once
+			gogo(gp)
+			return
+		}
+	case mcallExitsyscall:
+		if exitsyscallNoP(gp) {
+			gogo(gp)
+			return
+		}
+	default:
+		throwf("g0: unexpected request %d from goroutine %d", kind, gp.goid)
 	}
 	schedule(mp)
 }
@@ -544,34 +585,8 @@ top:
 	tnow, pollUntil, _ := pp.timers.check(0)
 	_ = tnow
 
-	// Check the global runnable queue once in a while to ensure fairness.
-	// Otherwise two goroutines can completely occupy the local runqueue by
-	// constantly respawning each other.
-	if pp.schedtick%61 == 0 && !sched.runq.empty() {
-		if gp := globrunqget(); gp != nil {
-			stats.GlobalRunqGets++
-			stats.GlobalRunqFairness++
-			globalGetEvent(mp, gp, 1)
-			return gp, false
-		}
-	}
-
-	// local runq
-	if gp, inheritTime := runqget(pp); gp != nil {
+	if gp, inheritTime := findRunnableQueues(mp, pp); gp != nil {
 		return gp, inheritTime
-	}
-
-	// global runq
-	if !sched.runq.empty() {
-		gp, q := globrunqgetbatch(int32(len(pp.runq)) / 2)
-		if gp != nil {
-			stats.GlobalRunqGets++
-			globalGetEvent(mp, gp, q.size+1)
-			if runqputbatch(pp, &q); !q.empty() {
-				throw("Couldn't put Gs into empty local runq")
-			}
-			return gp, false
-		}
 	}
 
 	// Poll network. This netpoll is only an optimization before we
@@ -725,6 +740,43 @@ top:
 	}
 	stopm()
 	goto top
+}
+
+// findRunnableQueues is the part of findRunnable that looks at the run
+// queues: the global one once in 61 schedticks, the local one, then the
+// global one again. It changes nothing if it finds nothing, so that
+// scheduleFast can try it before handing schedule to g0.
+func findRunnableQueues(mp *m, pp *p) (gp *g, inheritTime bool) {
+	// Check the global runnable queue once in a while to ensure fairness.
+	// Otherwise two goroutines can completely occupy the local runqueue by
+	// constantly respawning each other.
+	if pp.schedtick%61 == 0 && !sched.runq.empty() {
+		if gp := globrunqget(); gp != nil {
+			stats.GlobalRunqGets++
+			stats.GlobalRunqFairness++
+			globalGetEvent(mp, gp, 1)
+			return gp, false
+		}
+	}
+
+	// local runq
+	if gp, inheritTime := runqget(pp); gp != nil {
+		return gp, inheritTime
+	}
+
+	// global runq
+	if !sched.runq.empty() {
+		gp, q := globrunqgetbatch(int32(len(pp.runq)) / 2)
+		if gp != nil {
+			stats.GlobalRunqGets++
+			globalGetEvent(mp, gp, q.size+1)
+			if runqputbatch(pp, &q); !q.empty() {
+				throw("Couldn't put Gs into empty local runq")
+			}
+			return gp, false
+		}
+	}
+	return nil, false
 }
 
 func globalGetEvent(mp *m, gp *g, n int32) {
@@ -900,8 +952,11 @@ func injectglist(glist *gList) {
 	wakep()
 }
 
-// schedule is the body of every M's g0: find a runnable goroutine and run
-// it, forever. Models runtime.schedule (proc.go).
+// schedule finds a runnable goroutine, blocking the thread until there is
+// one, and makes it the next to run (target). It runs on g0; schedInline
+// runs its common case on the leaving G's coroutine instead (scheduleFast),
+// and the two must make the same decisions. Models runtime.schedule
+// (proc.go).
 func schedule(mp *m) {
 	for !done {
 		if mp.lockedg != nil {
@@ -910,8 +965,8 @@ func schedule(mp *m) {
 			stoplockedm()
 			gp := mp.lockedg
 			execute(gp, false)
-			runG(mp, gp)
-			continue
+			gogo(gp)
+			return
 		}
 		pp := mp.p
 		pp.preempt = false
@@ -934,9 +989,50 @@ func schedule(mp *m) {
 		}
 		advance(costs.Schedule)
 		execute(gp, inheritTime)
-		runG(mp, gp)
+		gogo(gp)
+		return
 	}
-	mpark(mp)
+	target = nil
+}
+
+// scheduleFast is schedule's common case, run by schedInline on the
+// coroutine of the G that just left mp: no lock, no stop-the-world, no
+// timer due, and a G in the local or global run queue. It reports false,
+// having changed nothing, if schedule must run on g0 instead. The cost of
+// the switch is paid as schedule pays it, except that where the thread
+// would block, it records the G it picked (contExecute) and lets the
+// event loop run it when its time comes.
+func scheduleFast(mp *m) bool {
+	if mp.lockedg != nil || nlockedg > 0 || sched.gcwaiting || mp.spinning {
+		return false
+	}
+	pp := mp.p
+	if ts := &pp.timers; ts.minWhenHeap != 0 || ts.minWhenModified != 0 {
+		// timers.check(0) would do more than look.
+		if next := ts.wakeTime(); now >= next || int(ts.zombies) > len(ts.heap)/4 {
+			return false
+		}
+	}
+	gp, inheritTime := findRunnableQueues(mp, pp)
+	if gp == nil {
+		return false
+	}
+	pp.preempt = false
+	// advance(costs.Schedule), without blocking on this coroutine.
+	if d := costs.Schedule; d > 0 {
+		t := now + d
+		if !fits(d) && !mayRunTo(t) {
+			mp.nextg, mp.nextInherit = gp, inheritTime
+			wakeAt(mp, t)
+			mp.cont = contExecute
+			target = nil
+			return true
+		}
+		now = t
+	}
+	execute(gp, inheritTime)
+	gogo(gp)
+	return true
 }
 
 // stoplockedm stops execution of the current M, which is locked to a G,
@@ -989,67 +1085,25 @@ func startlockedm(gp *g) {
 // lockOSThread wires the current goroutine to its M (dolockOSThread).
 func lockOSThread() {
 	gp := curg
+	if gp.lockedm == nil {
+		nlockedg++
+	}
 	gp.m.lockedg = gp
 	gp.lockedm = gp.m
 }
 
+// nlockedg counts the Gs locked to an M: while there are any, every
+// schedule runs on g0 (scheduleFast does not handle locked Gs).
+var nlockedg int
+
 // unlockOSThread undoes lockOSThread (dounlockOSThread).
 func unlockOSThread() {
 	gp := curg
+	if gp.lockedm != nil {
+		nlockedg--
+	}
 	gp.m.lockedg = nil
 	gp.lockedm = nil
-}
-
-// runG runs gp on mp until gp leaves the M, carrying out each request gp
-// makes when it switches back to g0 (the continuations Go passes to
-// mcall: park_m, gosched_m, goexit0, …).
-func runG(mp *m, gp *g) {
-	for {
-		if maxSteps > 0 && steps >= maxSteps {
-			fail(&LimitError{What: "steps", Limit: maxSteps, At: now})
-		}
-		if done {
-			return
-		}
-		gogo(gp)
-		kind := mp.mcall
-		mp.mcall = mcallNone
-		switch kind {
-		case mcallWait:
-			// gp is burning CPU or waiting in a runtime operation.
-			msleep(mp, mp.waitUntil)
-			continue
-		case mcallPark:
-			if park_m(gp) {
-				execute(gp, true) // unlockf said no: run it again at once
-				continue
-			}
-		case mcallGosched:
-			goschedImpl(gp, false)
-		case mcallPreempt:
-			goschedImpl(gp, true)
-		case mcallYield:
-			goyield_m(gp)
-		case mcallExit:
-			goexit0(gp)
-		case mcallGoexit:
-			goexit0(gp)
-			stopCoroLater(gp)
-		case mcallPanic:
-			fatalpanic(gp)
-		case mcallMainExit:
-			mainExit()
-		case mcallFatal:
-			// fatal has already recorded the error and stopped the loop.
-		case mcallExitsyscall:
-			if exitsyscallNoP(gp) {
-				continue
-			}
-		default:
-			throwf("runG: goroutine %d switched to g0 without a request", gp.goid)
-		}
-		return
-	}
 }
 
 // dropg removes the association between the current M and its G.
@@ -1107,6 +1161,7 @@ func park_m(gp *g) bool {
 		ok := fn(gp, gp.waitlock)
 		gp.waitunlockf = nil
 		gp.waitlock = nil
+		gp.waitunlockcost = 0
 		if !ok {
 			casgstatus(gp, _Gwaiting, _Grunnable)
 			if observing {
@@ -1166,10 +1221,11 @@ func goyield_m(gp *g) {
 
 // goexit0 finishes a goroutine that returned or called Goexit.
 // Models runtime.goexit0 + gdestroy (proc.go).
+// Deviation: the G pays CostModel.GoExit before it leaves (gbody), because
+// the thread may only block while a G holds it.
 func goexit0(gp *g) {
 	mp := curm
 	pp := mp.p
-	advance(costs.GoExit)
 	if observing {
 		emit(EvGoDestroy, mp, gp)
 	}
@@ -1187,19 +1243,6 @@ func goexit0(gp *g) {
 	gp.workLeft = 0
 	dropg()
 	gfput(pp, gp)
-}
-
-// stopCoroLater detaches gp's dying coroutine (after runtime.Goexit) and
-// lets it finish unwinding on a host goroutine of its own: its unwinding
-// propagates Goexit to whoever stops it, which must not be the scheduler.
-func stopCoroLater(gp *g) {
-	c := gp.co
-	gp.co = nil
-	janitor.Add(1)
-	go func() {
-		defer janitor.Done()
-		c.stop()
-	}()
 }
 
 // gosched yields the processor, putting the current goroutine on the

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -91,9 +90,11 @@ type LeakedGoroutine struct {
 }
 
 var (
-	// zombies are host goroutines abandoned by earlier watchdog aborts:
-	// if one ever gets unstuck, it must not touch a later run's state.
-	zombies     sync.Map
+	// zombies are host goroutines (hostg) abandoned by earlier watchdog
+	// aborts: if one ever gets unstuck, it must not touch a later run's
+	// state. zombieCount lets the hot paths skip the lookup.
+	zombieMu    sync.Mutex
+	zombies     map[uintptr]bool
 	zombieCount atomic.Int32
 	active      atomic.Bool
 	progress    atomic.Int64
@@ -102,6 +103,24 @@ var (
 	janitor     sync.WaitGroup
 	abandoned   atomic.Int64 // host goroutines left blocked by the watchdog
 )
+
+func isZombie(hg uintptr) bool {
+	zombieMu.Lock()
+	defer zombieMu.Unlock()
+	return zombies[hg]
+}
+
+func addZombie(hg uintptr) {
+	zombieMu.Lock()
+	defer zombieMu.Unlock()
+	if zombies == nil {
+		zombies = make(map[uintptr]bool)
+	}
+	if !zombies[hg] {
+		zombies[hg] = true
+		zombieCount.Add(1)
+	}
+}
 
 // Run runs main as goroutine 1 of a new simulated program and returns
 // when the program exits: main returns, a goroutine panics, the runtime
@@ -162,6 +181,10 @@ func Run(cfg Config, main func()) (*Result, error) {
 		err = exitErr
 	}
 
+	if f, ok := err.(*Fatal); ok && f.wantDump && werr == nil {
+		f.wantDump = false
+		f.Dump = dumpGoroutines()
+	}
 	res := &Result{Stats: stats, Exited: exitErr == nil && werr == nil && loopPanic == nil}
 	res.Stats.VirtualNS = now
 	if werr == nil {
@@ -231,21 +254,35 @@ func watch(loopDone chan struct{}, limit time.Duration) *WatchdogError {
 		if time.Since(lastChange) < limit {
 			continue
 		}
-		// The loop is stuck inside a goroutine body. Find that host
-		// goroutine: the one running a simulated G that is not suspended
-		// as a coroutine.
-		stack, host := stuckStack()
-		var goid int64
-		if c, ok := coroHosts.Load(host); ok {
-			goid = c.(*gcoro).goid.Load()
-		}
-		return &WatchdogError{Goid: goid, Wall: limit, Stack: stack}
+		// The loop is stuck inside a goroutine body: the coroutine that
+		// runs now, which has not switched for limit of wall time.
+		goid, hg := stuckCoroutine()
+		addZombie(hg)
+		return &WatchdogError{Goid: goid, Wall: limit, Stack: stuckStack()}
 	}
 }
 
-// stuckStack finds the stack of the host goroutine running a simulated G
-// that is not parked as a coroutine, and that goroutine's id.
-func stuckStack() (string, int64) {
+// stuckCoroutine names the coroutine running when the event loop stopped
+// making progress, and its host goroutine. It reads the scheduler's state
+// from the watchdog's goroutine without synchronisation, which is safe
+// only because the writer has made no progress for the watchdog's whole
+// limit: it is stuck outside the simulator.
+//
+//go:norace
+func stuckCoroutine() (goid int64, hg uintptr) {
+	c := cur
+	if c == nil {
+		return 0, 0
+	}
+	if gp := curg; gp != nil && gp.co == c {
+		goid = gp.goid
+	}
+	return goid, c.hostg
+}
+
+// stuckStack returns the stack of the host goroutine running a simulated
+// G that is not suspended as a coroutine.
+func stuckStack() string {
 	buf := make([]byte, 1<<20)
 	for {
 		n := runtime.Stack(buf, true)
@@ -260,18 +297,12 @@ func stuckStack() (string, int64) {
 		if !strings.Contains(block, "internal/rt.gbody") || strings.Contains(header, "[coroutine]") {
 			continue
 		}
-		var id int64
-		if f := strings.Fields(header); len(f) > 1 {
-			id, _ = strconv.ParseInt(f[1], 10, 64)
+		if strings.Contains(block, "internal/rt.getgSlow") {
+			continue // a zombie of an earlier run, frozen
 		}
-		if _, old := zombies.Load(id); old {
-			continue // stuck in an earlier run
-		}
-		zombies.Store(id, true)
-		zombieCount.Add(1)
-		return block, id
+		return block
 	}
-	return "(stack not found)", 0
+	return "(stack not found)"
 }
 
 // schedinit resets the runtime for a new run. Models runtime.schedinit.
@@ -343,6 +374,10 @@ func resetGlobals() {
 	sysmonIdle = 0
 	sysmonDelay = 0
 	probing = nil
+	target, cur, d1 = nil, nil, nil
+	nestedPanic = nil
+	dying = nil
+	nlockedg = 0
 	observers, observing, wantStacks = nil, false, false
 	semtable = nil
 	sudogCache = nil
@@ -351,7 +386,10 @@ func resetGlobals() {
 }
 
 // eventLoop runs the simulation: it starts runtime.main on M0 and then
-// resumes whichever M wakes up next until the program exits.
+// resumes whichever M wakes up next until the program exits. It runs only
+// when every coroutine has returned to it (see coro.go): a thread blocked,
+// so target is nil and the next wakeup is due, or a coroutine handed it a
+// target to resume.
 func eventLoop(main func()) {
 	// runtime.main, as goroutine 1 on M0.
 	mainG = newproc1(func() { runtimeMain(main) }, nil, 0, false, waitReasonZero, false)
@@ -360,23 +398,59 @@ func eventLoop(main func()) {
 	wakeAt(m0, 0)
 	curm = nil
 
-	for !done {
-		if len(evq) == 0 {
-			throw("event loop: no thread will ever wake up")
+	var events int64
+	for {
+		if target == nil {
+			if len(dying) > 0 {
+				stopDying()
+			}
+			if done {
+				break
+			}
+			if len(evq) == 0 {
+				throw("event loop: no thread will ever wake up")
+			}
+			mp := evqPop()
+			if maxTime > 0 && mp.ev.when > maxTime {
+				now = maxTime
+				fail(&LimitError{What: "virtual time", Limit: maxTime, At: now})
+				break
+			}
+			now = mp.ev.when
+			curm = mp
+			curg = nil
+			if events++; events&7 == 0 {
+				progress.Add(1)
+			}
+			switch c := mp.cont; c {
+			case contG:
+				mp.cont = contNone
+				gogo(mp.curg)
+			case contG0:
+				mp.cont = contNone
+				target = mp.g0
+			case contExecute:
+				gp := mp.nextg
+				mp.cont, mp.nextg = contNone, nil
+				execute(gp, mp.nextInherit)
+				gogo(gp)
+			default:
+				throwf("event loop: M%d woke up with nothing to continue (%d)", mp.id, c)
+			}
+			if target == nil {
+				continue // gogo stopped the run (MaxSteps)
+			}
 		}
-		mp := evqPop()
-		if maxTime > 0 && mp.ev.when > maxTime {
-			now = maxTime
-			fail(&LimitError{What: "virtual time", Limit: maxTime, At: now})
-			break
+		t := target
+		cur, d1 = t, t
+		t.resume()
+		cur, d1 = nil, nil
+		if p := nestedPanic; p != nil {
+			nestedPanic = nil
+			panic(p)
 		}
-		now = mp.ev.when
-		curm = mp
-		curg = nil
-		progress.Add(1)
-		mp.co.resume()
-		curm = nil
 	}
+	curm, curg = nil, nil
 }
 
 // runtimeMain is the body of goroutine 1: the runtime's own startup, then
@@ -519,20 +593,14 @@ func teardown() {
 			}
 			gp.co = nil
 		}
+		// An M's g0 unwinds its scheduler frames with errTeardown, which
+		// its coroutine recovers.
 		for mp := allm; mp != nil; mp = mp.alllink {
-			if mp.co == nil {
+			if mp.g0 == nil {
 				continue
 			}
-			// An M's g0 unwinds with runtime.Goexit, which propagates to
-			// whoever stops it: give each its own goroutine.
-			stop := mp.co.stop
-			janitor.Add(1)
-			go func() {
-				defer janitor.Done()
-				stop()
-			}()
-			janitor.Wait()
-			mp.co = nil
+			mp.g0.stop()
+			mp.g0 = nil
 		}
 		janitor.Wait()
 	}()
@@ -543,20 +611,11 @@ func teardown() {
 	}
 }
 
-// outsideRun panics for an API call made outside a simulated goroutine.
+// outsideRun panics for a runtime call made from a host goroutine that is
+// not the simulated goroutine the scheduler is running.
 func outsideRun() {
 	if !active.Load() {
 		panic("gmp: called outside gmp.Run (the gmp API only works inside a simulated goroutine)")
 	}
-	panic("gmp: called from outside a simulated goroutine (a real goroutine started with the go statement, or the simulator's own code)")
-}
-
-// freezeZombie blocks the calling host goroutine forever if it is one that
-// a watchdog abort abandoned. Only called once an abort has happened in
-// this process, so the cost of identifying the goroutine is not paid
-// otherwise.
-func freezeZombie() {
-	if _, ok := zombies.Load(hostGoroutineID()); ok {
-		select {}
-	}
+	panic("gmp: called from a goroutine the simulator does not run: inside gmp.Run, start goroutines with gmp.Go, not the go statement (a goroutine started with go runs outside the simulation, so its channel operations, locks and sleeps cannot be scheduled)")
 }

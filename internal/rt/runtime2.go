@@ -138,7 +138,7 @@ type g struct {
 	gopc       uintptr // pc of the go statement that created it
 
 	stackSize int32 // simulated stack size in bytes (2 KiB at creation)
-	co        *gcoro
+	co        *coro
 
 	// Times, in virtual ns.
 	runnableSince int64 // when it last became runnable (sched latency)
@@ -149,7 +149,11 @@ type g struct {
 	// because the unlock function runs on the scheduler after the switch).
 	waitunlockf func(gp *g, arg any) bool
 	waitlock    any
-	blockReason blockReason // trace-level reason for the current block
+	// waitunlockcost is the virtual time waitunlockf spends, if any: park_m
+	// can only run on the leaving G's coroutine if no other thread acts
+	// meanwhile (see schedInline).
+	waitunlockcost int64
+	blockReason    blockReason // trace-level reason for the current block
 
 	// param is the wakeup parameter (g.param): the sudog that completed a
 	// channel operation, or nil.
@@ -210,13 +214,21 @@ type m struct {
 	// preemptGen / signalPending model preemptM's SIGURG delivery.
 	signalPending bool
 
-	// mcall is the request a G left for this M's g0 when it switched
-	// away (see coro.go).
-	mcall     mcallKind
-	waitUntil int64 // for mcallWait: the virtual time to sleep until
-	workWait  bool  // the current wait is a Work burst (async-preemptible)
+	// g0 runs the parts of the scheduler that may block this thread, and
+	// cont says how the thread continues when the event loop resumes it
+	// (see coro.go).
+	g0   *coro
+	cont mcont
+	// g0req is what a G that left asked of g0 (a continuation that may
+	// block the thread, for g0reqG), before it schedules.
+	g0req  mcallKind
+	g0reqG *g
+	// nextg is the G this thread picked and is paying to switch to
+	// (cont == contExecute), and whether it inherits the time slice.
+	nextg       *g
+	nextInherit bool
 
-	co *mcoro
+	workWait bool // the current wait is a Work burst (async-preemptible)
 
 	// The M's slot in the event queue; each M has at most one pending
 	// wakeup.

@@ -113,6 +113,7 @@ func timeSleep(ns int64) {
 		when = maxWhen
 	}
 	gp.sleepWhen = when
+	gp.waitunlockcost = costs.TimerOp // resetForSleep's modify
 	gopark(resetForSleep, nil, waitReasonSleep, blockSleep)
 }
 

@@ -53,6 +53,11 @@ type Fatal struct {
 	Dump     string // goroutine dump
 	Deadlock bool
 	internal bool // a broken invariant in the simulator itself
+	// wantDump asks Run for the goroutine dump once the event loop has
+	// stopped: only then are all goroutines suspended where their stacks
+	// can be read (see probeStack). Nothing runs after a fatal error, so
+	// the dump shows the state at the error.
+	wantDump bool
 }
 
 func (e *Fatal) Error() string {
@@ -140,9 +145,8 @@ func fatal(msg string) {
 }
 
 func fatalMsg(prelude, msg string) {
-	f := &Fatal{Msg: msg, Prelude: prelude}
+	f := &Fatal{Msg: msg, Prelude: prelude, wantDump: true}
 	f.Deadlock = strings.Contains(msg, "deadlock")
-	f.Dump = dumpGoroutines(nil)
 	fail(f)
 }
 
@@ -157,12 +161,10 @@ func fail(err error) {
 }
 
 // dumpGoroutines prints every live user goroutine the way Go's traceback
-// does after a fatal error. skip, if non-nil, is printed first with the
-// header given.
-func dumpGoroutines(first *g) string {
+// does after a fatal error.
+func dumpGoroutines() string {
 	var b strings.Builder
-	for i, gp := range allgs {
-		_ = i
+	for _, gp := range allgs {
 		if gp.sys || readgstatus(gp) == _Gdead || readgstatus(gp) == _Gidle {
 			continue
 		}
@@ -180,7 +182,7 @@ func writeGoroutine(b *strings.Builder, gp *g) {
 	if gp.fn != nil {
 		// Not started yet: Go shows the entry function.
 		writeEntry(b, gp)
-	} else if gp == curg {
+	} else if cur != nil && gp.co == cur {
 		var buf [64]uintptr
 		n := runtime.Callers(1, buf[:])
 		writeFrames(b, buf[:n], false)
