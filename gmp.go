@@ -36,6 +36,10 @@ import (
 // goroutine goes to the current P's runnext slot (so on one P the last one
 // started runs first), and an idle P is woken to steal work if there is
 // one.
+//
+// (Not inlined: the go statement's position is found by walking frames.)
+//
+//go:noinline
 func Go(f func()) {
 	rt.Go(f, 1)
 }

@@ -73,36 +73,46 @@ func TestZombieFrozen(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the abandoned goroutine's earlier writes look racy to the race detector")
 	}
-	block := make(chan int)
-	reached := make(chan bool, 1)
-	_, err := gmp.Run(gmp.Config{Watchdog: 200 * stdtime.Millisecond}, func() {
-		gmp.Go(func() {
-			<-block
-			reached <- true
-			gmp.Gosched() // must freeze: this goroutine's run is over
-			panic("a zombie ran again")
+	// Each zombie gets unstuck in a later run and then calls the
+	// runtime, returns from its body, or panics.
+	for _, end := range []string{"call", "return", "panic"} {
+		block := make(chan int)
+		reached := make(chan bool, 1)
+		_, err := gmp.Run(gmp.Config{Watchdog: 200 * stdtime.Millisecond}, func() {
+			gmp.Go(func() {
+				<-block
+				reached <- true
+				switch end {
+				case "call":
+					gmp.Gosched() // must freeze: this goroutine's run is over
+					panic("a zombie ran again")
+				case "panic":
+					panic("a zombie's panic")
+				}
+			})
+			gmp.Gosched()
 		})
-		gmp.Gosched()
-	})
-	var we *gmp.WatchdogError
-	if !errors.As(err, &we) {
-		t.Fatalf("err = %v, want a *gmp.WatchdogError", err)
-	}
-	clean, err := gmp.Run(gmp.Config{Procs: 4, Seed: 9}, fanout)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var woke bool
-	res, err := gmp.Run(gmp.Config{Procs: 4, Seed: 9}, func() {
-		close(block)
-		woke = <-reached
-		fanout()
-	})
-	if err != nil || !woke {
-		t.Fatalf("run with a zombie about: %v (woke %v)", err, woke)
-	}
-	if res.VirtualTime != clean.VirtualTime || !reflect.DeepEqual(res.Stats, clean.Stats) {
-		t.Errorf("the zombie changed the run: %v and %d switches, clean %v and %d", res.VirtualTime, res.Stats.ContextSwitches, clean.VirtualTime, clean.Stats.ContextSwitches)
+		var we *gmp.WatchdogError
+		if !errors.As(err, &we) {
+			t.Fatalf("%s: err = %v, want a *gmp.WatchdogError", end, err)
+		}
+		clean, err := gmp.Run(gmp.Config{Procs: 4, Seed: 9}, fanout)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var woke bool
+		res, err := gmp.Run(gmp.Config{Procs: 4, Seed: 9}, func() {
+			close(block)
+			woke = <-reached
+			stdtime.Sleep(time.Millisecond) // let the zombie reach its end
+			fanout()
+		})
+		if err != nil || !woke {
+			t.Fatalf("%s: run with a zombie about: %v (woke %v)", end, err, woke)
+		}
+		if res.VirtualTime != clean.VirtualTime || !reflect.DeepEqual(res.Stats, clean.Stats) {
+			t.Errorf("%s: the zombie changed the run: %v and %d switches, clean %v and %d", end, res.VirtualTime, res.Stats.ContextSwitches, clean.VirtualTime, clean.Stats.ContextSwitches)
+		}
 	}
 	stdtime.Sleep(20 * stdtime.Millisecond) // a zombie that panicked would crash the test binary
 }

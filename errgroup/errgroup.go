@@ -83,6 +83,9 @@ func (g *Group) Go(f func() error) {
 }
 
 // start runs f in a new goroutine of the group.
+// It is not inlined: rt.Go names start's caller as the creator.
+//
+//go:noinline
 func (g *Group) start(f func() error) {
 	g.wg.Add(1)
 	rt.Go(func() {

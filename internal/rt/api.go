@@ -9,9 +9,12 @@ import "runtime"
 
 // Go starts fn as a new goroutine. skip is the number of stack frames
 // between the go statement's function and this call (1 for a direct
-// caller of Go), for "created by" in dumps.
+// caller of Go), for "created by" in dumps; those frames must not be
+// inlined (callerpc walks physical frames).
+//
+//go:noinline
 func Go(fn func(), skip int) {
-	gp := getg()
+	getg()
 	if tearingDown {
 		runtime.Goexit()
 	}
@@ -19,10 +22,7 @@ func Go(fn func(), skip int) {
 		Throw("go of nil func value")
 	}
 	preemptCheck()
-	var pcs [1]uintptr
-	runtime.Callers(skip+2, pcs[:])
-	_ = gp
-	newproc(fn, pcs[0])
+	newproc(fn, callerpc(skip))
 }
 
 // Gosched yields the processor (runtime.Gosched).

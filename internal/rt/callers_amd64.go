@@ -34,3 +34,22 @@ func fpcallers(buf []uintptr) int {
 	}
 	return n
 }
+
+// callerpc returns the return PC into the function skip frames above its
+// caller's caller: callerpc(0) called by F is the PC in F's caller where
+// it called F (what runtime.Callers(2, …) gives F, without the unwinder's
+// cost). The frames walked must be physical: callers keep the functions
+// between them and the frame they want from being inlined.
+//
+//go:noinline
+func callerpc(skip int) uintptr {
+	fp := getcallerfp()         // callerpc's frame
+	fp = *(*unsafe.Pointer)(fp) // its caller's
+	for ; skip > 0 && fp != nil; skip-- {
+		fp = *(*unsafe.Pointer)(fp)
+	}
+	if fp == nil {
+		return 0
+	}
+	return *(*uintptr)(unsafe.Add(fp, 8))
+}

@@ -11,3 +11,15 @@ import "runtime"
 func fpcallers(buf []uintptr) int {
 	return runtime.Callers(3, buf)
 }
+
+// callerpc returns the return PC into the function skip frames above its
+// caller's caller (see callers_amd64.go).
+//
+//go:noinline
+func callerpc(skip int) uintptr {
+	var pcs [1]uintptr
+	if runtime.Callers(skip+3, pcs[:]) == 0 {
+		return 0
+	}
+	return pcs[0]
+}

@@ -177,6 +177,7 @@ func gbody(gp *g) (stop bool) {
 			return
 		}
 		stop = true
+		freezeZombie()
 		if r := recover(); r != nil {
 			if f, ok := r.(*Fatal); ok {
 				panic(f) // the simulator's own throw: not the program's panic
@@ -197,6 +198,7 @@ func gbody(gp *g) (stop bool) {
 	}()
 	fn()
 	returned = true
+	freezeZombie()
 	if gp == mainG {
 		// runtime.main: main returned, the program exits.
 		return !mcallResumable(mcallMainExit)
@@ -209,6 +211,16 @@ func gbody(gp *g) (stop bool) {
 	}
 	advance(costs.GoExit)
 	return !mcallResumable(mcallExit)
+}
+
+// freezeZombie blocks the calling coroutine forever if a watchdog abort
+// abandoned it: a body that was stuck outside the simulator and gets
+// unstuck must not run into a later run's state. (Runtime calls catch such
+// a goroutine in getg; this is for the points where a body ends.)
+func freezeZombie() {
+	if zombieCount.Load() > 0 && isZombie(hostg()) {
+		select {}
+	}
 }
 
 // mcall switches from the running G to the scheduler, which acts on kind

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -280,8 +281,13 @@ func stuckCoroutine() (goid int64, hg uintptr) {
 	return goid, c.hostg
 }
 
+// zombieIDs are the host goroutine ids of earlier aborts' stuck bodies, so
+// that stuckStack does not name one of them again.
+var zombieIDs = map[int64]bool{}
+
 // stuckStack returns the stack of the host goroutine running a simulated
-// G that is not suspended as a coroutine.
+// G that is not suspended as a coroutine, and remembers it as a zombie.
+// Only called when the watchdog fires.
 func stuckStack() string {
 	buf := make([]byte, 1<<20)
 	for {
@@ -297,8 +303,16 @@ func stuckStack() string {
 		if !strings.Contains(block, "internal/rt.gbody") || strings.Contains(header, "[coroutine]") {
 			continue
 		}
-		if strings.Contains(block, "internal/rt.getgSlow") {
-			continue // a zombie of an earlier run, frozen
+		var id int64
+		if f := strings.Fields(header); len(f) > 1 {
+			id, _ = strconv.ParseInt(f[1], 10, 64)
+		}
+		zombieMu.Lock()
+		old := zombieIDs[id]
+		zombieIDs[id] = true
+		zombieMu.Unlock()
+		if old {
+			continue // stuck in an earlier run
 		}
 		return block
 	}

@@ -1,7 +1,6 @@
 package rt
 
 import (
-	"runtime"
 	"unsafe"
 )
 
@@ -141,10 +140,8 @@ func TimerGo(fn func(), skip int) {
 		fatal("go of nil func value")
 		return
 	}
-	var pcs [1]uintptr
-	runtime.Callers(skip+1, pcs[:])
 	advance(costs.GoCreate)
-	newg := newproc1(fn, curg, pcs[0], false, waitReasonZero, false)
+	newg := newproc1(fn, curg, callerpc(skip-1), false, waitReasonZero, false)
 	runqput(curm.p, newg, true)
 	if mainStarted {
 		wakep()
