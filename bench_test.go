@@ -9,6 +9,7 @@ import (
 
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/benchpair"
+	gmpsync "github.com/gmplab/gmp/sync"
 )
 
 // The benchmarks here put the simulator's wall time per operation beside
@@ -142,16 +143,14 @@ func BenchmarkGoExit(b *testing.B) {
 	}
 	sim := func(n int) (d stdtime.Duration) {
 		simulate(b, gmp.Config{Procs: 1}, func() {
-			done := gmp.MakeChan[int](batch)
+			var wg gmpsync.WaitGroup
 			d = benchpair.Time(func() {
 				for i := 0; i < n; i += batch {
-					k := min(batch, n-i)
-					for range k {
-						gmp.Go(func() { done.Send(0) })
+					for range min(batch, n-i) {
+						wg.Add(1)
+						gmp.Go(wg.Done)
 					}
-					for range k {
-						done.Recv()
-					}
+					wg.Wait()
 				}
 			})
 		})
@@ -238,18 +237,27 @@ func BenchmarkTinyRun(b *testing.B) {
 	}
 }
 
-// BenchmarkPerSwitch reports the wall time per context switch (execute)
-// for the same work on each P — 4 goroutines per P, each alternating
-// 5 µs of Work with a Gosched 50 times — as the number of Ps grows: the
-// engine's cost should not depend on how many Ps share the event queue.
-func BenchmarkPerSwitch(b *testing.B) {
+// eventCounter counts the events of a run.
+type eventCounter struct{ n int64 }
+
+func (c *eventCounter) Event(*gmp.Event) { c.n++ }
+
+// BenchmarkPerEvent reports the wall time per runtime event for the same
+// work on each P — 4 goroutines per P, each alternating 5 µs of Work with
+// a Gosched 50 times — as the number of Ps grows. With more Ps the
+// threads' wakeups are closer together, so more of the runtime's charges
+// hand over to another thread (a pass through the event loop): that, the
+// event heap's depth and the working set of a thousand coroutine stacks
+// are what the per-event cost grows with.
+func BenchmarkPerEvent(b *testing.B) {
 	for _, procs := range []int{1, 2, 16, 256} {
 		b.Run(fmt.Sprintf("procs=%d", procs), func(b *testing.B) {
-			var switches int64
+			var events int64
 			var wall stdtime.Duration
 			for b.Loop() {
+				c := &eventCounter{}
 				start := stdtime.Now()
-				res := simulate(b, gmp.Config{Procs: procs}, func() {
+				simulate(b, gmp.Config{Procs: procs, Observers: []gmp.Observer{c}}, func() {
 					done := gmp.MakeChan[int](4 * procs)
 					for range 4 * procs {
 						gmp.Go(func() {
@@ -265,9 +273,9 @@ func BenchmarkPerSwitch(b *testing.B) {
 					}
 				})
 				wall += stdtime.Since(start)
-				switches += res.Stats.ContextSwitches
+				events += c.n
 			}
-			b.ReportMetric(float64(wall.Nanoseconds())/float64(switches), "ns/switch")
+			b.ReportMetric(float64(wall.Nanoseconds())/float64(events), "ns/event")
 		})
 	}
 }

@@ -15,82 +15,137 @@ package rt
 
 // event is an M's slot in the event queue.
 type event struct {
-	when  int64
-	key   uint64 // random tie-break among equal whens
-	seq   uint64 // insertion order: the final tie-break
-	index int    // position in evq, -1 when not queued
+	when  int64 // valid while queued, and after evqPop returns the M
+	index int   // position in evq, -1 when not queued
 }
 
+// An evEntry is a queued wakeup. The keys live in the heap itself, so that
+// sifting compares without following a pointer per M (with hundreds of Ms
+// the heap is the event loop's hottest data).
+type evEntry struct {
+	when int64
+	key  uint64 // random tie-break among equal whens
+	seq  uint64 // insertion order: the final tie-break
+	mp   *m
+}
+
+func (a *evEntry) less(b *evEntry) bool {
+	if a.when != b.when {
+		return a.when < b.when
+	}
+	if a.key != b.key {
+		return a.key < b.key
+	}
+	return a.seq < b.seq
+}
+
+// evqArity is the event heap's fan-out: a 4-ary heap is shallower than a
+// binary one, and its children share cache lines.
+const evqArity = 4
+
 var (
-	evq    []*m // binary min-heap on (when, key, seq)
+	evq    []evEntry // 4-ary min-heap on (when, key, seq)
 	evqSeq uint64
 )
 
-func evLess(a, b *m) bool {
-	if a.ev.when != b.ev.when {
-		return a.ev.when < b.ev.when
-	}
-	if a.ev.key != b.ev.key {
-		return a.ev.key < b.ev.key
-	}
-	return a.ev.seq < b.ev.seq
-}
-
 func evqUp(i int) {
-	mp := evq[i]
+	e := evq[i]
 	for i > 0 {
-		parent := (i - 1) / 2
-		if !evLess(mp, evq[parent]) {
+		parent := (i - 1) / evqArity
+		if !e.less(&evq[parent]) {
 			break
 		}
 		evq[i] = evq[parent]
-		evq[i].ev.index = i
+		evq[i].mp.ev.index = i
 		i = parent
 	}
-	evq[i] = mp
-	mp.ev.index = i
+	evq[i] = e
+	e.mp.ev.index = i
 }
 
 func evqDown(i int) {
 	n := len(evq)
-	mp := evq[i]
+	e := evq[i]
 	for {
-		c := 2*i + 1
+		c := evqArity*i + 1
 		if c >= n {
 			break
 		}
-		if r := c + 1; r < n && evLess(evq[r], evq[c]) {
-			c = r
+		best := c
+		for j := c + 1; j < c+evqArity && j < n; j++ {
+			if evq[j].less(&evq[best]) {
+				best = j
+			}
 		}
-		if !evLess(evq[c], mp) {
+		if !evq[best].less(&e) {
 			break
 		}
-		evq[i] = evq[c]
-		evq[i].ev.index = i
-		i = c
+		evq[i] = evq[best]
+		evq[i].mp.ev.index = i
+		i = best
 	}
-	evq[i] = mp
-	mp.ev.index = i
+	evq[i] = e
+	e.mp.ev.index = i
 }
 
 // wakeAt schedules mp to be resumed at time when. If mp already has a
 // pending wakeup, it is moved.
 func wakeAt(mp *m, when int64) {
+	if evqLeaving.mp != nil {
+		throw("wakeAt: a thread is still leaving for the event loop")
+	}
 	if when < now {
 		when = now
 	}
 	mp.ev.when = when
-	mp.ev.key = tieRand.next()
 	evqSeq++
-	mp.ev.seq = evqSeq
-	if mp.ev.index >= 0 {
-		evqUp(mp.ev.index)
+	e := evEntry{when: when, key: tieRand.next(), seq: evqSeq, mp: mp}
+	if i := mp.ev.index; i >= 0 {
+		evq[i] = e
+		evqUp(i)
 		evqDown(mp.ev.index)
 		return
 	}
 	mp.ev.index = len(evq)
-	evq = append(evq, mp)
+	evq = append(evq, e)
 	evqUp(mp.ev.index)
+}
+
+// evqLeaving is the wakeup of the thread that is blocking and handing
+// control to the event loop (sleepAt): the loop pushes it and pops the
+// earliest wakeup in one sift (evqPushPop) — the common step of a run with
+// many Ps, where nearly every charge of virtual time hands over to another
+// thread. Nothing touches the queue between sleepAt and the loop.
+var evqLeaving evEntry
+
+// sleepAt is wakeAt(mp, when) for the current M, which is about to return
+// control to the event loop (it must not be queued already).
+func sleepAt(mp *m, when int64) {
+	if mp.ev.index >= 0 || evqLeaving.mp != nil {
+		throw("sleepAt: thread already queued")
+	}
+	if when < now {
+		when = now
+	}
+	mp.ev.when = when
+	evqSeq++
+	evqLeaving = evEntry{when: when, key: tieRand.next(), seq: evqSeq, mp: mp}
+}
+
+// evqPushPop queues the leaving thread's wakeup and returns the M with the
+// earliest wakeup, which may be the leaving one.
+func evqPushPop() *m {
+	e := evqLeaving
+	evqLeaving = evEntry{}
+	if len(evq) == 0 || e.less(&evq[0]) {
+		return e.mp
+	}
+	mp := evq[0].mp
+	mp.ev.index = -1
+	evq[0] = e
+	e.mp.ev.index = 0
+	evqDown(0)
+	return mp
 }
 
 // wakeEarlier moves mp's pending wakeup to when if that is earlier; it
@@ -111,29 +166,54 @@ func cancelWake(mp *m) {
 	}
 	last := len(evq) - 1
 	if i != last {
+		moved := evq[last].mp
 		evq[i] = evq[last]
-		evq[i].ev.index = i
-	}
-	evq[last] = nil
-	evq = evq[:last]
-	if i != last {
+		evq[last] = evEntry{}
+		evq = evq[:last]
+		moved.ev.index = i
 		evqUp(i)
-		evqDown(i)
+		evqDown(moved.ev.index)
+	} else {
+		evq[last] = evEntry{}
+		evq = evq[:last]
 	}
 	mp.ev.index = -1
 }
 
+// evqPop removes and returns the M with the earliest wakeup. It moves the
+// hole left by the root down along the smallest children to a leaf and
+// fills it with the last entry from there (Floyd's trick): the last entry
+// almost always belongs near the bottom, so this saves a comparison per
+// level over sifting it down from the root.
 func evqPop() *m {
-	mp := evq[0]
+	mp := evq[0].mp
 	last := len(evq) - 1
-	evq[0] = evq[last]
-	evq[0].ev.index = 0
-	evq[last] = nil
+	e := evq[last]
+	evq[last] = evEntry{}
 	evq = evq[:last]
-	if last > 0 {
-		evqDown(0)
-	}
 	mp.ev.index = -1
+	if last == 0 {
+		return mp
+	}
+	i := 0
+	for {
+		c := evqArity*i + 1
+		if c >= last {
+			break
+		}
+		best := c
+		for j := c + 1; j < c+evqArity && j < last; j++ {
+			if evq[j].less(&evq[best]) {
+				best = j
+			}
+		}
+		evq[i] = evq[best]
+		evq[i].mp.ev.index = i
+		i = best
+	}
+	evq[i] = e
+	e.mp.ev.index = i
+	evqUp(i)
 	return mp
 }
 
@@ -143,12 +223,12 @@ func mayRunTo(t int64) bool {
 	if len(evq) == 0 {
 		return true
 	}
-	next := evq[0]
-	if t != next.ev.when {
-		return t < next.ev.when
+	next := &evq[0]
+	if t != next.when {
+		return t < next.when
 	}
 	// A tie: draw the running M's key as if it had been queued.
-	return tieRand.next() < next.ev.key
+	return tieRand.next() < next.key
 }
 
 // advance spends d ns of virtual time on the current M (on its g0 or its
@@ -158,7 +238,7 @@ func advance(d int64) {
 		return
 	}
 	t := now + d
-	if len(evq) == 0 || t < evq[0].ev.when {
+	if len(evq) == 0 || t < evq[0].when {
 		now = t // the common case: nobody else wakes up first
 		return
 	}
@@ -180,7 +260,7 @@ func advanceSlow(t int64) {
 
 // msleep blocks the current M's g0 until virtual time t.
 func msleep(mp *m, t int64) {
-	wakeAt(mp, t)
+	sleepAt(mp, t)
 	mpark(mp)
 }
 
@@ -190,7 +270,7 @@ func msleep(mp *m, t int64) {
 func gsleep(t int64) {
 	gp := curg
 	mp := gp.m
-	wakeAt(mp, t)
+	sleepAt(mp, t)
 	mp.cont = contG
 	curg = nil
 	target = nil
@@ -200,5 +280,5 @@ func gsleep(t int64) {
 // fits reports whether the current M can spend d ns without another M
 // acting first, deciding no ties: advance(d) would not block.
 func fits(d int64) bool {
-	return d <= 0 || len(evq) == 0 || now+d < evq[0].ev.when
+	return d <= 0 || len(evq) == 0 || now+d < evq[0].when
 }

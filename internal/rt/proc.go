@@ -1023,7 +1023,7 @@ func scheduleFast(mp *m) bool {
 		t := now + d
 		if !fits(d) && !mayRunTo(t) {
 			mp.nextg, mp.nextInherit = gp, inheritTime
-			wakeAt(mp, t)
+			sleepAt(mp, t)
 			mp.cont = contExecute
 			target = nil
 			return true

@@ -376,6 +376,7 @@ func resetGlobals() {
 	stwWaiter = nil
 	evq = nil
 	evqSeq = 0
+	evqLeaving = evEntry{}
 	stats = Stats{}
 	panicErr = nil
 	netpollInited = false
@@ -421,10 +422,14 @@ func eventLoop(main func()) {
 			if done {
 				break
 			}
-			if len(evq) == 0 {
+			var mp *m
+			if evqLeaving.mp != nil {
+				mp = evqPushPop()
+			} else if len(evq) > 0 {
+				mp = evqPop()
+			} else {
 				throw("event loop: no thread will ever wake up")
 			}
-			mp := evqPop()
 			if maxTime > 0 && mp.ev.when > maxTime {
 				now = maxTime
 				fail(&LimitError{What: "virtual time", Limit: maxTime, At: now})
