@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -81,7 +82,7 @@ func TestDeterminism(t *testing.T) {
 			if sum1 != sum2 || st1 != st2 {
 				t.Fatalf("same seed, different runs: checksum %x vs %x", sum1, sum2)
 			}
-			if fmt.Sprint(r1.Stats) != fmt.Sprint(r2.Stats) {
+			if !reflect.DeepEqual(r1.Stats, r2.Stats) {
 				t.Fatalf("same seed, different stats:\n%+v\n%+v", r1.Stats, r2.Stats)
 			}
 			if procs == 1 {

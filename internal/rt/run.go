@@ -356,6 +356,7 @@ func schedinit(cfg Config) {
 
 func resetGlobals() {
 	sched = schedt{}
+	freeAllP()
 	allp = nil
 	allm = nil
 	allgs = nil

@@ -57,7 +57,10 @@ type Histogram struct {
 	Sum     int64
 	Max     int64
 	Min     int64
-	buckets []int64
+	// groups holds the buckets 128 (one power of two) at a time, each
+	// allocated when a value first falls in it: a run's latencies span a
+	// few powers of two, and a run must not pay for the others.
+	groups [64]*[1 << histSub]int64
 }
 
 const histSub = 7 // 2^7 sub-buckets per power of two
@@ -87,13 +90,12 @@ func (h *Histogram) Record(v int64) {
 		v = 0
 	}
 	i := histIndex(v)
-	if i >= len(h.buckets) {
-		n := max(i+1, 2*len(h.buckets))
-		nb := make([]int64, n)
-		copy(nb, h.buckets)
-		h.buckets = nb
+	g := h.groups[i>>histSub]
+	if g == nil {
+		g = new([1 << histSub]int64)
+		h.groups[i>>histSub] = g
 	}
-	h.buckets[i]++
+	g[i&(1<<histSub-1)]++
 	if h.Count == 0 || v < h.Min {
 		h.Min = v
 	}
@@ -118,11 +120,16 @@ func (h *Histogram) Quantile(q float64) int64 {
 	}
 	rank := int64(q*float64(h.Count-1)) + 1 // 1-based rank of the nearest-rank quantile
 	var seen int64
-	for i, c := range h.buckets {
-		seen += c
-		if seen >= rank {
-			v := histLower(i)
-			return min(max(v, h.Min), h.Max)
+	for gi, g := range h.groups {
+		if g == nil {
+			continue
+		}
+		for j, c := range g {
+			seen += c
+			if seen >= rank {
+				v := histLower(gi<<histSub + j)
+				return min(max(v, h.Min), h.Max)
+			}
 		}
 	}
 	return h.Max
@@ -131,9 +138,15 @@ func (h *Histogram) Quantile(q float64) int64 {
 // Buckets calls f for each non-empty bucket with its bounds [lo, hi) and
 // count, in increasing order.
 func (h *Histogram) Buckets(f func(lo, hi, count int64)) {
-	for i, c := range h.buckets {
-		if c != 0 {
-			f(histLower(i), histLower(i+1), c)
+	for gi, g := range h.groups {
+		if g == nil {
+			continue
+		}
+		for j, c := range g {
+			if c != 0 {
+				i := gi<<histSub + j
+				f(histLower(i), histLower(i+1), c)
+			}
 		}
 	}
 }

@@ -2,6 +2,31 @@ package rt
 
 // Stop-the-world and procresize, for GOMAXPROCS (proc.go, debug.go).
 
+// pPool keeps the P structs of finished runs (a P is a few KiB, most of it
+// the run queue): a run that starts soon after another takes them from
+// here, zeroed, instead of allocating.
+var pPool []*p
+
+func newP() *p {
+	if n := len(pPool); n > 0 {
+		pp := pPool[n-1]
+		pPool = pPool[:n-1]
+		return pp
+	}
+	return new(p)
+}
+
+// freeAllP returns the run's Ps to pPool. Nothing of a finished run refers
+// to its Ps (results copy what they report).
+func freeAllP() {
+	for _, pp := range allp[:cap(allp)] {
+		if pp != nil && len(pPool) < 1024 {
+			*pp = p{}
+			pPool = append(pPool, pp)
+		}
+	}
+}
+
 // initP initialises a new P (proc.go:p.init).
 func (pp *p) init(id int32) {
 	pp.id = id
@@ -72,7 +97,7 @@ func procresize(nprocs int32) *p {
 	for i := old; i < nprocs; i++ {
 		pp := allp[i]
 		if pp == nil {
-			pp = new(p)
+			pp = newP()
 		}
 		pp.init(i)
 		allp[i] = pp
