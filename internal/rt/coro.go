@@ -109,7 +109,7 @@ var (
 // coroutine must then end without touching the runtime's state.
 func coswitch(me *coro) bool {
 	for target != me {
-		if t := target; t != nil && me == d1 && nesting {
+		if t := target; t != nil && t != &newCoro && me == d1 && nesting {
 			cur = t
 			nest(t) // a panic escaping t makes the event loop the target
 			cur = me
@@ -323,7 +323,7 @@ func schedInline(mp *m, gp *g, kind mcallKind) {
 		g0request(mp, gp, kind) // exitsyscallNoP may stop the thread
 		return
 	default:
-		throwf("mcall: goroutine %d switched to the scheduler without a request", gp.goid)
+		badmcall(gp)
 	}
 	if done {
 		target = nil
@@ -332,6 +332,11 @@ func schedInline(mp *m, gp *g, kind mcallKind) {
 	if !scheduleFast(mp) {
 		g0request(mp, nil, mcallNone)
 	}
+}
+
+//go:noinline
+func badmcall(gp *g) {
+	throwf("mcall: goroutine %d switched to the scheduler without a request", gp.goid)
 }
 
 // g0request hands the rest of the scheduling on mp to its g0 coroutine:
@@ -356,13 +361,21 @@ func gogo(gp *g) {
 		// atomic store per switch would cost a locked instruction.
 		progress.Store(steps)
 	}
-	if gp.co == nil {
-		gp.co = newgcoro(gp)
-	}
 	curg = gp
 	curm = gp.m
+	if gp.co == nil {
+		// A G's first run needs a host coroutine. The event loop makes
+		// it: creating one allocates, deep in the host runtime, and this
+		// may be running on a goroutine's own stack, which must stay
+		// small (a coroutine's stack is a goroutine's: 2 KiB to start).
+		target = &newCoro
+		return
+	}
 	target = gp.co
 }
+
+// newCoro is the target that asks the event loop for curg's coroutine.
+var newCoro coro
 
 // newmcoro creates mp's g0 coroutine, which starts by running mstart.
 func newmcoro(mp *m, fn func()) {

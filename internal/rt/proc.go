@@ -254,7 +254,7 @@ func gfget(pp *p) *g {
 // (proc.go); goready is ready(gp, next=true).
 func ready(gp *g, next bool) {
 	if readgstatus(gp) != _Gwaiting {
-		throwf("bad g->status in ready: goroutine %d status %d", gp.goid, gp.atomicstatus)
+		badready(gp)
 	}
 	casgstatus(gp, _Gwaiting, _Grunnable)
 	if observing {
@@ -266,6 +266,11 @@ func ready(gp *g, next bool) {
 	}
 	runqput(curm.p, gp, next)
 	wakep()
+}
+
+//go:noinline
+func badready(gp *g) {
+	throwf("bad g->status in ready: goroutine %d status %d", gp.goid, gp.atomicstatus)
 }
 
 // goready wakes gp into the current P's runnext.

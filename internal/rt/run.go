@@ -461,6 +461,10 @@ func eventLoop(main func()) {
 				continue // gogo stopped the run (MaxSteps)
 			}
 		}
+		if target == &newCoro {
+			curg.co = newgcoro(curg)
+			target = curg.co
+		}
 		t := target
 		cur, d1 = t, t
 		t.resume()

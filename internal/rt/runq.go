@@ -54,21 +54,21 @@ func runqput(pp *p, gp *g, next bool) {
 // runqputslow puts gp and half of the local queue (128 Gs, the oldest) on
 // the global queue as one batch. Models runtime.runqputslow.
 func runqputslow(pp *p, gp *g, h, t uint32) {
-	var batch [len(pp.runq)/2 + 1]*g
 	n := t - h
 	n = n / 2
 	if n != uint32(len(pp.runq)/2) {
 		throw("runqputslow: queue is not full")
 	}
+	// Go copies the half to a batch array on its stack before the CAS on
+	// runqhead that publishes the take; with no thief running meanwhile,
+	// the simulator links the Gs straight from the ring (and keeps a G's
+	// stack small, since this runs on the G that readied gp).
+	var q gQueue
 	for i := uint32(0); i < n; i++ {
-		batch[i] = pp.runq[(h+i)%uint32(len(pp.runq))]
+		q.pushBack(pp.runq[(h+i)%uint32(len(pp.runq))])
 	}
 	pp.runqhead = h + n
-	batch[n] = gp
-	var q gQueue
-	for i := uint32(0); i <= n; i++ {
-		q.pushBack(batch[i])
-	}
+	q.pushBack(gp)
 	stats.RunqOverflows++
 	if observing {
 		evbuf.Arg = int64(n + 1)

@@ -53,10 +53,10 @@ func (s *Stats) recordSchedLatency(ns int64) {
 // relative error below 1/128 (each power of two is split into 128
 // buckets); the maximum is exact.
 type Histogram struct {
-	Count   int64
-	Sum     int64
-	Max     int64
-	Min     int64
+	Count int64
+	Sum   int64
+	Max   int64
+	Min   int64
 	// groups holds the buckets 128 (one power of two) at a time, each
 	// allocated when a value first falls in it: a run's latencies span a
 	// few powers of two, and a run must not pay for the others.
@@ -92,8 +92,7 @@ func (h *Histogram) Record(v int64) {
 	i := histIndex(v)
 	g := h.groups[i>>histSub]
 	if g == nil {
-		g = new([1 << histSub]int64)
-		h.groups[i>>histSub] = g
+		g = h.newGroup(i >> histSub)
 	}
 	g[i&(1<<histSub-1)]++
 	if h.Count == 0 || v < h.Min {
@@ -104,6 +103,13 @@ func (h *Histogram) Record(v int64) {
 	if v > h.Max {
 		h.Max = v
 	}
+}
+
+//go:noinline
+func (h *Histogram) newGroup(k int) *[1 << histSub]int64 {
+	g := new([1 << histSub]int64)
+	h.groups[k] = g
+	return g
 }
 
 // Quantile returns an estimate of the q-quantile (0 ≤ q ≤ 1): the lower

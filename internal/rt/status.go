@@ -38,7 +38,7 @@ func init() {
 // Models runtime.casgstatus (proc.go).
 func casgstatus(gp *g, oldval, newval uint32) {
 	if gp.atomicstatus != oldval || oldval >= 16 || newval >= 16 || !legal[oldval][newval] {
-		throwf("casgstatus: goroutine %d: bad transition %d -> %d (status is %d)", gp.goid, oldval, newval, gp.atomicstatus)
+		badgstatus(gp, oldval, newval)
 	}
 	gp.atomicstatus = newval
 	if observing {
@@ -58,6 +58,14 @@ func casgstatus(gp *g, oldval, newval uint32) {
 	if oldval == _Gwaiting && gp.waitreason.isMutexWait() {
 		stats.MutexWaitNS += now - gp.waitsince
 	}
+}
+
+// badgstatus throws for an illegal transition. It is a function of its
+// own so that casgstatus, which runs on goroutine stacks, stays small.
+//
+//go:noinline
+func badgstatus(gp *g, oldval, newval uint32) {
+	throwf("casgstatus: goroutine %d: bad transition %d -> %d (status is %d)", gp.goid, oldval, newval, gp.atomicstatus)
 }
 
 func readgstatus(gp *g) uint32 { return gp.atomicstatus }
