@@ -150,6 +150,10 @@ const maxEventStack = 64
 var (
 	stackBuf     [maxEventStack]uintptr // callerStack's result
 	parkStackBuf [maxEventStack]uintptr // parkStack's result
+
+	// parkedStack is the stack captured on the G side of a park or yield,
+	// for the event the scheduler emits right after the switch.
+	parkedStack []uintptr
 )
 
 // callerStack captures the running G's stack for an event, if wanted. The
@@ -167,8 +171,8 @@ func callerStack(skip int) []uintptr {
 }
 
 // parkStack is callerStack for a stack captured on the G side of a switch
-// and emitted by the M's g0 right after it (gp.parkStack): g0 acts on an
-// mcall before anything else runs, so one buffer suffices.
+// and emitted by the scheduler right after it (parkedStack): the scheduler
+// acts on an mcall before anything else runs, so one buffer suffices.
 func parkStack() []uintptr {
 	if !wantStacks {
 		return nil

@@ -160,7 +160,6 @@ func newproc1(fn func(), callergp *g, callerpc uintptr, parked bool, reason wait
 		newg.labels = callergp.labels
 		newg.userData = callergp.userData
 	}
-	newg.createdAt = now
 	var status uint32 = _Grunnable
 	if parked {
 		status = _Gwaiting
@@ -1142,7 +1141,7 @@ func goparkCharged(unlockf func(*g, any) bool, lock any, reason waitReason, br b
 	gp.waitlock = lock
 	gp.blockReason = br
 	if observing {
-		gp.parkStack = parkStack()
+		parkedStack = parkStack()
 	}
 	mcall(mcallPark)
 }
@@ -1155,8 +1154,8 @@ func park_m(gp *g) bool {
 	if observing {
 		evbuf.Reason = gp.blockReason.String()
 		evbuf.Arg = int64(gp.waitreason)
-		evbuf.Stack = gp.parkStack
-		gp.parkStack = nil
+		evbuf.Stack = parkedStack
+		parkedStack = nil
 		emit(EvGoBlock, mp, gp)
 	}
 	casgstatus(gp, _Grunning, _Gwaiting)
@@ -1193,8 +1192,8 @@ func goschedImpl(gp *g, preempted bool) {
 		} else {
 			evbuf.Reason = "runtime.Gosched"
 		}
-		evbuf.Stack = gp.parkStack
-		gp.parkStack = nil
+		evbuf.Stack = parkedStack
+		parkedStack = nil
 		emit(EvGoStop, curm, gp)
 	}
 	casgstatus(gp, _Grunning, _Grunnable)
@@ -1245,7 +1244,6 @@ func goexit0(gp *g) {
 	gp.labels = nil
 	gp.userData = nil
 	gp.timer = nil
-	gp.workLeft = 0
 	dropg()
 	gfput(pp, gp)
 }
@@ -1253,20 +1251,19 @@ func goexit0(gp *g) {
 // gosched yields the processor, putting the current goroutine on the
 // global queue. Models runtime.Gosched + gosched_m.
 func gosched() {
-	gp := getg()
+	getg()
 	advance(costs.Gosched)
 	if observing {
-		gp.parkStack = parkStack()
+		parkedStack = parkStack()
 	}
 	mcall(mcallGosched)
 }
 
 // gopreempt_m is the preemption path: requeue on the global queue.
 func gopreempt() {
-	gp := curg
 	stats.Preemptions++
 	if observing {
-		gp.parkStack = parkStack()
+		parkedStack = parkStack()
 	}
 	mcall(mcallPreempt)
 }

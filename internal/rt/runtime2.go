@@ -122,28 +122,30 @@ var gStatusStrings = [...]string{
 type g struct {
 	goid         int64
 	atomicstatus uint32
-	waitreason   waitReason // set by gopark, cleared only by gdestroy (as in Go)
-	m            *m         // current M; nil when not running
-	schedlink    *g         // next G on a gQueue/gList
-	lockedm      *m         // the M this G is locked to (LockOSThread)
+	waitreason   waitReason  // set by gopark, cleared only by gdestroy (as in Go)
+	blockReason  blockReason // trace-level reason for the current block
 
 	// preempt is the cooperative preemption request (g.preempt together
 	// with stackguard0 = stackPreempt in Go). It is honoured at the next
 	// runtime call the goroutine makes.
-	preempt bool
+	preempt    bool
+	sys        bool // a runtime-internal goroutine (isSystemGoroutine)
+	selectDone bool // a select case already won (select.go)
 
-	sys        bool   // a runtime-internal goroutine (isSystemGoroutine)
+	stackSize int32 // simulated stack size in bytes (2 KiB at creation)
+
+	m         *m // current M; nil when not running
+	schedlink *g // next G on a gQueue/gList
+	lockedm   *m // the M this G is locked to (LockOSThread)
+	co        *coro
+
 	fn         func() // entry function; nil once started
 	parentGoid int64
 	gopc       uintptr // pc of the go statement that created it
 
-	stackSize int32 // simulated stack size in bytes (2 KiB at creation)
-	co        *coro
-
 	// Times, in virtual ns.
 	runnableSince int64 // when it last became runnable (sched latency)
 	waitsince     int64 // when it parked (goroutine dumps)
-	createdAt     int64
 
 	// Park state (gopark's arguments, kept on the g rather than the m
 	// because the unlock function runs on the scheduler after the switch).
@@ -153,31 +155,19 @@ type g struct {
 	// can only run on the leaving G's coroutine if no other thread acts
 	// meanwhile (see schedInline).
 	waitunlockcost int64
-	blockReason    blockReason // trace-level reason for the current block
 
 	// param is the wakeup parameter (g.param): the sudog that completed a
 	// channel operation, or nil.
-	param any
+	param *sudog
 
-	// Channel and select state (chan.go / select.go).
-	waiting    *sudog // sudogs this g is blocked on, in lock order
-	selectDone bool   // a select case already won
+	// waiting are the sudogs this g is blocked on, in lock order (chan.go,
+	// select.go).
+	waiting *sudog
 
-	// timer is the goroutine's own timer, used by Sleep (time.go).
-	timer *timer
-
-	// Syscall bookkeeping.
-	syscallWhen int64
-
-	// sleepWhen is when the current Sleep ends (g.sleepWhen).
+	// timer is the goroutine's own timer, used by Sleep (time.go), and
+	// sleepWhen when the current Sleep ends (g.sleepWhen).
+	timer     *timer
 	sleepWhen int64
-
-	// parkStack is the stack captured on the G side of a park or yield,
-	// for the event the scheduler emits after the switch.
-	parkStack []uintptr
-
-	// workLeft is the part of a Work call interrupted by async preemption.
-	workLeft int64
 
 	// cpu is the virtual CPU time the goroutine has consumed in Work.
 	cpu int64

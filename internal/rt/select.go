@@ -191,7 +191,7 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 	goparkCharged(selparkcommit, nil, reason, blockSelect)
 
 	gp.selectDone = false
-	sg, _ := gp.param.(*sudog)
+	sg := gp.param
 	gp.param = nil
 
 	// pass 3 - dequeue from unsuccessful chans; otherwise they stack up

@@ -46,7 +46,6 @@ func entersyscall(gp *g) {
 		entersyscallHandleGCWait(mp)
 	}
 	casgstatus(gp, _Grunning, _Gsyscall)
-	gp.syscallWhen = now
 	gp.waitsince = now
 	if version < 26 && mp.p != nil {
 		pp.m = nil
