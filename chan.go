@@ -327,6 +327,7 @@ func Default() SelectCase { return defaultCase{} }
 // random order from the runtime's seeded generator, or parks on all of
 // them.
 func Select(cases ...SelectCase) int {
+	rt.CountSelect()
 	const maxStack = 8
 	var scBuf [maxStack]rt.Scase
 	var idxBuf [maxStack]int

@@ -37,6 +37,7 @@ type Hchan struct {
 	sendq    waitq  // list of send waiters
 	ops      ChanOps
 	id       int64 // creation order, for reports
+	sys      bool  // one of the runtime's own channels: not counted in Stats
 }
 
 // waitq is a FIFO list of sudogs (chan.go:waitq).
@@ -122,11 +123,14 @@ func CheckMakeChan(size int, elemSize uintptr) {
 	}
 }
 
-// MakeChan creates a channel with a buffer of size elements.
-// Models runtime.makechan.
+// MakeChan creates one of the runtime's own channels (runtime.main's
+// gcenable channel), with a buffer of size elements. Its operations are the
+// runtime's, not the program's: Stats does not count them. The program's
+// channels are made by InitChan. Models runtime.makechan.
 func MakeChan(ops ChanOps, size int) *Hchan {
 	h := new(Hchan)
 	InitChan(h, ops, size)
+	h.sys = true
 	return h
 }
 
@@ -177,11 +181,11 @@ func ChanSend(c *Hchan, cell unsafe.Pointer, block bool) bool {
 		if !block {
 			return false
 		}
+		stats.ChanBlocks++
 		gopark(nil, nil, waitReasonChanSendNilChan, blockForever)
 		throw("unreachable")
 	}
 	advance(costs.ChanSend)
-	stats.ChanSends++
 
 	// Fast path: check for failed non-blocking operation without
 	// acquiring the lock.
@@ -216,7 +220,7 @@ func ChanSend(c *Hchan, cell unsafe.Pointer, block bool) bool {
 	gp.waiting = mysg
 	gp.param = nil
 	c.sendq.enqueue(mysg)
-	stats.ChanBlocks++
+	c.countBlock()
 	goparkCharged(chanparkcommit, c, waitReasonChanSend, blockChanSend)
 
 	// Someone woke us up.
@@ -238,6 +242,30 @@ func ChanSend(c *Hchan, cell unsafe.Pointer, block bool) bool {
 	return true
 }
 
+// countSend, countRecv and countBlock count an operation on c in Stats,
+// unless c is one of the runtime's own channels: ChanSends and ChanRecvs
+// when a value moves — from a sender into the buffer or to a receiver, from
+// the buffer or a sender to a receiver — so that a parked operation is
+// counted by the goroutine that completes it, at that instant, and never
+// again when it wakes; ChanBlocks when an operation parks.
+func (c *Hchan) countSend() {
+	if !c.sys {
+		stats.ChanSends++
+	}
+}
+
+func (c *Hchan) countRecv() {
+	if !c.sys {
+		stats.ChanRecvs++
+	}
+}
+
+func (c *Hchan) countBlock() {
+	if !c.sys {
+		stats.ChanBlocks++
+	}
+}
+
 // chansendNow completes a send on the open channel c if it can do so
 // without blocking: straight to a waiting receiver, or into a free buffer
 // slot. It reports whether it did.
@@ -256,6 +284,7 @@ func chansendNow(c *Hchan, cell unsafe.Pointer) bool {
 			c.sendx = 0
 		}
 		c.qcount++
+		c.countSend()
 		return true
 	}
 	return false
@@ -269,6 +298,8 @@ func send(c *Hchan, sg *sudog, cell unsafe.Pointer) {
 		c.ops.CellToCell(sg.elem, cell)
 		sg.elem = nil
 	}
+	c.countSend()
+	c.countRecv() // sg's
 	gp := sg.g
 	gp.param = sg
 	sg.success = true
@@ -287,6 +318,7 @@ func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received boo
 		if !block {
 			return
 		}
+		stats.ChanBlocks++
 		gopark(nil, nil, waitReasonChanReceiveNilChan, blockForever)
 		throw("unreachable")
 	}
@@ -294,7 +326,6 @@ func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received boo
 		c.timer.maybeRunChan(c)
 	}
 	advance(costs.ChanRecv)
-	stats.ChanRecvs++
 
 	// Fast path: check for failed non-blocking operation without
 	// acquiring the lock.
@@ -337,6 +368,7 @@ func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received boo
 				c.recvx = 0
 			}
 			c.qcount--
+			c.countRecv()
 			return true, true
 		}
 		if !block {
@@ -362,7 +394,7 @@ func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received boo
 	if c.timer != nil {
 		blockTimerChan(c)
 	}
-	stats.ChanBlocks++
+	c.countBlock()
 	goparkCharged(chanparkcommit, c, waitReasonChanReceive, blockChanRecv)
 
 	// Someone woke us up.
@@ -405,6 +437,8 @@ func recv(c *Hchan, sg *sudog, cell unsafe.Pointer) {
 		c.sendx = c.recvx // c.sendx = (c.sendx+1) % c.dataqsiz
 	}
 	sg.elem = nil
+	c.countRecv()
+	c.countSend() // sg's
 	gp := sg.g
 	gp.param = sg
 	sg.success = true

@@ -28,7 +28,6 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 	preemptCheck()
 	ncases := len(cases)
 	advance(costs.Select + int64(ncases)*costs.SelectCase)
-	stats.SelectCalls++
 
 	var orderBuf [32]uint16
 	var order []uint16
@@ -105,7 +104,6 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 				if sg := c.sendq.dequeue(); sg != nil {
 					// can receive from sleeping sender (sg)
 					recv(c, sg, cas.Elem)
-					stats.ChanRecvs++
 					return casi, true
 				}
 				if c.qcount > 0 {
@@ -117,7 +115,7 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 						c.recvx = 0
 					}
 					c.qcount--
-					stats.ChanRecvs++
+					c.countRecv()
 					return casi, true
 				}
 				if c.closed != 0 {
@@ -134,7 +132,6 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 				}
 				// can send to a sleeping receiver, or to the buffer
 				if chansendNow(c, cas.Elem) {
-					stats.ChanSends++
 					return casi, false
 				}
 			}
@@ -183,7 +180,7 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 
 	// wait for someone to wake us up
 	gp.param = nil
-	stats.ChanBlocks++
+	stats.ChanBlocks++ // a select of the program's: the runtime's own never selects
 	reason := waitReasonSelect
 	if norder == 0 {
 		reason = waitReasonSelect // all channels nil: Go parks with "select"
@@ -247,11 +244,20 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 // selparkcommit is the unlock function of a select park.
 func selparkcommit(gp *g, _ any) bool { return true }
 
+// CountSelect counts a select statement in Stats.SelectCalls. The generic
+// layer calls it once per select, whatever the select compiles to: a
+// Selectgo, a single (non-)blocking channel operation, or Block.
+func CountSelect() {
+	getg()
+	stats.SelectCalls++
+}
+
 // Block parks the current goroutine forever: select {} with no cases
 // (select.go:block).
 func Block() {
 	getg()
 	preemptCheck()
+	stats.ChanBlocks++
 	gopark(nil, nil, waitReasonSelectNoCases, blockForever)
 	throw("unreachable")
 }

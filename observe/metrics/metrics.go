@@ -186,11 +186,14 @@ var table = func() []metric {
 			seconds(func(r *rt.Result) int64 { return r.Stats.MutexWaitNS })},
 
 		// The simulator's own.
-		counter("/gmp/chan/blocks:events", "Channel operations (select included) that parked their goroutine.",
+		counter("/gmp/chan/blocks:events", "Channel operations and selects of the program that parked their goroutine (gmp.Stats.ChanBlocks).",
 			func(r *rt.Result) int64 { return r.Stats.ChanBlocks }),
-		counter("/gmp/chan/recvs:calls", "Channel receives.", func(r *rt.Result) int64 { return r.Stats.ChanRecvs }),
-		counter("/gmp/chan/selects:calls", "Select statements.", func(r *rt.Result) int64 { return r.Stats.SelectCalls }),
-		counter("/gmp/chan/sends:calls", "Channel sends.", func(r *rt.Result) int64 { return r.Stats.ChanSends }),
+		counter("/gmp/chan/recvs:calls", "Values the program received from channels (gmp.Stats.ChanRecvs).",
+			func(r *rt.Result) int64 { return r.Stats.ChanRecvs }),
+		counter("/gmp/chan/selects:calls", "Calls of gmp.Select (gmp.Stats.SelectCalls).",
+			func(r *rt.Result) int64 { return r.Stats.SelectCalls }),
+		counter("/gmp/chan/sends:calls", "Values sent on the program's channels, by the program or its timers (gmp.Stats.ChanSends).",
+			func(r *rt.Result) int64 { return r.Stats.ChanSends }),
 		counter("/gmp/netpoll/ready:goroutines", "Goroutines made ready by the network poller.",
 			func(r *rt.Result) int64 { return r.Stats.NetpollReady }),
 		counter("/gmp/sched/context-switches:events", "Goroutines switched onto a thread (execute).",
