@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gmplab/gmp/internal/rt"
+	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/observe/schedtrace"
 )
 
@@ -66,8 +67,9 @@ type Config struct {
 	// LeakIsError makes Run return a *LeakError if goroutines are still
 	// alive when main returns.
 	LeakIsError bool
-	// Observers receive the runtime's event stream.
-	Observers []Observer
+	// Observers receive the runtime's event stream (see package observe),
+	// in this order, before the outputs below.
+	Observers []observe.Observer
 
 	// Trace, if set, receives a Go execution trace of the run (the Go 1.22
 	// format), which `go tool trace`, gotraceui and golang.org/x/exp/trace
@@ -115,12 +117,6 @@ type CostModel = rt.CostModel
 // DefaultCosts returns the default cost model, measured on the real
 // runtime (see internal/calibrate).
 func DefaultCosts() CostModel { return rt.DefaultCosts() }
-
-// Observer consumes the simulated runtime's event stream.
-type Observer = rt.Observer
-
-// Event is one event of the stream.
-type Event = rt.Event
 
 // Errors a run can end with.
 type (
@@ -178,8 +174,8 @@ func Run(cfg Config, main func()) (*Result, error) {
 		if out == nil {
 			out = os.Stderr
 		}
-		st = &schedtrace.Writer{W: out, Version: rc.Version}
-		rc.Observers = append([]rt.Observer{st}, rc.Observers...)
+		st = &schedtrace.Writer{W: out, Version: cfg.Version}
+		rc.Observers = append([]observe.Observer{st}, rc.Observers...)
 	}
 	outs, err := openOutputs(&cfg)
 	if err != nil {
@@ -223,7 +219,7 @@ func (cfg Config) runtimeConfig() (rt.Config, error) {
 		SchedTrace:   int64(cfg.SchedTrace),
 		SchedDetail:  cfg.SchedDetail,
 		Watchdog:     cfg.Watchdog,
-		Observers:    append([]rt.Observer(nil), cfg.Observers...),
+		Observers:    append([]observe.Observer(nil), cfg.Observers...),
 	}
 	if rc.Procs == 0 {
 		rc.Procs = 4

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/rt"
+	"github.com/gmplab/gmp/observe/metrics"
 	"github.com/gmplab/gmp/time"
 )
 
@@ -199,11 +200,14 @@ func TestGMPDEBUG(t *testing.T) {
 // Run inside Run panics too.
 func TestOutsideRun(t *testing.T) {
 	for name, f := range map[string]func(){
-		"Go":      func() { gmp.Go(func() {}) },
-		"Gosched": gmp.Gosched,
-		"Work":    func() { gmp.Work(1) },
-		"Send":    func() { gmp.MakeChan[int](1).Send(1) },
-		"Sleep":   func() { time.Sleep(1) },
+		"Go":           func() { gmp.Go(func() {}) },
+		"Gosched":      gmp.Gosched,
+		"Work":         func() { gmp.Work(1) },
+		"Send":         func() { gmp.MakeChan[int](1).Send(1) },
+		"Sleep":        func() { time.Sleep(1) },
+		"Sched":        func() { gmp.Sched() },
+		"Goroutines":   func() { gmp.Goroutines(false) },
+		"metrics.Read": func() { metrics.Read(make([]metrics.Sample, 1)) },
 	} {
 		msg := panicMessage(f)
 		if !strings.Contains(msg, "outside gmp.Run") {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/testnative"
+	gobserve "github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/time"
 )
 
@@ -581,7 +582,7 @@ type eventHash struct {
 	n int
 }
 
-func (e *eventHash) Event(ev *gmp.Event) {
+func (e *eventHash) Event(ev *gobserve.Event) {
 	e.n++
 	for _, v := range []int64{int64(ev.Kind), ev.Time, ev.M, int64(ev.P), ev.G, ev.Target, ev.Arg, ev.Arg2, ev.Arg3} {
 		e.h = (e.h ^ uint64(v)) * 1099511628211
@@ -600,7 +601,7 @@ func TestDeterminism(t *testing.T) {
 		for _, seed := range []uint64{7, 7, 8} {
 			var log []string
 			o := &outcome{}
-			res := run(t, gmp.Config{Procs: procs, Seed: seed, Observers: []gmp.Observer{&o.events}}, mixed(&log))
+			res := run(t, gmp.Config{Procs: procs, Seed: seed, Observers: []gobserve.Observer{&o.events}}, mixed(&log))
 			o.log = strings.Join(log, " ") + fmt.Sprintf(" end@%v", res.VirtualTime)
 			if first == nil {
 				first = o

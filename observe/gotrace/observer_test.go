@@ -15,6 +15,7 @@ import (
 
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/rt"
+	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/observe/gotrace"
 	"github.com/gmplab/gmp/observe/internal/testprog"
 	"github.com/gmplab/gmp/scenarios"
@@ -73,7 +74,7 @@ func traceScenario(t *testing.T, sc *scenarios.Scenario, cfg gmp.Config) []*trac
 	r.Prepare = func(label string, c *gmp.Config) {
 		tr := &traced{label: label, buf: new(bytes.Buffer), rtc: &rtCounts{}}
 		tr.obs = gotrace.NewObserver(tr.buf, gotrace.Options{})
-		c.Observers = append(append([]gmp.Observer(nil), c.Observers...), tr.obs, tr.rtc)
+		c.Observers = append(append([]observe.Observer(nil), c.Observers...), tr.obs, tr.rtc)
 		runs = append(runs, tr)
 	}
 	if err := sc.Run(r); err != nil {
@@ -199,7 +200,7 @@ func TestTraceGenerations(t *testing.T) {
 	var buf bytes.Buffer
 	obs := gotrace.NewObserver(&buf, gotrace.Options{GenerationEvents: 50})
 	rtc := &rtCounts{}
-	res, err := gmp.Run(gmp.Config{Seed: 9, Observers: []gmp.Observer{obs, rtc}}, testprog.Mixed)
+	res, err := gmp.Run(gmp.Config{Seed: 9, Observers: []observe.Observer{obs, rtc}}, testprog.Mixed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +307,7 @@ func TestGoToolTraceScenarios(t *testing.T) {
 func ExampleObserver() {
 	var trace bytes.Buffer
 	obs := gotrace.NewObserver(&trace, gotrace.Options{})
-	gmp.Run(gmp.Config{Procs: 2, Observers: []gmp.Observer{obs}}, func() {
+	gmp.Run(gmp.Config{Procs: 2, Observers: []observe.Observer{obs}}, func() {
 		done := gmp.MakeChan[int](0)
 		gmp.Go(func() { done.Send(1) })
 		done.Recv()

@@ -13,6 +13,7 @@ import (
 	"github.com/google/pprof/profile"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/observe/internal/testprog"
 	"github.com/gmplab/gmp/observe/pprof"
 	"github.com/gmplab/gmp/scenarios"
@@ -181,7 +182,7 @@ func TestDeterministic(t *testing.T) {
 
 func TestLabels(t *testing.T) {
 	obs := pprof.New()
-	if _, err := gmp.Run(gmp.Config{Procs: 2, Seed: 1, Observers: []gmp.Observer{obs}}, testprog.Mixed); err != nil {
+	if _, err := gmp.Run(gmp.Config{Procs: 2, Seed: 1, Observers: []observe.Observer{obs}}, testprog.Mixed); err != nil {
 		t.Fatal(err)
 	}
 	prof := obs.Profile(pprof.CPU)
@@ -205,7 +206,7 @@ func TestScenarioProfiles(t *testing.T) {
 			r := &scenarios.Runner{Out: io.Discard, Diag: io.Discard}
 			r.Prepare = func(label string, c *gmp.Config) {
 				o := pprof.New()
-				c.Observers = append(append([]gmp.Observer(nil), c.Observers...), o)
+				c.Observers = append(append([]observe.Observer(nil), c.Observers...), o)
 				obs = append(obs, o)
 			}
 			if err := sc.Run(r); err != nil {
