@@ -110,50 +110,6 @@ const (
 	PreemptCooperative
 )
 
-// CostModel is the virtual time the simulated runtime charges for its
-// operations; see DefaultCosts.
-type CostModel = rt.CostModel
-
-// DefaultCosts returns the default cost model, measured on the real
-// runtime (see internal/calibrate).
-func DefaultCosts() CostModel { return rt.DefaultCosts() }
-
-// Errors a run can end with.
-type (
-	// FatalError is a fatal runtime error, with Go's text ("fatal
-	// error: all goroutines are asleep - deadlock!") and goroutine dump.
-	FatalError = rt.Fatal
-	// PanicError is an unrecovered panic in a simulated goroutine.
-	PanicError = rt.Panic
-	// LimitError reports that MaxTime or MaxSteps stopped the run.
-	LimitError = rt.LimitError
-	// WatchdogError reports a goroutine stuck outside the simulator.
-	WatchdogError = rt.WatchdogError
-)
-
-// LeakError is returned when Config.LeakIsError is set and goroutines
-// outlive main.
-type LeakError struct {
-	Leaks []Leak
-}
-
-func (e *LeakError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "gmp: %d goroutine(s) still alive when main returned:\n", len(e.Leaks))
-	for _, l := range e.Leaks {
-		b.WriteString("\n")
-		b.WriteString(l.Dump)
-	}
-	return strings.TrimRight(b.String(), "\n")
-}
-
-// IsDeadlock reports whether err is Go's "all goroutines are asleep -
-// deadlock!" (or "no goroutines") fatal error.
-func IsDeadlock(err error) bool {
-	var f *FatalError
-	return errors.As(err, &f) && f.Deadlock
-}
-
 // Run runs main as the main goroutine of a new simulated program and
 // returns when the program ends: when main returns (err is nil), or when
 // it dies — an unrecovered panic (*PanicError), a fatal error such as a
@@ -183,6 +139,7 @@ func Run(cfg Config, main func()) (*Result, error) {
 	}
 	rc.Observers = append(rc.Observers, outs.observers()...)
 	r, err := rt.Run(rc, main)
+	err = publicError(err)
 	if oerr := outs.finish(); err == nil {
 		err = oerr
 	}
@@ -234,7 +191,7 @@ func (cfg Config) runtimeConfig() (rt.Config, error) {
 		return rc, errors.New("gmp: Config.MaxTime, MaxSteps, MaxThreads, StealCap and SchedTrace must not be negative")
 	}
 	if cfg.Costs != nil {
-		rc.Costs = *cfg.Costs
+		rc.Costs = rt.CostModel(*cfg.Costs)
 	} else {
 		rc.Costs = rt.DefaultCosts()
 	}
