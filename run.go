@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
+	"github.com/gmplab/gmp/internal/gmpdebug"
 	"github.com/gmplab/gmp/internal/rt"
 	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/observe/schedtrace"
@@ -156,11 +155,13 @@ func Run(cfg Config, main func()) (*Result, error) {
 	return res, err
 }
 
-// CheckConfig reports whether cfg is valid, without running anything, and
-// returns the effective GOMAXPROCS.
-func CheckConfig(cfg Config) (procs int, err error) {
-	rc, err := cfg.runtimeConfig()
-	return rc.Procs, err
+// Validate reports whether cfg is a configuration Run accepts, without
+// running anything: the checks Run makes before it starts, including those
+// of the GMPDEBUG environment variable when cfg leaves the schedtrace
+// settings unset. It does not create the output files.
+func (cfg Config) Validate() error {
+	_, err := cfg.runtimeConfig()
+	return err
 }
 
 // runtimeConfig validates cfg and fills in the defaults.
@@ -218,7 +219,7 @@ func (cfg Config) runtimeConfig() (rt.Config, error) {
 	}
 	if rc.SchedTrace == 0 && !cfg.SchedDetail {
 		if v := os.Getenv("GMPDEBUG"); v != "" {
-			trace, detail, err := ParseGMPDEBUG(v)
+			trace, detail, err := gmpdebug.Parse(v)
 			if err != nil {
 				return rc, err
 			}
@@ -227,60 +228,4 @@ func (cfg Config) runtimeConfig() (rt.Config, error) {
 		}
 	}
 	return rc, nil
-}
-
-// ParseGMPDEBUG parses the GMPDEBUG environment variable: comma-separated
-// name=value pairs as in GODEBUG. schedtrace=X takes X in milliseconds
-// (as GODEBUG does) or as a Go duration ("100us"); scheddetail=1 adds the
-// detailed lines.
-func ParseGMPDEBUG(s string) (trace time.Duration, detail bool, err error) {
-	for _, kv := range strings.Split(s, ",") {
-		kv = strings.TrimSpace(kv)
-		if kv == "" {
-			continue
-		}
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			return 0, false, fmt.Errorf("gmp: GMPDEBUG: %q is not name=value", kv)
-		}
-		switch k {
-		case "schedtrace":
-			d, err := ParseDurationMS(v)
-			if err != nil {
-				return 0, false, fmt.Errorf("gmp: GMPDEBUG: schedtrace=%s: %v", v, err)
-			}
-			trace = d
-		case "scheddetail":
-			switch v {
-			case "0":
-				detail = false
-			case "1":
-				detail = true
-			default:
-				return 0, false, fmt.Errorf("gmp: GMPDEBUG: scheddetail=%s: want 0 or 1", v)
-			}
-		default:
-			return 0, false, fmt.Errorf("gmp: GMPDEBUG: unknown setting %q (known: schedtrace, scheddetail)", k)
-		}
-	}
-	return trace, detail, nil
-}
-
-// ParseDurationMS parses a duration given as a plain number of
-// milliseconds (GODEBUG's unit) or as a Go duration string.
-func ParseDurationMS(v string) (time.Duration, error) {
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n < 0 {
-			return 0, errors.New("must not be negative")
-		}
-		return time.Duration(n) * time.Millisecond, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil {
-		return 0, fmt.Errorf("want milliseconds or a duration such as 100us")
-	}
-	if d < 0 {
-		return 0, errors.New("must not be negative")
-	}
-	return d, nil
 }

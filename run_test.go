@@ -352,7 +352,21 @@ func TestBadConfig(t *testing.T) {
 		if _, err := gmp.Run(cfg, func() {}); err == nil {
 			t.Errorf("%+v: no error", cfg)
 		}
+		if err := cfg.Validate(); err == nil {
+			t.Errorf("%+v: Validate found no error", cfg)
+		}
 	}
+	if err := (gmp.Config{Procs: 3, Version: "go1.24", Preset: "wasm"}).Validate(); err != nil {
+		t.Errorf("Validate of a good Config: %v", err)
+	}
+	t.Setenv("GMPDEBUG", "schedtrace=x")
+	if err := (gmp.Config{}).Validate(); err == nil || !strings.Contains(err.Error(), "GMPDEBUG") {
+		t.Errorf("Validate with GMPDEBUG=schedtrace=x: %v", err)
+	}
+	if err := (gmp.Config{SchedTrace: stdtime.Millisecond}).Validate(); err != nil {
+		t.Errorf("Validate with GMPDEBUG set but SchedTrace too: %v", err)
+	}
+	t.Setenv("GMPDEBUG", "")
 	if _, err := gmp.Run(gmp.Config{}, nil); err == nil {
 		t.Error("nil main: no error")
 	}
