@@ -83,6 +83,7 @@ func TestMutexWaitNSDefaultCosts(t *testing.T) {
 				done.Go(func() {
 					lockAt = gmp.Since(gmp.Epoch)
 					mu.Lock()
+					//lint:ignore SA2001 waiting for the lock is what is measured
 					mu.Unlock()
 				})
 				for sync.MutexState(&mu) != "locked waiters=1" {

@@ -760,6 +760,7 @@ func TestTimerDuringSyscall(t *testing.T) {
 // TestStdAliases: the value types and pure functions are the standard
 // library's.
 func TestStdAliases(t *testing.T) {
+	//lint:ignore ST1023 the explicit std type is the point: Duration is an alias
 	var d stdtime.Duration = time.Second // Duration is an alias
 	tm := time.Date(2009, time.November, 10, 23, 0, 0, 0, time.UTC)
 	if !tm.Equal(gmp.Epoch) || d != stdtime.Second {

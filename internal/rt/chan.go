@@ -57,7 +57,6 @@ type sudog struct {
 	// For sema.go.
 	acquiretime int64
 	ticket      uint32
-	waiters     uint16
 
 	// isSelect indicates g is participating in a select, so
 	// g.selectDone must be CAS'd to win the wake-up race.
@@ -69,7 +68,6 @@ type sudog struct {
 	success bool
 
 	waitlink *sudog // g.waiting list or semaRoot
-	waittail *sudog // semaRoot
 	c        *Hchan // channel
 	casi     int    // select case index
 

@@ -77,11 +77,11 @@ var (
 // receives the kinds it names; any other Observer receives every kind.
 func setObservers(obs []Observer) {
 	observers = obs
-	observing = len(obs) > 0
+	observing = len(observers) > 0
 	wanted = 0
 	byKind = [maxKinds][]Observer{}
 	wantStacks = false
-	for _, o := range obs {
+	for _, o := range observers {
 		kinds := observe.AllKinds
 		if s, ok := o.(observe.Subscriber); ok {
 			kinds = s.Kinds() & observe.AllKinds
