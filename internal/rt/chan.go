@@ -109,8 +109,11 @@ const (
 // CheckMakeChan panics as makechan does for a channel of size elements of
 // elemSize bytes: "makechan: size out of range" if size is negative or the
 // buffer would not fit in maxAlloc. (The compiler rejects element types of
-// 64 KiB or more; a generic Chan reaches makechan's throw instead.)
+// 64 KiB or more; a generic Chan reaches makechan's check instead.)
 // Models the checks at the top of runtime.makechan.
+// Deviation: an element type of 64 KiB or more panics ("makechan: invalid
+// channel element type"), which a program can recover, where Go throws;
+// there is no alignment check (the typed channel allocates its own buffer).
 func CheckMakeChan(size int, elemSize uintptr) {
 	if elemSize >= 1<<16 {
 		panic(plainError("makechan: invalid channel element type"))
@@ -125,6 +128,7 @@ func CheckMakeChan(size int, elemSize uintptr) {
 // gcenable channel), with a buffer of size elements. Its operations are the
 // runtime's, not the program's: Stats does not count them. The program's
 // channels are made by InitChan. Models runtime.makechan.
+// Deviation: as InitChan's.
 func MakeChan(ops ChanOps, size int) *Hchan {
 	h := new(Hchan)
 	InitChan(h, ops, size)
@@ -135,6 +139,11 @@ func MakeChan(ops ChanOps, size int) *Hchan {
 // InitChan initialises the hchan h of a channel whose elements ops holds
 // (the generic layer embeds the hchan in its channel object, so a channel
 // is one allocation). The size must have passed CheckMakeChan.
+// Models runtime.makechan.
+// Deviation: the buffer is the typed channel's (ops), not part of the
+// hchan allocation; there is no channel lock (one goroutine runs at a
+// time); id, the creation order, stands in for the hchan's address where Go
+// orders channels by it (select's lock order).
 func InitChan(h *Hchan, ops ChanOps, size int) {
 	if size < 0 {
 		panic(plainError("makechan: size out of range"))
@@ -172,6 +181,9 @@ func empty(c *Hchan) bool {
 
 // ChanSend sends the value in cell on c. If block is false and the send
 // would block, it returns false. Models runtime.chansend.
+// Deviation: a send that will block pays CostModel.Park before its sudog
+// is queued, and looks at the channel again after it (virtual time passed,
+// and other Ms ran; in Go the channel lock hides that window).
 func ChanSend(c *Hchan, cell unsafe.Pointer, block bool) bool {
 	gp := getg()
 	preemptCheck()
@@ -291,6 +303,8 @@ func chansendNow(c *Hchan, cell unsafe.Pointer) bool {
 // send processes a send operation on an empty channel c: the value in cell
 // goes straight to the receiver sg, which is readied into runnext.
 // Models runtime.send.
+// Deviation: the value is copied between the typed channel's cells
+// (ChanOps.CellToCell), not from stack to stack (sendDirect).
 func send(c *Hchan, sg *sudog, cell unsafe.Pointer) {
 	if sg.elem != nil {
 		c.ops.CellToCell(sg.elem, cell)
@@ -309,6 +323,8 @@ func send(c *Hchan, sg *sudog, cell unsafe.Pointer) {
 // false). Otherwise, if c is closed, it zeros *cell and returns (true,
 // false); else it fills in *cell and returns (true, true).
 // Models runtime.chanrecv.
+// Deviation: a receive that will block pays CostModel.Park first and
+// looks again, as in ChanSend.
 func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received bool) {
 	gp := getg()
 	preemptCheck()
@@ -416,6 +432,8 @@ func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received boo
 // buffered one the receiver takes the head of the queue and the sender's
 // value goes to the tail (the slot just freed). The sender is readied.
 // Models runtime.recv.
+// Deviation: values move through the typed channel's cells (ChanOps), not
+// from stack to stack (recvDirect).
 func recv(c *Hchan, sg *sudog, cell unsafe.Pointer) {
 	if c.dataqsiz == 0 {
 		if cell != nil {
@@ -498,6 +516,7 @@ func ChanClose(c *Hchan) {
 }
 
 // ChanLen returns len(c); timer channels report 0 (go1.23+).
+// Models runtime.chanlen.
 func ChanLen(c *Hchan) int {
 	if c == nil {
 		return 0
@@ -509,6 +528,7 @@ func ChanLen(c *Hchan) int {
 }
 
 // ChanCap returns cap(c); timer channels report 0 (go1.23+).
+// Models runtime.chancap.
 func ChanCap(c *Hchan) int {
 	if c == nil {
 		return 0
@@ -561,6 +581,8 @@ func (q *waitq) enqueue(sgp *sudog) {
 
 // dequeue pops the first waiter, skipping select waiters whose select
 // already completed through another case. Models runtime.(*waitq).dequeue.
+// Deviation: selectDone is a plain bool set here, where Go wins it with a
+// CompareAndSwap (nothing runs concurrently).
 func (q *waitq) dequeue() *sudog {
 	for {
 		sgp := q.first

@@ -23,6 +23,10 @@ func (c *Hchan) sortkey() int64 { return c.id }
 // Models runtime.selectgo: a random poll order from the runtime's
 // generator, then the first ready case in that order; otherwise enqueue on
 // every channel in lock order, park, and on wake dequeue from the losers.
+// Deviation: the lock order sorts channels by creation order (sortkey),
+// not by address, and no locks are taken; a select that will block pays
+// CostModel.Park before it queues its sudogs and polls the cases again
+// after it (as ChanSend does).
 func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 	gp := getg()
 	preemptCheck()
@@ -252,8 +256,8 @@ func CountSelect() {
 	stats.SelectCalls++
 }
 
-// Block parks the current goroutine forever: select {} with no cases
-// (select.go:block).
+// Block parks the current goroutine forever: select {} with no cases.
+// Models runtime.block (select.go).
 func Block() {
 	getg()
 	preemptCheck()
