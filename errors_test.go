@@ -3,7 +3,9 @@ package gmp_test
 import (
 	"errors"
 	"io"
+	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	stdtime "time"
@@ -63,5 +65,58 @@ func TestErrorTypes(t *testing.T) {
 	res, err := gmp.Run(gmp.Config{Costs: &costs}, func() { gmp.MakeChan[int](1).Send(1) })
 	if err != nil || res.VirtualTime < stdtime.Millisecond {
 		t.Errorf("a CostModel of 1ms per send: %v after one send (%v)", res.VirtualTime, err)
+	}
+}
+
+// TestREADMEErrors: the README's table of error types lists every error
+// type of package gmp, each with exactly its exported fields (and, where
+// it names one, a method it has).
+func TestREADMEErrors(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(b), "\n### Errors\n")
+	if !ok {
+		t.Fatal("README.md has no ### Errors section")
+	}
+	section, _, _ = strings.Cut(section, "\n#")
+	types := map[string]reflect.Type{}
+	for _, v := range []any{&gmp.FatalError{}, &gmp.PanicError{}, &gmp.LimitError{}, &gmp.WatchdogError{}, &gmp.LeakError{}} {
+		types["*gmp."+reflect.TypeOf(v).Elem().Name()] = reflect.TypeOf(v)
+	}
+	ident := regexp.MustCompile("`([A-Za-z.*]+)`")
+	seen := map[string]bool{}
+	for _, line := range strings.Split(section, "\n") {
+		cols := strings.Split(line, "|")
+		if len(cols) != 5 || !strings.Contains(cols[1], "gmp.") {
+			continue
+		}
+		name := strings.Trim(strings.TrimSpace(cols[1]), "`")
+		typ, ok := types[name]
+		if !ok {
+			t.Errorf("README lists %s, which is not an error type of package gmp", name)
+			continue
+		}
+		seen[name] = true
+		listed := map[string]bool{}
+		for _, m := range ident.FindAllStringSubmatch(cols[3], -1) {
+			listed[m[1]] = true
+			_, isField := typ.Elem().FieldByName(m[1])
+			_, isMethod := typ.MethodByName(m[1])
+			if !isField && !isMethod {
+				t.Errorf("README: %s has no field or method %s", name, m[1])
+			}
+		}
+		for i := range typ.Elem().NumField() {
+			if f := typ.Elem().Field(i); f.IsExported() && !listed[f.Name] {
+				t.Errorf("README: %s's field %s is not listed", name, f.Name)
+			}
+		}
+	}
+	for name := range types {
+		if !seen[name] {
+			t.Errorf("README's error table lacks %s", name)
+		}
 	}
 }
