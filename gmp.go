@@ -134,10 +134,12 @@ func Sched() observe.SchedState {
 }
 
 // Goroutines returns every live goroutine, the runtime's own included, in
-// the order their G structs were allocated; with stacks, where each
-// goroutine that has started is stopped (Goroutine.Stack). Taking the
-// stacks resumes each goroutine's coroutine for a moment, so ask for them
-// only where a goroutine dump is due. Like Sched, it may be called from a
+// the order their G structs were allocated. With stacks, Goroutine.Stack
+// holds where each goroutine that has started is stopped: the caller's own
+// always, the others' when the simulator is not inside a goroutine — in an
+// observer called for the End event, where a final goroutine dump is taken
+// (elsewhere their Stack is nil). Taking a stack resumes that goroutine's
+// coroutine for a moment. Like Sched, Goroutines may be called from a
 // simulated goroutine or an observer, and panics anywhere else.
 func Goroutines(stacks bool) []observe.Goroutine {
 	if !rt.CanInspect() {
