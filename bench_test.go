@@ -9,6 +9,7 @@ import (
 
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/benchpair"
+	"github.com/gmplab/gmp/observe"
 	gmpsync "github.com/gmplab/gmp/sync"
 )
 
@@ -240,7 +241,7 @@ func BenchmarkTinyRun(b *testing.B) {
 // eventCounter counts the events of a run.
 type eventCounter struct{ n int64 }
 
-func (c *eventCounter) Event(*gmp.Event) { c.n++ }
+func (c *eventCounter) Event(*observe.Event) { c.n++ }
 
 // BenchmarkPerEvent reports the wall time per runtime event for the same
 // work on each P — 4 goroutines per P, each alternating 5 µs of Work with
@@ -257,7 +258,7 @@ func BenchmarkPerEvent(b *testing.B) {
 			for b.Loop() {
 				c := &eventCounter{}
 				start := stdtime.Now()
-				simulate(b, gmp.Config{Procs: procs, Observers: []gmp.Observer{c}}, func() {
+				simulate(b, gmp.Config{Procs: procs, Observers: []observe.Observer{c}}, func() {
 					done := gmp.MakeChan[int](4 * procs)
 					for range 4 * procs {
 						gmp.Go(func() {

@@ -259,8 +259,10 @@ type SelectCase interface {
 // RecvCase is a receive case; after Select chooses it, V and OK hold the
 // result of v, ok := <-c.
 type RecvCase[T any] struct {
-	c  Chan[T]
-	V  T
+	c Chan[T]
+	// V is the value received, once Select chose the case.
+	V T
+	// OK is false if V is the zero value of a closed channel.
 	OK bool
 }
 
@@ -289,6 +291,7 @@ func (r *RecvCase[T]) done(cell unsafe.Pointer, chosen, ok bool) {
 // SendCase is a send case: it sends V.
 type SendCase[T any] struct {
 	c Chan[T]
+	// V is the value to send.
 	V T
 }
 
@@ -327,6 +330,7 @@ func Default() SelectCase { return defaultCase{} }
 // random order from the runtime's seeded generator, or parks on all of
 // them.
 func Select(cases ...SelectCase) int {
+	rt.CountSelect()
 	const maxStack = 8
 	var scBuf [maxStack]rt.Scase
 	var idxBuf [maxStack]int

@@ -18,7 +18,7 @@ import (
 
 // TestCloseWakeOrder: four receivers blocked on an unbuffered channel
 // (recvq r3 r0 r1 r2) run in the order r3 r2 r1 r0 after close, on the
-// real runtime and on the simulator (go-runtime-spec §11 check 2).
+// real runtime and on the simulator.
 func TestCloseWakeOrder(t *testing.T) {
 	want := testnative.Run(t, testnative.Build(t, "testdata/native/closeorder"), 1)
 	var order []string

@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/gmplab/gmp/internal/rt"
+	"github.com/gmplab/gmp/observe"
 )
 
 // Go starts f as a new simulated goroutine, like the go statement: the new
@@ -121,15 +122,28 @@ func Goid() int64 {
 	return rt.Goid()
 }
 
-// SchedState is a snapshot of the scheduler: the fields schedtrace prints,
-// plus the contents of the run queues.
-type SchedState = rt.SchedState
-
-// Sched returns a snapshot of the scheduler's state. It must be called
-// from a simulated goroutine.
-func Sched() SchedState {
-	if !rt.InRun() {
-		panic("gmp: Sched called outside gmp.Run")
+// Sched returns a detailed snapshot of the scheduler: what schedtrace and
+// scheddetail print, plus the contents of the run queues. It may be called
+// from a simulated goroutine or from an observer's Event method (see
+// package observe), and panics anywhere else.
+func Sched() observe.SchedState {
+	if !rt.CanInspect() {
+		panic("gmp.Sched: called outside gmp.Run (call it from a simulated goroutine or an observer)")
 	}
 	return rt.ReadSchedState(true)
+}
+
+// Goroutines returns every live goroutine, the runtime's own included, in
+// the order their G structs were allocated. With stacks, Goroutine.Stack
+// holds where each goroutine that has started is stopped: the caller's own
+// always, the others' when the simulator is not inside a goroutine — in an
+// observer called for the End event, where a final goroutine dump is taken
+// (elsewhere their Stack is nil). Taking a stack resumes that goroutine's
+// coroutine for a moment. Like Sched, Goroutines may be called from a
+// simulated goroutine or an observer, and panics anywhere else.
+func Goroutines(stacks bool) []observe.Goroutine {
+	if !rt.CanInspect() {
+		panic("gmp.Goroutines: called outside gmp.Run (call it from a simulated goroutine or an observer)")
+	}
+	return rt.Goroutines(stacks)
 }

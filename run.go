@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
+	"github.com/gmplab/gmp/internal/gmpdebug"
 	"github.com/gmplab/gmp/internal/rt"
+	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/observe/schedtrace"
 )
 
@@ -66,8 +66,9 @@ type Config struct {
 	// LeakIsError makes Run return a *LeakError if goroutines are still
 	// alive when main returns.
 	LeakIsError bool
-	// Observers receive the runtime's event stream.
-	Observers []Observer
+	// Observers receive the runtime's event stream (see package observe),
+	// in this order, before the outputs below.
+	Observers []observe.Observer
 
 	// Trace, if set, receives a Go execution trace of the run (the Go 1.22
 	// format), which `go tool trace`, gotraceui and golang.org/x/exp/trace
@@ -108,56 +109,6 @@ const (
 	PreemptCooperative
 )
 
-// CostModel is the virtual time the simulated runtime charges for its
-// operations; see DefaultCosts.
-type CostModel = rt.CostModel
-
-// DefaultCosts returns the default cost model, measured on the real
-// runtime (see internal/calibrate).
-func DefaultCosts() CostModel { return rt.DefaultCosts() }
-
-// Observer consumes the simulated runtime's event stream.
-type Observer = rt.Observer
-
-// Event is one event of the stream.
-type Event = rt.Event
-
-// Errors a run can end with.
-type (
-	// FatalError is a fatal runtime error, with Go's text ("fatal
-	// error: all goroutines are asleep - deadlock!") and goroutine dump.
-	FatalError = rt.Fatal
-	// PanicError is an unrecovered panic in a simulated goroutine.
-	PanicError = rt.Panic
-	// LimitError reports that MaxTime or MaxSteps stopped the run.
-	LimitError = rt.LimitError
-	// WatchdogError reports a goroutine stuck outside the simulator.
-	WatchdogError = rt.WatchdogError
-)
-
-// LeakError is returned when Config.LeakIsError is set and goroutines
-// outlive main.
-type LeakError struct {
-	Leaks []Leak
-}
-
-func (e *LeakError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "gmp: %d goroutine(s) still alive when main returned:\n", len(e.Leaks))
-	for _, l := range e.Leaks {
-		b.WriteString("\n")
-		b.WriteString(l.Dump)
-	}
-	return strings.TrimRight(b.String(), "\n")
-}
-
-// IsDeadlock reports whether err is Go's "all goroutines are asleep -
-// deadlock!" (or "no goroutines") fatal error.
-func IsDeadlock(err error) bool {
-	var f *FatalError
-	return errors.As(err, &f) && f.Deadlock
-}
-
 // Run runs main as the main goroutine of a new simulated program and
 // returns when the program ends: when main returns (err is nil), or when
 // it dies — an unrecovered panic (*PanicError), a fatal error such as a
@@ -178,8 +129,8 @@ func Run(cfg Config, main func()) (*Result, error) {
 		if out == nil {
 			out = os.Stderr
 		}
-		st = &schedtrace.Writer{W: out, Version: rc.Version}
-		rc.Observers = append([]rt.Observer{st}, rc.Observers...)
+		st = &schedtrace.Writer{W: out, Version: cfg.Version}
+		rc.Observers = append([]observe.Observer{st}, rc.Observers...)
 	}
 	outs, err := openOutputs(&cfg)
 	if err != nil {
@@ -187,6 +138,7 @@ func Run(cfg Config, main func()) (*Result, error) {
 	}
 	rc.Observers = append(rc.Observers, outs.observers()...)
 	r, err := rt.Run(rc, main)
+	err = publicError(err)
 	if oerr := outs.finish(); err == nil {
 		err = oerr
 	}
@@ -203,11 +155,13 @@ func Run(cfg Config, main func()) (*Result, error) {
 	return res, err
 }
 
-// CheckConfig reports whether cfg is valid, without running anything, and
-// returns the effective GOMAXPROCS.
-func CheckConfig(cfg Config) (procs int, err error) {
-	rc, err := cfg.runtimeConfig()
-	return rc.Procs, err
+// Validate reports whether cfg is a configuration Run accepts, without
+// running anything: the checks Run makes before it starts, including those
+// of the GMPDEBUG environment variable when cfg leaves the schedtrace
+// settings unset. It does not create the output files.
+func (cfg Config) Validate() error {
+	_, err := cfg.runtimeConfig()
+	return err
 }
 
 // runtimeConfig validates cfg and fills in the defaults.
@@ -223,7 +177,7 @@ func (cfg Config) runtimeConfig() (rt.Config, error) {
 		SchedTrace:   int64(cfg.SchedTrace),
 		SchedDetail:  cfg.SchedDetail,
 		Watchdog:     cfg.Watchdog,
-		Observers:    append([]rt.Observer(nil), cfg.Observers...),
+		Observers:    append([]observe.Observer(nil), cfg.Observers...),
 	}
 	if rc.Procs == 0 {
 		rc.Procs = 4
@@ -238,7 +192,7 @@ func (cfg Config) runtimeConfig() (rt.Config, error) {
 		return rc, errors.New("gmp: Config.MaxTime, MaxSteps, MaxThreads, StealCap and SchedTrace must not be negative")
 	}
 	if cfg.Costs != nil {
-		rc.Costs = *cfg.Costs
+		rc.Costs = rt.CostModel(*cfg.Costs)
 	} else {
 		rc.Costs = rt.DefaultCosts()
 	}
@@ -265,7 +219,7 @@ func (cfg Config) runtimeConfig() (rt.Config, error) {
 	}
 	if rc.SchedTrace == 0 && !cfg.SchedDetail {
 		if v := os.Getenv("GMPDEBUG"); v != "" {
-			trace, detail, err := ParseGMPDEBUG(v)
+			trace, detail, err := gmpdebug.Parse(v)
 			if err != nil {
 				return rc, err
 			}
@@ -274,60 +228,4 @@ func (cfg Config) runtimeConfig() (rt.Config, error) {
 		}
 	}
 	return rc, nil
-}
-
-// ParseGMPDEBUG parses the GMPDEBUG environment variable: comma-separated
-// name=value pairs as in GODEBUG. schedtrace=X takes X in milliseconds
-// (as GODEBUG does) or as a Go duration ("100us"); scheddetail=1 adds the
-// detailed lines.
-func ParseGMPDEBUG(s string) (trace time.Duration, detail bool, err error) {
-	for _, kv := range strings.Split(s, ",") {
-		kv = strings.TrimSpace(kv)
-		if kv == "" {
-			continue
-		}
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			return 0, false, fmt.Errorf("gmp: GMPDEBUG: %q is not name=value", kv)
-		}
-		switch k {
-		case "schedtrace":
-			d, err := ParseDurationMS(v)
-			if err != nil {
-				return 0, false, fmt.Errorf("gmp: GMPDEBUG: schedtrace=%s: %v", v, err)
-			}
-			trace = d
-		case "scheddetail":
-			switch v {
-			case "0":
-				detail = false
-			case "1":
-				detail = true
-			default:
-				return 0, false, fmt.Errorf("gmp: GMPDEBUG: scheddetail=%s: want 0 or 1", v)
-			}
-		default:
-			return 0, false, fmt.Errorf("gmp: GMPDEBUG: unknown setting %q (known: schedtrace, scheddetail)", k)
-		}
-	}
-	return trace, detail, nil
-}
-
-// ParseDurationMS parses a duration given as a plain number of
-// milliseconds (GODEBUG's unit) or as a Go duration string.
-func ParseDurationMS(v string) (time.Duration, error) {
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n < 0 {
-			return 0, errors.New("must not be negative")
-		}
-		return time.Duration(n) * time.Millisecond, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil {
-		return 0, fmt.Errorf("want milliseconds or a duration such as 100us")
-	}
-	if d < 0 {
-		return 0, errors.New("must not be negative")
-	}
-	return d, nil
 }

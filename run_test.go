@@ -17,6 +17,7 @@ import (
 
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/rt"
+	"github.com/gmplab/gmp/observe/metrics"
 	"github.com/gmplab/gmp/time"
 )
 
@@ -199,11 +200,14 @@ func TestGMPDEBUG(t *testing.T) {
 // Run inside Run panics too.
 func TestOutsideRun(t *testing.T) {
 	for name, f := range map[string]func(){
-		"Go":      func() { gmp.Go(func() {}) },
-		"Gosched": gmp.Gosched,
-		"Work":    func() { gmp.Work(1) },
-		"Send":    func() { gmp.MakeChan[int](1).Send(1) },
-		"Sleep":   func() { time.Sleep(1) },
+		"Go":           func() { gmp.Go(func() {}) },
+		"Gosched":      gmp.Gosched,
+		"Work":         func() { gmp.Work(1) },
+		"Send":         func() { gmp.MakeChan[int](1).Send(1) },
+		"Sleep":        func() { time.Sleep(1) },
+		"Sched":        func() { gmp.Sched() },
+		"Goroutines":   func() { gmp.Goroutines(false) },
+		"metrics.Read": func() { metrics.Read(make([]metrics.Sample, 1)) },
 	} {
 		msg := panicMessage(f)
 		if !strings.Contains(msg, "outside gmp.Run") {
@@ -348,7 +352,21 @@ func TestBadConfig(t *testing.T) {
 		if _, err := gmp.Run(cfg, func() {}); err == nil {
 			t.Errorf("%+v: no error", cfg)
 		}
+		if err := cfg.Validate(); err == nil {
+			t.Errorf("%+v: Validate found no error", cfg)
+		}
 	}
+	if err := (gmp.Config{Procs: 3, Version: "go1.24", Preset: "wasm"}).Validate(); err != nil {
+		t.Errorf("Validate of a good Config: %v", err)
+	}
+	t.Setenv("GMPDEBUG", "schedtrace=x")
+	if err := (gmp.Config{}).Validate(); err == nil || !strings.Contains(err.Error(), "GMPDEBUG") {
+		t.Errorf("Validate with GMPDEBUG=schedtrace=x: %v", err)
+	}
+	if err := (gmp.Config{SchedTrace: stdtime.Millisecond}).Validate(); err != nil {
+		t.Errorf("Validate with GMPDEBUG set but SchedTrace too: %v", err)
+	}
+	t.Setenv("GMPDEBUG", "")
 	if _, err := gmp.Run(gmp.Config{}, nil); err == nil {
 		t.Error("nil main: no error")
 	}

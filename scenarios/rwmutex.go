@@ -32,7 +32,6 @@ read batching raised QPS from 124k to 310k and cut writer starvation from
 type rwStats struct {
 	reads      int
 	writeWaits []int64
-	readerPark int64
 }
 
 func rwProgram(batch int, st *rwStats) func() {

@@ -99,10 +99,10 @@ type Runner struct {
 
 // Run is one simulation of a scenario.
 type Run struct {
-	Label  string
-	Config gmp.Config
-	Result *gmp.Result
-	Err    error
+	Label  string      // the name Sim was given
+	Config gmp.Config  // the configuration it ran with
+	Result *gmp.Result // what gmp.Run returned
+	Err    error       // the error gmp.Run returned
 }
 
 // Sim runs main with the base configuration modified by adjust (which

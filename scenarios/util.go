@@ -2,13 +2,10 @@ package scenarios
 
 import (
 	"fmt"
-	"strconv"
 	stdtime "time"
 
 	"github.com/gmplab/gmp/internal/rt"
 )
-
-func itoa(v int64) string { return strconv.FormatInt(v, 10) }
 
 // recorder keeps a copy of every event of the kinds it was created with.
 type recorder struct {

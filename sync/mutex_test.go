@@ -258,6 +258,7 @@ func TestMutexTryLock(t *testing.T) {
 		}
 		mu.Unlock()
 		mu.Lock()
+		//lint:ignore SA2001 taking the lock again is what the test checks
 		mu.Unlock()
 	})
 	if err != nil {
@@ -272,6 +273,7 @@ func TestMutexUnlockOfUnlocked(t *testing.T) {
 		msg  string
 	}{
 		{"Mutex", func() { var mu sync.Mutex; mu.Unlock() }, "sync: unlock of unlocked mutex"},
+		//lint:ignore SA2001 the test is the second Unlock
 		{"MutexTwice", func() { var mu sync.Mutex; mu.Lock(); mu.Unlock(); mu.Unlock() }, "sync: unlock of unlocked mutex"},
 		{"RWMutex.Unlock", func() { var rw sync.RWMutex; rw.Unlock() }, "sync: Unlock of unlocked RWMutex"},
 		{"RWMutex.RUnlock", func() { var rw sync.RWMutex; rw.RUnlock() }, "sync: RUnlock of unlocked RWMutex"},

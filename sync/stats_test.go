@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/sync"
 )
 
@@ -82,6 +83,7 @@ func TestMutexWaitNSDefaultCosts(t *testing.T) {
 				done.Go(func() {
 					lockAt = gmp.Since(gmp.Epoch)
 					mu.Lock()
+					//lint:ignore SA2001 waiting for the lock is what is measured
 					mu.Unlock()
 				})
 				for sync.MutexState(&mu) != "locked waiters=1" {
@@ -117,7 +119,7 @@ type checksum struct {
 	}
 }
 
-func (c *checksum) Event(ev *gmp.Event) {
+func (c *checksum) Event(ev *observe.Event) {
 	fmt.Fprintf(c.h, "%v %d %d %d %d %d %d %d %d %s|", ev.Kind, ev.Time, ev.M, ev.P, ev.G, ev.Target, ev.Arg, ev.Arg2, ev.Arg3, ev.Reason)
 }
 
@@ -127,7 +129,7 @@ func (c *checksum) Event(ev *gmp.Event) {
 func TestDeterminism(t *testing.T) {
 	run := func(seed uint64) (uint64, gmp.Stats) {
 		cs := &checksum{h: fnv.New64a()}
-		res, err := gmp.Run(gmp.Config{Procs: 4, Seed: seed, Observers: []gmp.Observer{cs}}, func() {
+		res, err := gmp.Run(gmp.Config{Procs: 4, Seed: seed, Observers: []observe.Observer{cs}}, func() {
 			contended(6, 60, 150*time.Microsecond, 3*time.Microsecond)()
 			var rw sync.RWMutex
 			var wg sync.WaitGroup

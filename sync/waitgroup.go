@@ -52,11 +52,6 @@ type WaitGroup struct {
 	sema  uint32
 }
 
-// waitGroupBubbleFlag indicates that a WaitGroup is associated with a
-// synctest bubble. The simulator has no bubbles; the bit is kept so that
-// the layout (and the 31-bit waiter count) is Go's.
-const waitGroupBubbleFlag = 0x8000_0000
-
 // Add adds delta, which may be negative, to the [WaitGroup] task counter.
 // If the counter becomes zero, all goroutines blocked on [WaitGroup.Wait] are released.
 // If the counter goes negative, Add panics.

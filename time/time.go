@@ -207,7 +207,7 @@ func when(d Duration) int64 {
 // current time will be sent on C, unless the Timer was created by
 // AfterFunc. A Timer must be created with NewTimer or AfterFunc.
 type Timer struct {
-	C gmp.Chan[Time]
+	C gmp.Chan[Time] // the channel on which the time is delivered
 	r *rt.Timer
 }
 

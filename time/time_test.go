@@ -14,6 +14,7 @@ import (
 
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/testnative"
+	gobserve "github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/time"
 )
 
@@ -581,7 +582,7 @@ type eventHash struct {
 	n int
 }
 
-func (e *eventHash) Event(ev *gmp.Event) {
+func (e *eventHash) Event(ev *gobserve.Event) {
 	e.n++
 	for _, v := range []int64{int64(ev.Kind), ev.Time, ev.M, int64(ev.P), ev.G, ev.Target, ev.Arg, ev.Arg2, ev.Arg3} {
 		e.h = (e.h ^ uint64(v)) * 1099511628211
@@ -600,7 +601,7 @@ func TestDeterminism(t *testing.T) {
 		for _, seed := range []uint64{7, 7, 8} {
 			var log []string
 			o := &outcome{}
-			res := run(t, gmp.Config{Procs: procs, Seed: seed, Observers: []gmp.Observer{&o.events}}, mixed(&log))
+			res := run(t, gmp.Config{Procs: procs, Seed: seed, Observers: []gobserve.Observer{&o.events}}, mixed(&log))
 			o.log = strings.Join(log, " ") + fmt.Sprintf(" end@%v", res.VirtualTime)
 			if first == nil {
 				first = o
@@ -759,6 +760,7 @@ func TestTimerDuringSyscall(t *testing.T) {
 // TestStdAliases: the value types and pure functions are the standard
 // library's.
 func TestStdAliases(t *testing.T) {
+	//lint:ignore ST1023 the explicit std type is the point: Duration is an alias
 	var d stdtime.Duration = time.Second // Duration is an alias
 	tm := time.Date(2009, time.November, 10, 23, 0, 0, 0, time.UTC)
 	if !tm.Equal(gmp.Epoch) || d != stdtime.Second {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/internal/gmpdebug"
 	"github.com/gmplab/gmp/scenarios"
 )
 
@@ -115,7 +116,7 @@ func runRun(cmd *command, args []string, stdout, stderr io.Writer) error {
 		cfg.Procs = *runProcs
 	}
 	if *runSchedTrace != "" {
-		d, err := gmp.ParseDurationMS(*runSchedTrace)
+		d, err := gmpdebug.ParseDurationMS(*runSchedTrace)
 		if err != nil {
 			return fmt.Errorf("--schedtrace=%s: %v", *runSchedTrace, err)
 		}
@@ -133,7 +134,7 @@ func runRun(cmd *command, args []string, stdout, stderr io.Writer) error {
 	}
 	// Check the configuration before running anything, and open the
 	// output files first so that an unwritable path fails early.
-	if _, err := gmp.CheckConfig(cfg); err != nil {
+	if err := cfg.Validate(); err != nil {
 		return err
 	}
 	var statsFile *os.File

@@ -9,3 +9,9 @@ import "github.com/gmplab/gmp/internal/rt"
 // a nil channel): gmp/time binds a timer to the channel of a Timer or
 // Ticker, as the runtime's newTimer does. Set by package gmp.
 var ChanHchan func(c any) *rt.Hchan
+
+// Metrics is package metrics' reader of a finished run's metrics, a
+// func(*rt.Result) []metrics.Sample (link cannot name that type: package
+// metrics imports link). Set by package metrics; package gmp calls it to
+// fill Result.Metrics.
+var Metrics any

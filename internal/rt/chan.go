@@ -37,6 +37,7 @@ type Hchan struct {
 	sendq    waitq  // list of send waiters
 	ops      ChanOps
 	id       int64 // creation order, for reports
+	sys      bool  // one of the runtime's own channels: not counted in Stats
 }
 
 // waitq is a FIFO list of sudogs (chan.go:waitq).
@@ -56,7 +57,6 @@ type sudog struct {
 	// For sema.go.
 	acquiretime int64
 	ticket      uint32
-	waiters     uint16
 
 	// isSelect indicates g is participating in a select, so
 	// g.selectDone must be CAS'd to win the wake-up race.
@@ -68,7 +68,6 @@ type sudog struct {
 	success bool
 
 	waitlink *sudog // g.waiting list or semaRoot
-	waittail *sudog // semaRoot
 	c        *Hchan // channel
 	casi     int    // select case index
 
@@ -110,8 +109,11 @@ const (
 // CheckMakeChan panics as makechan does for a channel of size elements of
 // elemSize bytes: "makechan: size out of range" if size is negative or the
 // buffer would not fit in maxAlloc. (The compiler rejects element types of
-// 64 KiB or more; a generic Chan reaches makechan's throw instead.)
+// 64 KiB or more; a generic Chan reaches makechan's check instead.)
 // Models the checks at the top of runtime.makechan.
+// Deviation: an element type of 64 KiB or more panics ("makechan: invalid
+// channel element type"), which a program can recover, where Go throws;
+// there is no alignment check (the typed channel allocates its own buffer).
 func CheckMakeChan(size int, elemSize uintptr) {
 	if elemSize >= 1<<16 {
 		panic(plainError("makechan: invalid channel element type"))
@@ -122,17 +124,26 @@ func CheckMakeChan(size int, elemSize uintptr) {
 	}
 }
 
-// MakeChan creates a channel with a buffer of size elements.
-// Models runtime.makechan.
+// MakeChan creates one of the runtime's own channels (runtime.main's
+// gcenable channel), with a buffer of size elements. Its operations are the
+// runtime's, not the program's: Stats does not count them. The program's
+// channels are made by InitChan. Models runtime.makechan.
+// Deviation: as InitChan's.
 func MakeChan(ops ChanOps, size int) *Hchan {
 	h := new(Hchan)
 	InitChan(h, ops, size)
+	h.sys = true
 	return h
 }
 
 // InitChan initialises the hchan h of a channel whose elements ops holds
 // (the generic layer embeds the hchan in its channel object, so a channel
 // is one allocation). The size must have passed CheckMakeChan.
+// Models runtime.makechan.
+// Deviation: the buffer is the typed channel's (ops), not part of the
+// hchan allocation; there is no channel lock (one goroutine runs at a
+// time); id, the creation order, stands in for the hchan's address where Go
+// orders channels by it (select's lock order).
 func InitChan(h *Hchan, ops ChanOps, size int) {
 	if size < 0 {
 		panic(plainError("makechan: size out of range"))
@@ -170,6 +181,9 @@ func empty(c *Hchan) bool {
 
 // ChanSend sends the value in cell on c. If block is false and the send
 // would block, it returns false. Models runtime.chansend.
+// Deviation: a send that will block pays CostModel.Park before its sudog
+// is queued, and looks at the channel again after it (virtual time passed,
+// and other Ms ran; in Go the channel lock hides that window).
 func ChanSend(c *Hchan, cell unsafe.Pointer, block bool) bool {
 	gp := getg()
 	preemptCheck()
@@ -177,11 +191,11 @@ func ChanSend(c *Hchan, cell unsafe.Pointer, block bool) bool {
 		if !block {
 			return false
 		}
+		stats.ChanBlocks++
 		gopark(nil, nil, waitReasonChanSendNilChan, blockForever)
 		throw("unreachable")
 	}
 	advance(costs.ChanSend)
-	stats.ChanSends++
 
 	// Fast path: check for failed non-blocking operation without
 	// acquiring the lock.
@@ -216,7 +230,7 @@ func ChanSend(c *Hchan, cell unsafe.Pointer, block bool) bool {
 	gp.waiting = mysg
 	gp.param = nil
 	c.sendq.enqueue(mysg)
-	stats.ChanBlocks++
+	c.countBlock()
 	goparkCharged(chanparkcommit, c, waitReasonChanSend, blockChanSend)
 
 	// Someone woke us up.
@@ -238,6 +252,30 @@ func ChanSend(c *Hchan, cell unsafe.Pointer, block bool) bool {
 	return true
 }
 
+// countSend, countRecv and countBlock count an operation on c in Stats,
+// unless c is one of the runtime's own channels: ChanSends and ChanRecvs
+// when a value moves — from a sender into the buffer or to a receiver, from
+// the buffer or a sender to a receiver — so that a parked operation is
+// counted by the goroutine that completes it, at that instant, and never
+// again when it wakes; ChanBlocks when an operation parks.
+func (c *Hchan) countSend() {
+	if !c.sys {
+		stats.ChanSends++
+	}
+}
+
+func (c *Hchan) countRecv() {
+	if !c.sys {
+		stats.ChanRecvs++
+	}
+}
+
+func (c *Hchan) countBlock() {
+	if !c.sys {
+		stats.ChanBlocks++
+	}
+}
+
 // chansendNow completes a send on the open channel c if it can do so
 // without blocking: straight to a waiting receiver, or into a free buffer
 // slot. It reports whether it did.
@@ -256,6 +294,7 @@ func chansendNow(c *Hchan, cell unsafe.Pointer) bool {
 			c.sendx = 0
 		}
 		c.qcount++
+		c.countSend()
 		return true
 	}
 	return false
@@ -264,11 +303,15 @@ func chansendNow(c *Hchan, cell unsafe.Pointer) bool {
 // send processes a send operation on an empty channel c: the value in cell
 // goes straight to the receiver sg, which is readied into runnext.
 // Models runtime.send.
+// Deviation: the value is copied between the typed channel's cells
+// (ChanOps.CellToCell), not from stack to stack (sendDirect).
 func send(c *Hchan, sg *sudog, cell unsafe.Pointer) {
 	if sg.elem != nil {
 		c.ops.CellToCell(sg.elem, cell)
 		sg.elem = nil
 	}
+	c.countSend()
+	c.countRecv() // sg's
 	gp := sg.g
 	gp.param = sg
 	sg.success = true
@@ -280,6 +323,8 @@ func send(c *Hchan, sg *sudog, cell unsafe.Pointer) {
 // false). Otherwise, if c is closed, it zeros *cell and returns (true,
 // false); else it fills in *cell and returns (true, true).
 // Models runtime.chanrecv.
+// Deviation: a receive that will block pays CostModel.Park first and
+// looks again, as in ChanSend.
 func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received bool) {
 	gp := getg()
 	preemptCheck()
@@ -287,6 +332,7 @@ func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received boo
 		if !block {
 			return
 		}
+		stats.ChanBlocks++
 		gopark(nil, nil, waitReasonChanReceiveNilChan, blockForever)
 		throw("unreachable")
 	}
@@ -294,7 +340,6 @@ func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received boo
 		c.timer.maybeRunChan(c)
 	}
 	advance(costs.ChanRecv)
-	stats.ChanRecvs++
 
 	// Fast path: check for failed non-blocking operation without
 	// acquiring the lock.
@@ -337,6 +382,7 @@ func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received boo
 				c.recvx = 0
 			}
 			c.qcount--
+			c.countRecv()
 			return true, true
 		}
 		if !block {
@@ -362,7 +408,7 @@ func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received boo
 	if c.timer != nil {
 		blockTimerChan(c)
 	}
-	stats.ChanBlocks++
+	c.countBlock()
 	goparkCharged(chanparkcommit, c, waitReasonChanReceive, blockChanRecv)
 
 	// Someone woke us up.
@@ -386,6 +432,8 @@ func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received boo
 // buffered one the receiver takes the head of the queue and the sender's
 // value goes to the tail (the slot just freed). The sender is readied.
 // Models runtime.recv.
+// Deviation: values move through the typed channel's cells (ChanOps), not
+// from stack to stack (recvDirect).
 func recv(c *Hchan, sg *sudog, cell unsafe.Pointer) {
 	if c.dataqsiz == 0 {
 		if cell != nil {
@@ -405,6 +453,8 @@ func recv(c *Hchan, sg *sudog, cell unsafe.Pointer) {
 		c.sendx = c.recvx // c.sendx = (c.sendx+1) % c.dataqsiz
 	}
 	sg.elem = nil
+	c.countRecv()
+	c.countSend() // sg's
 	gp := sg.g
 	gp.param = sg
 	sg.success = true
@@ -466,6 +516,7 @@ func ChanClose(c *Hchan) {
 }
 
 // ChanLen returns len(c); timer channels report 0 (go1.23+).
+// Models runtime.chanlen.
 func ChanLen(c *Hchan) int {
 	if c == nil {
 		return 0
@@ -477,6 +528,7 @@ func ChanLen(c *Hchan) int {
 }
 
 // ChanCap returns cap(c); timer channels report 0 (go1.23+).
+// Models runtime.chancap.
 func ChanCap(c *Hchan) int {
 	if c == nil {
 		return 0
@@ -529,6 +581,8 @@ func (q *waitq) enqueue(sgp *sudog) {
 
 // dequeue pops the first waiter, skipping select waiters whose select
 // already completed through another case. Models runtime.(*waitq).dequeue.
+// Deviation: selectDone is a plain bool set here, where Go wins it with a
+// CompareAndSwap (nothing runs concurrently).
 func (q *waitq) dequeue() *sudog {
 	for {
 		sgp := q.first

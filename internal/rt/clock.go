@@ -158,28 +158,6 @@ func wakeEarlier(mp *m, when int64) bool {
 	return true
 }
 
-// cancelWake removes mp's pending wakeup, if any.
-func cancelWake(mp *m) {
-	i := mp.ev.index
-	if i < 0 {
-		return
-	}
-	last := len(evq) - 1
-	if i != last {
-		moved := evq[last].mp
-		evq[i] = evq[last]
-		evq[last] = evEntry{}
-		evq = evq[:last]
-		moved.ev.index = i
-		evqUp(i)
-		evqDown(moved.ev.index)
-	} else {
-		evq[last] = evEntry{}
-		evq = evq[:last]
-	}
-	mp.ev.index = -1
-}
-
 // evqPop removes and returns the M with the earliest wakeup. It moves the
 // hole left by the root down along the smallest children to a leaf and
 // fills it with the last entry from there (Floyd's trick): the last entry

@@ -51,8 +51,11 @@
 //
 // # Outputs
 //
-// The runtime formats nothing. It emits typed events (event.go) to
-// observers — schedtrace text, execution traces, Perfetto JSON, pprof,
-// metrics live in package observe — and answers read-only snapshot queries
-// (snapshot.go). With no observer attached, emitting costs a branch.
+// The runtime formats nothing. It emits typed events (event.go; the types
+// are those of the public package observe) to observers — schedtrace text,
+// execution traces, Perfetto JSON, pprof and metrics live under observe/ —
+// each of which may subscribe to the kinds it needs, and answers read-only
+// snapshot queries (snapshot.go, observe_api.go). With no observer
+// attached, emitting costs a branch; with observers, want(kind) tells a
+// call site whether anyone receives the event it would build.
 package rt

@@ -1,147 +1,142 @@
 package rt
 
+import "github.com/gmplab/gmp/observe"
+
 // The event stream. The runtime reports what it does as typed events;
 // every output (schedtrace text, execution traces, Perfetto JSON, pprof,
 // metrics) is an Observer of this stream and nothing in the scheduler
 // formats anything. With no observer attached, emitting costs one branch.
 
-// EventKind identifies an event.
-type EventKind uint8
+// The types of the stream are package observe's, the public leaf package
+// observers outside the module use; the names below keep the runtime's
+// spelling (EvGoCreate …) for the call sites.
+
+// EventKind identifies an event; see the observe.Kind constants for what
+// each kind sets.
+type EventKind = observe.Kind
 
 const (
-	_ EventKind = iota
-	// Goroutine state changes. G is the goroutine the event is about.
-	EvGoCreate       // G created (Target: creator goid, 0 for the runtime; Arg: 1 for a runtime-internal goroutine)
-	EvGoStart        // G starts running on M/P
-	EvGoStop         // G running → runnable (Reason: "runtime.Gosched", or "preempted" for preemption and goyield, as Go traces them)
-	EvGoBlock        // G running → waiting (Reason: trace block reason, Arg: waitReason)
-	EvGoUnblock      // G waiting → runnable, readied by the goroutine/thread in M/Target
-	EvGoDestroy      // G exits
-	EvGoSyscallBegin // G enters a syscall
-	EvGoSyscallEnd   // G leaves a syscall and keeps (or regains at once) its P
-	EvGoSyscallBlock // G leaves a syscall without a P: it becomes runnable
-	EvProcStart      // M acquires P
-	EvProcStop       // M releases P
-	EvProcSteal      // P Arg2 taken from M Arg (a thread in a syscall) by M (retake, exitsyscall)
-	EvProcsChange    // GOMAXPROCS changes to Arg
-	EvMStart         // thread M created (Arg: 1 if it starts spinning)
-	EvMPark          // M parks (stopm)
-	EvMUnpark        // M woken by startm
-	EvMSpin          // M starts spinning (Arg 1) or stops (Arg 0)
-	EvSteal          // P stole Arg Gs from P Arg2 (Target: the G it will run)
-	EvRunqOverflow   // runqputslow moved Arg Gs from P to the global queue
-	EvGlobalRunqGet  // P took Arg Gs from the global queue
-	EvPreempt        // sysmon asked the G on P to stop (Arg: 1 if async signal sent)
-	EvTimerFire      // a timer fired on P
-	EvNetpoll        // a netpoll returned Arg ready goroutines (Arg2: 1 if it blocked)
-	EvSysmonWake     // sysmon woke (Arg: its sleep in µs)
-	EvSchedTrace     // time for a schedtrace line (Arg: 1 if detailed)
-	EvUserLog        // a user annotation (Reason: category, Text: message)
-	EvEnd            // the simulation ended (Reason: "exit", "deadlock", "panic", …)
-	EvWork           // G burned Arg ns of virtual CPU in Work (Stack: where)
-	EvGoStatus       // casgstatus: G went from status Arg to Arg2 (Arg3: its waitReason)
-	EvRunqPut        // G (or, G=0, a batch of Arg2 Gs) went on P's local run queue (Arg: 1 if into runnext)
-	EvGlobalRunqPut  // Arg Gs went on the global run queue (Arg2: 1 if at its head)
-	numEventKinds
+	EvGoCreate       = observe.GoCreate
+	EvGoStart        = observe.GoStart
+	EvGoStop         = observe.GoStop
+	EvGoBlock        = observe.GoBlock
+	EvGoUnblock      = observe.GoUnblock
+	EvGoDestroy      = observe.GoDestroy
+	EvGoSyscallBegin = observe.GoSyscallBegin
+	EvGoSyscallEnd   = observe.GoSyscallEnd
+	EvGoSyscallBlock = observe.GoSyscallEndBlocked
+	EvProcStart      = observe.ProcStart
+	EvProcStop       = observe.ProcStop
+	EvProcSteal      = observe.ProcSteal
+	EvProcsChange    = observe.ProcsChange
+	EvMStart         = observe.MStart
+	EvMPark          = observe.MPark
+	EvMUnpark        = observe.MUnpark
+	EvMSpin          = observe.MSpin
+	EvSteal          = observe.Steal
+	EvRunqOverflow   = observe.RunqOverflow
+	EvGlobalRunqGet  = observe.GlobalRunqGet
+	EvPreempt        = observe.Preempt
+	EvTimerFire      = observe.TimerFire
+	EvNetpoll        = observe.Netpoll
+	EvSysmonWake     = observe.SysmonWake
+	EvSchedTrace     = observe.SchedTrace
+	EvUserLog        = observe.UserLog
+	EvEnd            = observe.End
+	EvWork           = observe.Work
+	EvGoStatus       = observe.GoStatus
+	EvRunqPut        = observe.RunqPut
+	EvGlobalRunqPut  = observe.GlobalRunqPut
 )
 
-var eventKindNames = [numEventKinds]string{
-	EvGoCreate: "GoCreate", EvGoStart: "GoStart", EvGoStop: "GoStop", EvGoBlock: "GoBlock",
-	EvGoUnblock: "GoUnblock", EvGoDestroy: "GoDestroy", EvGoSyscallBegin: "GoSyscallBegin",
-	EvGoSyscallEnd: "GoSyscallEnd", EvGoSyscallBlock: "GoSyscallEndBlocked",
-	EvProcStart: "ProcStart", EvProcStop: "ProcStop", EvProcSteal: "ProcSteal",
-	EvProcsChange: "ProcsChange", EvMStart: "MStart", EvMPark: "MPark", EvMUnpark: "MUnpark",
-	EvMSpin: "MSpin", EvSteal: "Steal", EvRunqOverflow: "RunqOverflow",
-	EvGlobalRunqGet: "GlobalRunqGet", EvPreempt: "Preempt", EvTimerFire: "TimerFire",
-	EvNetpoll: "Netpoll", EvSysmonWake: "SysmonWake", EvSchedTrace: "SchedTrace",
-	EvUserLog: "UserLog", EvEnd: "End", EvWork: "Work", EvGoStatus: "GoStatus",
-	EvRunqPut: "RunqPut", EvGlobalRunqPut: "GlobalRunqPut",
-}
+// Event is one thing the runtime did (observe.Event).
+type Event = observe.Event
 
-func (k EventKind) String() string {
-	if int(k) < len(eventKindNames) && eventKindNames[k] != "" {
-		return eventKindNames[k]
-	}
-	return "?"
-}
+// Observer consumes the event stream (observe.Observer).
+type Observer = observe.Observer
 
-// Event is one thing the runtime did. Observers receive a pointer that is
-// only valid during the call; copy what you keep.
-type Event struct {
-	Kind   EventKind
-	Time   int64 // virtual ns
-	M      int64 // thread the event happens on (-1: none)
-	P      int32 // that thread's P (-1: none)
-	G      int64 // goroutine the event is about (0: none)
-	Target int64 // another goroutine involved (creator, waker, stolen-for)
-	Arg    int64
-	Arg2   int64
-	Arg3   int64
-	Reason string
-	Text   string
-	// Stack is the goroutine's call stack at the event, as return PCs
-	// innermost first (for runtime.CallersFrames), when an observer asked
-	// for stacks and the event has one: GoCreate (the go statement),
-	// GoBlock, GoStop, GoSyscallBegin, GoUnblock (the waker's), Work,
-	// UserLog. It begins with the simulator's own frames (package
-	// internal/rt), which observers drop, and holds at most 64 frames. It
-	// is only valid during the call, like the Event.
-	Stack []uintptr
-	// Entry is the entry PC of G's function (GoCreate only).
-	Entry uintptr
-}
+// StackObserver is an Observer that wants stacks (observe.StackObserver).
+type StackObserver = observe.StackObserver
 
-// Observer consumes the event stream.
-type Observer interface {
-	Event(ev *Event)
-}
+// maxKinds bounds the kinds: a KindSet is a 64-bit mask.
+const maxKinds = 64
 
-// StackObserver is an Observer that also wants goroutine stacks on events
-// that have them. Capturing stacks costs a stack walk per event.
-type StackObserver interface {
-	Observer
-	WantStacks() bool
-}
-
+// The observers of the run, and who wants what. Only schedinit (through
+// setObservers) and resetGlobals write these.
 var (
 	observers  []Observer
-	observing  bool // len(observers) > 0
-	wantStacks bool
+	observing  bool                 // len(observers) > 0
+	wanted     observe.KindSet      // the kinds some observer subscribed to
+	byKind     [maxKinds][]Observer // the observers of each kind, in Config order
+	wantStacks bool                 // some StackObserver wants stacks
+	emitting   int                  // emit calls in progress (see CanInspect)
 	evbuf      Event
 )
 
+// setObservers attaches the observers of a run. An observe.Subscriber
+// receives the kinds it names; any other Observer receives every kind.
 func setObservers(obs []Observer) {
 	observers = obs
-	observing = len(obs) > 0
+	observing = len(observers) > 0
+	wanted = 0
+	byKind = [maxKinds][]Observer{}
 	wantStacks = false
-	for _, o := range obs {
+	for _, o := range observers {
+		kinds := observe.AllKinds
+		if s, ok := o.(observe.Subscriber); ok {
+			kinds = s.Kinds() & observe.AllKinds
+		}
+		wanted |= kinds
+		for _, k := range kinds.Kinds() {
+			byKind[k] = append(byKind[k], o)
+		}
 		if so, ok := o.(StackObserver); ok && so.WantStacks() {
 			wantStacks = true
 		}
 	}
 }
 
-// emit sends evbuf to every observer, filling in the time and the current
-// thread. Callers set the other fields of evbuf first.
+// want reports whether some observer receives events of kind k: the test
+// a call site makes before it builds an event (a bit test, as cheap as
+// observing).
+func want(k EventKind) bool {
+	return wanted&(1<<k) != 0
+}
+
+// emit sends evbuf to the observers of kind, filling in the time and the
+// current thread, and clears evbuf. Callers set the other fields of evbuf
+// first; an event nobody subscribed to is dropped.
 func emit(kind EventKind, mp *m, gp *g) {
 	ev := &evbuf
-	ev.Kind = kind
-	ev.Time = now
-	ev.M, ev.P = -1, -1
-	if mp != nil {
-		ev.M = mp.id
-		if mp.p != nil {
-			ev.P = mp.p.id
+	if obs := byKind[kind]; len(obs) > 0 {
+		ev.Kind = kind
+		ev.Time = now
+		ev.M, ev.P = -1, -1
+		if mp != nil {
+			ev.M = mp.id
+			if mp.p != nil {
+				ev.P = mp.p.id
+			}
 		}
-	}
-	ev.G = 0
-	if gp != nil {
-		ev.G = gp.goid
-	}
-	for _, o := range observers {
-		o.Event(ev)
+		ev.G = 0
+		if gp != nil {
+			ev.G = gp.goid
+		}
+		emitting++
+		for _, o := range obs {
+			o.Event(ev)
+		}
+		emitting--
 	}
 	*ev = Event{}
+}
+
+// CanInspect reports whether the caller may read the scheduler's state
+// (ReadSchedState, Goroutines): it is a simulated goroutine, the
+// scheduler, or an observer the runtime is calling. Anything else —
+// outside a run, or a host goroutine of its own — must not.
+func CanInspect() bool {
+	return curg != nil || curm != nil || emitting > 0
 }
 
 // maxEventStack bounds the frames captured for an event.
@@ -183,6 +178,9 @@ func parkStack() []uintptr {
 
 // runqputEvent reports that gp went on the current P's local run queue.
 func runqputEvent(gp *g, next bool) {
+	if !want(EvRunqPut) {
+		return
+	}
 	if next {
 		evbuf.Arg = 1
 	}
@@ -191,6 +189,9 @@ func runqputEvent(gp *g, next bool) {
 
 // globrunqputEvent reports that n Gs went on the global run queue.
 func globrunqputEvent(n int32, head bool) {
+	if !want(EvGlobalRunqPut) {
+		return
+	}
 	evbuf.Arg = int64(n)
 	if head {
 		evbuf.Arg2 = 1
@@ -200,18 +201,8 @@ func globrunqputEvent(n int32, head bool) {
 
 // GStatusString returns the runtime's name for a G status value
 // ("_Grunnable"), for observers.
-func GStatusString(s int64) string {
-	if s >= 0 && int(s) < len(gStatusNames) && gStatusNames[s] != "" {
-		return gStatusNames[s]
-	}
-	return "?"
-}
-
-var gStatusNames = [...]string{
-	_Gidle: "_Gidle", _Grunnable: "_Grunnable", _Grunning: "_Grunning", _Gsyscall: "_Gsyscall",
-	_Gwaiting: "_Gwaiting", _Gdead: "_Gdead", _Gcopystack: "_Gcopystack", _Gpreempted: "_Gpreempted",
-}
+func GStatusString(s int64) string { return observe.GStatus(s).String() }
 
 // WaitReasonString returns Go's string for a waitReason value carried in
 // an event.
-func WaitReasonString(w int64) string { return waitReason(w).String() }
+func WaitReasonString(w int64) string { return observe.WaitReason(w).String() }

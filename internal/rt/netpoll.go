@@ -24,7 +24,6 @@ var (
 	pollq          []*pollWait // min-heap on (ready, seq)
 	pollSeq        uint64
 	netpollM       *m // the M blocked in netpoll, if any
-	netpollDeadln  int64
 )
 
 func netpollinited() bool { return netpollInited }
@@ -94,7 +93,6 @@ func netpoll(delay int64) gList {
 				wake = r
 			}
 		}
-		netpollDeadln = wake
 		if wake >= 0 {
 			msleep(mp, wake)
 		} else {

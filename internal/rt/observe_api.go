@@ -1,30 +1,15 @@
 package rt
 
+import "github.com/gmplab/gmp/observe"
+
 // Read-only hooks for observers (execution traces, Perfetto JSON, pprof,
 // metrics) beyond the event stream itself. Like ReadSchedState, they may
 // only be called from an Observer's Event method, or (EndState) by Run.
 // Nothing here changes the scheduler's state, and nothing here runs unless
 // an observer calls it: the hot path pays nothing for these hooks.
 
-// GoroutineSnapshot describes one live goroutine, for goroutine profiles
-// and for observers that start watching a run that is already going.
-type GoroutineSnapshot struct {
-	Goid       int64
-	Status     uint32 // a _G* value; see GStatusString
-	WaitReason string // Go's wait reason while waiting, else ""
-	WaitSince  int64  // virtual ns when it parked or entered a syscall (0: not waiting)
-	M          int64  // thread running it (or in whose syscall it is), -1: none
-	Parent     int64  // goid of the creator, 0 for the runtime
-	GoPC       uintptr
-	System     bool // a runtime-internal goroutine
-	// Entry is the entry PC of a goroutine that has not started yet, else 0
-	// (observers learn it from EvGoCreate).
-	Entry uintptr
-	// Stack holds return PCs, innermost first, for runtime.CallersFrames,
-	// when asked for and the goroutine has started; it begins with the
-	// simulator's own frames, which observers drop.
-	Stack []uintptr
-}
+// GoroutineSnapshot describes one live goroutine (observe.Goroutine).
+type GoroutineSnapshot = observe.Goroutine
 
 // Goroutines returns every live goroutine (user and runtime-internal) in
 // creation order of their G structs, with their stacks if stacks is set.
@@ -39,7 +24,7 @@ func Goroutines(stacks bool) []GoroutineSnapshot {
 		if s == _Gdead || s == _Gidle {
 			continue
 		}
-		gs := GoroutineSnapshot{Goid: gp.goid, Status: s, M: -1, Parent: gp.parentGoid, GoPC: gp.gopc, System: gp.sys}
+		gs := GoroutineSnapshot{Goid: gp.goid, Status: observe.GStatus(s), M: -1, Parent: gp.parentGoid, GoPC: gp.gopc, System: gp.sys}
 		if s == _Gwaiting {
 			gs.WaitReason = gp.waitreason.String()
 		}
@@ -130,4 +115,21 @@ func readEndState() EndState {
 		st.Goroutines++
 	}
 	return st
+}
+
+// ReadResult returns the running simulation's counters as a Result — what
+// Run returns when the run ends — for readers of metrics during a run
+// (metrics.Read). Leaked and Exited are left zero. It may only be called
+// where CanInspect holds.
+func ReadResult() *Result {
+	res := &Result{Stats: stats, End: readEndState()}
+	res.Stats.VirtualNS = now
+	for _, pp := range allp {
+		busy := pp.busyNS
+		if pp.status == _Prunning {
+			busy += now - pp.busySince
+		}
+		res.Procs = append(res.Procs, ProcStats{ID: pp.id, WorkNS: pp.workNS, Executed: pp.executed, Schedtick: pp.schedtick, BusyNS: busy, Steals: pp.steals, Stolen: pp.stolen})
+	}
+	return res
 }

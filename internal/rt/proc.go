@@ -50,7 +50,6 @@ var (
 	tearingDown bool   // Run is unwinding what is left
 	newprocs    int32  // GOMAXPROCS requested by the current STW
 	stwWaiter   *m     // the M waiting in stopTheWorldWithSema
-	sysmonNote  bool   // sysmonwake pending (notewakeup(&sched.sysmonnote))
 	version     int    // 24, 25 or 26: which runtime's syscall model
 	asyncPreemt bool   // async preemption on (GODEBUG asyncpreemptoff=0)
 	haveSysmon  bool   // false for the wasm preset

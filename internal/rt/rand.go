@@ -32,6 +32,8 @@ func seedRand(seed uint64) {
 }
 
 // cheaprand models runtime.cheaprand.
+// Deviation: one seeded stream for the whole runtime, where Go keeps one per
+// M seeded from the OS, so that a run is a function of Config.Seed.
 func cheaprand() uint32 { return uint32(runRand.next()) }
 
 // cheaprandn models runtime.cheaprandn: a value in [0, n).

@@ -114,22 +114,6 @@ func runqget(pp *p) (gp *g, inheritTime bool) {
 	return gp, false
 }
 
-// runqdrain takes every G off pp's local queue, runnext first.
-// Models runtime.runqdrain.
-func runqdrain(pp *p) (q gQueue) {
-	if pp.runnext != nil {
-		q.pushBack(pp.runnext)
-		pp.runnext = nil
-	}
-	for pp.runqhead != pp.runqtail {
-		i := pp.runqhead % uint32(len(pp.runq))
-		q.pushBack(pp.runq[i])
-		pp.runq[i] = nil
-		pp.runqhead++
-	}
-	return q
-}
-
 // runqgrab grabs the larger half of pp's ring into batch (a ring starting
 // at batchHead), or, if the ring is empty and stealRunNextG is set,
 // pp's runnext — after backing off for 3 µs if pp is running, to give it

@@ -1,5 +1,7 @@
 package rt
 
+import "github.com/gmplab/gmp/observe"
+
 // This file holds the runtime's core data structures, laid out like
 // runtime2.go: G, M and P, the global scheduler state, and the status and
 // wait-reason tables.
@@ -62,40 +64,11 @@ const (
 	numWaitReasons
 )
 
-// waitReasonStrings are Go's strings for each reason (runtime2.go); they are
-// what scheddetail, goroutine dumps and traces print.
-var waitReasonStrings = [numWaitReasons]string{
-	waitReasonZero:                 "",
-	waitReasonIOWait:               "IO wait",
-	waitReasonChanReceiveNilChan:   "chan receive (nil chan)",
-	waitReasonChanSendNilChan:      "chan send (nil chan)",
-	waitReasonSelect:               "select",
-	waitReasonSelectNoCases:        "select (no cases)",
-	waitReasonGCSweepWait:          "GC sweep wait",
-	waitReasonGCScavengeWait:       "GC scavenge wait",
-	waitReasonChanReceive:          "chan receive",
-	waitReasonChanSend:             "chan send",
-	waitReasonFinalizerWait:        "finalizer wait",
-	waitReasonForceGCIdle:          "force gc (idle)",
-	waitReasonUpdateGOMAXPROCSIdle: "GOMAXPROCS updater (idle)",
-	waitReasonSemacquire:           "semacquire",
-	waitReasonSleep:                "sleep",
-	waitReasonSyncCondWait:         "sync.Cond.Wait",
-	waitReasonSyncMutexLock:        "sync.Mutex.Lock",
-	waitReasonSyncRWMutexRLock:     "sync.RWMutex.RLock",
-	waitReasonSyncRWMutexLock:      "sync.RWMutex.Lock",
-	waitReasonSyncWaitGroupWait:    "sync.WaitGroup.Wait",
-	waitReasonPreempted:            "preempted",
-	waitReasonCleanupWait:          "cleanup wait",
-	waitReasonStoppingTheWorld:     "stopping the world",
-}
-
-func (w waitReason) String() string {
-	if int(w) < len(waitReasonStrings) {
-		return waitReasonStrings[w]
-	}
-	return "unknown wait reason"
-}
+// String returns Go's string for w (runtime2.go's waitReasonStrings): what
+// scheddetail, goroutine dumps and traces print. The table is package
+// observe's, whose WaitReason gives observers the same strings;
+// TestWaitReasons checks it against the constants above.
+func (w waitReason) String() string { return observe.WaitReason(w).String() }
 
 // isMutexWait reports whether w is one of the sync-package lock waits that
 // /sync/mutex/wait/total:seconds counts (runtime2.go:isMutexWait).

@@ -23,12 +23,15 @@ func (c *Hchan) sortkey() int64 { return c.id }
 // Models runtime.selectgo: a random poll order from the runtime's
 // generator, then the first ready case in that order; otherwise enqueue on
 // every channel in lock order, park, and on wake dequeue from the losers.
+// Deviation: the lock order sorts channels by creation order (sortkey),
+// not by address, and no locks are taken; a select that will block pays
+// CostModel.Park before it queues its sudogs and polls the cases again
+// after it (as ChanSend does).
 func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 	gp := getg()
 	preemptCheck()
 	ncases := len(cases)
 	advance(costs.Select + int64(ncases)*costs.SelectCase)
-	stats.SelectCalls++
 
 	var orderBuf [32]uint16
 	var order []uint16
@@ -105,7 +108,6 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 				if sg := c.sendq.dequeue(); sg != nil {
 					// can receive from sleeping sender (sg)
 					recv(c, sg, cas.Elem)
-					stats.ChanRecvs++
 					return casi, true
 				}
 				if c.qcount > 0 {
@@ -117,7 +119,7 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 						c.recvx = 0
 					}
 					c.qcount--
-					stats.ChanRecvs++
+					c.countRecv()
 					return casi, true
 				}
 				if c.closed != 0 {
@@ -134,7 +136,6 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 				}
 				// can send to a sleeping receiver, or to the buffer
 				if chansendNow(c, cas.Elem) {
-					stats.ChanSends++
 					return casi, false
 				}
 			}
@@ -183,7 +184,7 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 
 	// wait for someone to wake us up
 	gp.param = nil
-	stats.ChanBlocks++
+	stats.ChanBlocks++ // a select of the program's: the runtime's own never selects
 	reason := waitReasonSelect
 	if norder == 0 {
 		reason = waitReasonSelect // all channels nil: Go parks with "select"
@@ -247,11 +248,20 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 // selparkcommit is the unlock function of a select park.
 func selparkcommit(gp *g, _ any) bool { return true }
 
-// Block parks the current goroutine forever: select {} with no cases
-// (select.go:block).
+// CountSelect counts a select statement in Stats.SelectCalls. The generic
+// layer calls it once per select, whatever the select compiles to: a
+// Selectgo, a single (non-)blocking channel operation, or Block.
+func CountSelect() {
+	getg()
+	stats.SelectCalls++
+}
+
+// Block parks the current goroutine forever: select {} with no cases.
+// Models runtime.block (select.go).
 func Block() {
 	getg()
 	preemptCheck()
+	stats.ChanBlocks++
 	gopark(nil, nil, waitReasonSelectNoCases, blockForever)
 	throw("unreachable")
 }

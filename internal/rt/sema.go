@@ -157,6 +157,9 @@ func semaparkcommit(gp *g, s *sudog, lifo bool) bool {
 
 // queue adds s to the waiters on its address: at the tail, or with lifo at
 // the head. Models semaRoot.queue.
+// Deviation: one list per address, not a treap of addresses each heading a
+// list; the order of each address's waiters, and the cheaprand draw for a
+// new treap node, are Go's.
 func (q *semaQueue) queue(gp *g, s *sudog, lifo bool) {
 	s.g = gp
 	s.waitlink = nil
@@ -182,6 +185,7 @@ func (q *semaQueue) queue(gp *g, s *sudog, lifo bool) {
 }
 
 // dequeue removes and returns the first waiter. Models semaRoot.dequeue.
+// Deviation: no treap to rebalance (see queue).
 func (q *semaQueue) dequeue() *sudog {
 	s := q.head
 	if s == nil {
@@ -201,6 +205,8 @@ func (q *semaQueue) dequeue() *sudog {
 // and the releaser yields (to the tail of its local run queue) so that the
 // waiter runs at once, inheriting the time slice: a starving sync.Mutex.
 // Models runtime.semrelease1.
+// Deviation: a release that comes while an acquirer is still parking finds
+// no waiter and only increments the count (see the invariants above).
 func Semrelease(addr *uint32, handoff bool) {
 	getg()
 	preemptCheck()

@@ -3,10 +3,11 @@ package rt
 import "fmt"
 
 // legalTransitions lists the G status changes casgstatus accepts, as the
-// real runtime makes them (see go-runtime-spec.md §1.1). The _Gscan states
-// never appear: nothing in the simulator scans stacks concurrently, and
-// sysmon's syscall retake is instantaneous, so setBlockOnExitSyscall never
-// needs to hold the bit across a decision.
+// real runtime makes them (the casgstatus calls of proc.go and preempt.go,
+// go1.26), each with the function that makes it. The _Gscan states never
+// appear: nothing in the simulator scans stacks concurrently, and sysmon's
+// syscall retake is instantaneous, so setBlockOnExitSyscall never needs to
+// hold the bit across a decision.
 var legalTransitions = [...][2]uint32{
 	{_Gidle, _Gdead},         // newproc1: fresh malg + allgadd
 	{_Gdead, _Grunnable},     // newproc1
@@ -36,6 +37,10 @@ func init() {
 // place a status changes. An illegal transition, or a G not in oldval, is
 // an internal error, as it is a throw in Go.
 // Models runtime.casgstatus (proc.go).
+// Deviation: no _Gscan bits and no spinning on them (nothing scans stacks
+// concurrently); every goroutine's scheduling latency and mutex wait is
+// recorded, where Go tracks one transition out of _Grunning in
+// gTrackingPeriod (8) and scales the mutex wait it measures by 8.
 func casgstatus(gp *g, oldval, newval uint32) {
 	if gp.atomicstatus != oldval || oldval >= 16 || newval >= 16 || !legal[oldval][newval] {
 		badgstatus(gp, oldval, newval)

@@ -36,6 +36,8 @@ var numCPUStartup int32 = 64
 // CostModel.MutexSpin of virtual time on the current P. Other Ms run
 // meanwhile; the spinning goroutine keeps its P.
 // Models runtime.internal_sync_runtime_doSpin (proc.go).
+// Deviation: the spin costs CostModel.MutexSpin of virtual time instead of
+// 30 PAUSE instructions.
 func DoSpin() {
 	getg()
 	stats.MutexSpins++

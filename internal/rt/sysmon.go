@@ -14,7 +14,6 @@ var (
 	schedtraceNS  int64 // GODEBUG=schedtrace, in ns (0: off)
 	scheddetail   bool
 	sysmonWoken   bool // notewakeup(&sched.sysmonnote) happened during deep sleep
-	sysmonLast    int64
 	sysmonLasttrc int64
 	sysmonIdle    int
 	sysmonDelay   int64 // µs

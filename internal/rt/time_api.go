@@ -124,8 +124,7 @@ func TimerChanSend(c *Hchan, seq uintptr, cell unsafe.Pointer) bool {
 	if c.closed != 0 {
 		return false
 	}
-	stats.ChanSends++
-	return chansendNow(c, cell)
+	return chansendNow(c, cell) // false: a stale value is still in the buffer
 }
 
 // TimerGo starts fn as a new goroutine from a timer function (time.goFunc:

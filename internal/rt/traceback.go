@@ -281,14 +281,4 @@ func writeCreatedBy(b *strings.Builder, gp *g) {
 	b.WriteByte('\n')
 }
 
-// entryName returns the name of gp's entry function.
-func entryName(pc uintptr) string {
-	if f := runtime.FuncForPC(pc); f != nil {
-		return f.Name()
-	}
-	return "?"
-}
-
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
-
-func runtimeCallers(skip int, pcs []uintptr) int { return runtime.Callers(skip+1, pcs) }

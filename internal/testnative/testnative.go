@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -28,9 +27,9 @@ func Build(t testing.TB, dir string) string {
 		return exe
 	}
 	root := moduleRoot(t)
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goTool); err != nil {
-		goTool = "go"
+	goTool, err := exec.LookPath("go") // go test puts its own GOROOT/bin first in PATH
+	if err != nil {
+		t.Fatalf("testnative: no go command: %v", err)
 	}
 	outDir, err := os.MkdirTemp("", "gmp-native-")
 	if err != nil {

@@ -6,11 +6,12 @@ import (
 	"strings"
 
 	"github.com/gmplab/gmp/internal/rt"
+	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/observe/internal/stacks"
 )
 
 // Observer writes the simulated runtime's event stream (package
-// internal/rt) as a Go execution trace. It is an rt.StackObserver: attach it
+// internal/rt) as a Go execution trace. It is an observe.StackObserver: attach it
 // to a run (gmp.Config.Trace does) and the trace is complete when the run
 // ends, however it ends — the last generation is written at the End event,
 // or by Close.
@@ -53,7 +54,7 @@ type Observer struct {
 
 	started     bool
 	procsChange int64 // GOMAXPROCS to report once a goroutine runs (0: none)
-	events      int64 // rt events seen
+	events      int64 // events received
 	closed      bool
 }
 
@@ -68,13 +69,24 @@ func NewObserver(out io.Writer, opts Options) *Observer {
 	}
 }
 
-// WantStacks implements rt.StackObserver.
+// kinds are the events a trace is written from.
+var kinds = observe.KindsOf(observe.GoCreate, observe.GoStart, observe.GoStop, observe.GoBlock,
+	observe.GoUnblock, observe.GoDestroy, observe.GoSyscallBegin, observe.GoSyscallEnd,
+	observe.GoSyscallEndBlocked, observe.ProcStart, observe.ProcStop, observe.ProcSteal,
+	observe.ProcsChange, observe.UserLog, observe.End)
+
+// Kinds implements observe.Subscriber: the Observer receives the kinds a
+// Go execution trace has a place for.
+func (o *Observer) Kinds() observe.KindSet { return kinds }
+
+// WantStacks implements observe.StackObserver.
 func (o *Observer) WantStacks() bool { return true }
 
 // Writer returns the underlying trace Writer.
 func (o *Observer) Writer() *Writer { return o.w }
 
-// Events returns how many runtime events the Observer has seen.
+// Events returns how many runtime events the Observer has received (the
+// kinds it subscribes to).
 func (o *Observer) Events() int64 { return o.events }
 
 // Err returns the first error: an event the trace could not represent (a
@@ -91,8 +103,8 @@ func (o *Observer) Close() error {
 	return o.w.Err()
 }
 
-// Event implements rt.Observer.
-func (o *Observer) Event(ev *rt.Event) {
+// Event implements observe.Observer.
+func (o *Observer) Event(ev *observe.Event) {
 	o.events++
 	if o.closed {
 		return
@@ -103,39 +115,39 @@ func (o *Observer) Event(ev *rt.Event) {
 	}
 	w, ts, m := o.w, ev.Time, ev.M
 	switch ev.Kind {
-	case rt.EvGoCreate:
+	case observe.GoCreate:
 		w.GoCreate(ts, m, ev.G, o.entry(ev), o.stack(ev.Stack))
-	case rt.EvGoStart:
+	case observe.GoStart:
 		w.GoStart(ts, m, ev.G)
 		if o.procsChange > 0 {
 			w.ProcsChange(ts, m, int(o.procsChange), 0)
 			o.procsChange = 0
 		}
-	case rt.EvGoStop:
+	case observe.GoStop:
 		w.GoStop(ts, m, ev.Reason, o.stack(ev.Stack))
-	case rt.EvGoBlock:
+	case observe.GoBlock:
 		w.GoBlock(ts, m, ev.Reason, o.stack(ev.Stack))
-	case rt.EvGoUnblock:
+	case observe.GoUnblock:
 		w.GoUnblock(ts, m, ev.G, o.stack(ev.Stack))
-	case rt.EvGoDestroy:
+	case observe.GoDestroy:
 		w.GoDestroy(ts, m)
-	case rt.EvGoSyscallBegin:
+	case observe.GoSyscallBegin:
 		w.GoSyscallBegin(ts, m, o.stack(ev.Stack))
-	case rt.EvGoSyscallEnd:
+	case observe.GoSyscallEnd:
 		w.GoSyscallEnd(ts, m)
-	case rt.EvGoSyscallBlock:
+	case observe.GoSyscallEndBlocked:
 		w.GoSyscallEndBlocked(ts, m)
-	case rt.EvProcStart:
+	case observe.ProcStart:
 		o.procStart(ts, m, ev.P)
-	case rt.EvProcStop:
+	case observe.ProcStop:
 		w.ProcStop(ts, m)
-	case rt.EvProcSteal:
+	case observe.ProcSteal:
 		victim := ev.Arg
 		if st, holder, ok := w.Proc(int32(ev.Arg2)); victim < 0 && ok && st == ProcSyscall {
 			victim = holder // ≤go1.25 retake of a P whose last M is unknown
 		}
 		w.ProcSteal(ts, m, int32(ev.Arg2), victim)
-	case rt.EvProcsChange:
+	case observe.ProcsChange:
 		if _, _, gs := w.Thread(m); gs == GoRunning {
 			w.ProcsChange(ts, m, int(ev.Arg), o.stack(ev.Stack))
 			o.procsChange = 0
@@ -143,9 +155,9 @@ func (o *Observer) Event(ev *rt.Event) {
 			// Go reports it from a goroutine; at start-up none runs yet.
 			o.procsChange = ev.Arg
 		}
-	case rt.EvUserLog:
+	case observe.UserLog:
 		w.UserLog(ts, m, ev.Reason, ev.Text, o.stack(ev.Stack))
-	case rt.EvEnd:
+	case observe.End:
 		o.Close()
 	}
 }
@@ -188,14 +200,14 @@ func (o *Observer) declare() {
 	for _, gp := range st.Gs {
 		var status GoStatus
 		m := int64(-1)
-		switch rt.GStatusString(int64(gp.Status)) {
-		case "_Grunnable":
+		switch gp.Status {
+		case observe.Grunnable:
 			status = GoRunnable
-		case "_Grunning":
+		case observe.Grunning:
 			status, m = GoRunning, gp.M
-		case "_Gsyscall":
+		case observe.Gsyscall:
 			status, m = GoSyscall, gp.M
-		case "_Gwaiting", "_Gpreempted":
+		case observe.Gwaiting, observe.Gpreempted:
 			status = GoWaiting
 		default:
 			continue
@@ -232,7 +244,7 @@ func (o *Observer) stack(pcs []uintptr) uint64 {
 }
 
 // entry returns the one-frame stack that names a new goroutine.
-func (o *Observer) entry(ev *rt.Event) uint64 {
+func (o *Observer) entry(ev *observe.Event) uint64 {
 	if id, ok := o.entryIDs[ev.Entry]; ok {
 		return id
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -15,6 +14,7 @@ import (
 
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/rt"
+	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/observe/gotrace"
 	"github.com/gmplab/gmp/observe/internal/testprog"
 	"github.com/gmplab/gmp/scenarios"
@@ -73,7 +73,7 @@ func traceScenario(t *testing.T, sc *scenarios.Scenario, cfg gmp.Config) []*trac
 	r.Prepare = func(label string, c *gmp.Config) {
 		tr := &traced{label: label, buf: new(bytes.Buffer), rtc: &rtCounts{}}
 		tr.obs = gotrace.NewObserver(tr.buf, gotrace.Options{})
-		c.Observers = append(append([]gmp.Observer(nil), c.Observers...), tr.obs, tr.rtc)
+		c.Observers = append(append([]observe.Observer(nil), c.Observers...), tr.obs, tr.rtc)
 		runs = append(runs, tr)
 	}
 	if err := sc.Run(r); err != nil {
@@ -112,7 +112,14 @@ func (tr *traced) check(t *testing.T) {
 			runtimeGs += n
 		}
 	}
-	chanBlocks := got.reasons["chan send"] + got.reasons["chan receive"] + got.reasons["select"]
+	// Stats.ChanBlocks counts the program's channel operations that
+	// parked, nil channels and select {} ("forever") included, but not the
+	// runtime's own (runtime.main's gcenable), whose stacks are all the
+	// simulator's.
+	chanBlocks := 0
+	for _, r := range []string{"chan send", "chan receive", "select", "forever"} {
+		chanBlocks += got.reasons[r] - got.runtimeBlocks[r]
+	}
 	for _, x := range []struct {
 		what      string
 		got, want int
@@ -192,7 +199,7 @@ func TestTraceGenerations(t *testing.T) {
 	var buf bytes.Buffer
 	obs := gotrace.NewObserver(&buf, gotrace.Options{GenerationEvents: 50})
 	rtc := &rtCounts{}
-	res, err := gmp.Run(gmp.Config{Seed: 9, Observers: []gmp.Observer{obs, rtc}}, testprog.Mixed)
+	res, err := gmp.Run(gmp.Config{Seed: 9, Observers: []observe.Observer{obs, rtc}}, testprog.Mixed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,8 +262,8 @@ func TestGoToolTraceScenarios(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go tool trace")
 	}
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goBin); err != nil {
+	goBin, err := exec.LookPath("go") // go test puts its own GOROOT/bin first in PATH
+	if err != nil {
 		t.Skipf("no go binary: %v", err)
 	}
 	dir := t.TempDir()
@@ -299,7 +306,7 @@ func TestGoToolTraceScenarios(t *testing.T) {
 func ExampleObserver() {
 	var trace bytes.Buffer
 	obs := gotrace.NewObserver(&trace, gotrace.Options{})
-	gmp.Run(gmp.Config{Procs: 2, Observers: []gmp.Observer{obs}}, func() {
+	gmp.Run(gmp.Config{Procs: 2, Observers: []observe.Observer{obs}}, func() {
 		done := gmp.MakeChan[int](0)
 		gmp.Go(func() { done.Send(1) })
 		done.Recv()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/rt"
+	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/observe/gotrace"
 	"github.com/gmplab/gmp/observe/perfetto"
 	"github.com/gmplab/gmp/observe/pprof"
@@ -40,24 +41,24 @@ func BenchmarkTraceOverhead(b *testing.B) {
 	// The run is deterministic, so one counted run gives the event count
 	// of every run.
 	counter := &eventCounter{}
-	if err := sc.Run(&scenarios.Runner{Config: gmp.Config{Observers: []gmp.Observer{counter}}, Out: io.Discard, Diag: io.Discard}); err != nil {
+	if err := sc.Run(&scenarios.Runner{Config: gmp.Config{Observers: []observe.Observer{counter}}, Out: io.Discard, Diag: io.Discard}); err != nil {
 		b.Fatal(err)
 	}
 	events := float64(counter.n)
 	for _, bc := range []struct {
 		name string
-		obs  func(w io.Writer) (gmp.Observer, func() int64)
+		obs  func(w io.Writer) (observe.Observer, func() int64)
 	}{
 		{"untraced", nil},
-		{"trace", func(w io.Writer) (gmp.Observer, func() int64) {
+		{"trace", func(w io.Writer) (observe.Observer, func() int64) {
 			o := gotrace.NewObserver(w, gotrace.Options{})
 			return o, o.Writer().Events
 		}},
-		{"perfetto", func(w io.Writer) (gmp.Observer, func() int64) {
+		{"perfetto", func(w io.Writer) (observe.Observer, func() int64) {
 			o := perfetto.New(w, perfetto.Options{NoGoroutineTracks: true})
 			return o, o.Events
 		}},
-		{"pprof", func(io.Writer) (gmp.Observer, func() int64) { return pprof.New(), nil }},
+		{"pprof", func(io.Writer) (observe.Observer, func() int64) { return pprof.New(), nil }},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			var out countingWriter
@@ -67,9 +68,9 @@ func BenchmarkTraceOverhead(b *testing.B) {
 				cfg := gmp.Config{}
 				var count func() int64
 				if bc.obs != nil {
-					var o gmp.Observer
+					var o observe.Observer
 					o, count = bc.obs(&out)
-					cfg.Observers = []gmp.Observer{o}
+					cfg.Observers = []observe.Observer{o}
 				}
 				if err := sc.Run(&scenarios.Runner{Config: cfg, Out: io.Discard, Diag: io.Discard}); err != nil {
 					b.Fatal(err)
@@ -144,7 +145,7 @@ func TestStream10M(t *testing.T) {
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
 	start := time.Now()
-	_, err = gmp.Run(gmp.Config{Procs: 2, Seed: 1, Observers: []gmp.Observer{obs, mem}}, pingPong(750_000))
+	_, err = gmp.Run(gmp.Config{Procs: 2, Seed: 1, Observers: []observe.Observer{obs, mem}}, pingPong(750_000))
 	if err != nil {
 		t.Fatal(err)
 	}

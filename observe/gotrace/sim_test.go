@@ -19,11 +19,12 @@ type counts struct {
 	sysBegin, sysEnd, sysEndBlocked               int
 	procStart, procStop, logs, procsChange, syncs int
 	reasons                                       map[string]int // GoStop/GoBlock reasons
+	runtimeBlocks                                 map[string]int // GoBlocks with no frame of the program's, by reason
 	names                                         map[string]int // entry functions of created goroutines
 }
 
 func newCounts() counts {
-	return counts{reasons: map[string]int{}, names: map[string]int{}}
+	return counts{reasons: map[string]int{}, runtimeBlocks: map[string]int{}, names: map[string]int{}}
 }
 
 const (
@@ -380,6 +381,9 @@ func countGo(c *counts, from, to trace.GoState, st trace.StateTransition) {
 	case from == trace.GoRunning && to == trace.GoWaiting:
 		c.block++
 		c.reasons[st.Reason]++
+		if st.Stack == trace.NoStack {
+			c.runtimeBlocks[st.Reason]++
+		}
 	case from == trace.GoWaiting && to == trace.GoRunnable:
 		c.unblock++
 	case from == trace.GoRunning && to == trace.GoNotExist:

@@ -86,10 +86,10 @@ import (
 // identifies the frame (readers key frames by PC), so the Writer replaces a
 // zero PC, or one already used for a different frame, with a made-up one.
 type Frame struct {
-	PC   uint64
-	Func string
-	File string
-	Line int
+	PC   uint64 // the frame's PC: a return PC, as runtime.Callers gives
+	Func string // the function, package-qualified (runtime.Frame.Function)
+	File string // the source file
+	Line int    // the line in File
 }
 
 // GoStatus is the state of a goroutine, with the wire format's values.

@@ -5,10 +5,12 @@
 // simulator's own under /gmp/ (steals, syscall hand-offs, preemptions,
 // spinning threads, …).
 //
-// The values come from the counters the runtime keeps inline (rt.Stats,
-// rt.EndState), not from the event stream, so they cost a run nothing.
-// Gauges (/sched/goroutines:goroutines, /sched/gomaxprocs:threads, …) are
-// read when the run ends; cumulative metrics cover the whole run.
+// The values come from the counters the runtime keeps inline, not from the
+// event stream, so they cost a run nothing. A finished run's metrics are in
+// gmp.Result.Metrics, where gauges (/sched/goroutines:goroutines,
+// /sched/gomaxprocs:threads, …) are read when the run ends and cumulative
+// metrics cover the whole run; Read reads them during a run, as
+// runtime/metrics.Read does in a real program.
 package metrics
 
 import (
@@ -16,7 +18,9 @@ import (
 	"math/bits"
 	"sort"
 
+	"github.com/gmplab/gmp/internal/link"
 	"github.com/gmplab/gmp/internal/rt"
+	"github.com/gmplab/gmp/observe"
 )
 
 // Kind is the type of a metric's value (runtime/metrics.ValueKind).
@@ -32,16 +36,24 @@ const (
 
 // Description describes a metric (runtime/metrics.Description).
 type Description struct {
-	Name        string
+	// Name is the metric's name: a path, a colon and the unit
+	// ("/sched/latencies:seconds").
+	Name string
+	// Description says what the metric measures.
 	Description string
-	Kind        Kind
-	Cumulative  bool
+	// Kind is the kind of its Value.
+	Kind Kind
+	// Cumulative reports a metric that only grows during a run (a counter
+	// or a histogram of events) rather than a gauge.
+	Cumulative bool
 }
 
 // Float64Histogram is a distribution (runtime/metrics.Float64Histogram):
 // Counts[i] values fell in [Buckets[i], Buckets[i+1]).
 type Float64Histogram struct {
-	Counts  []uint64  `json:"counts"`
+	// Counts are the buckets' counts.
+	Counts []uint64 `json:"counts"`
+	// Buckets are the bucket boundaries, one more than Counts, increasing.
 	Buckets []float64 `json:"buckets"`
 }
 
@@ -97,7 +109,9 @@ func (v Value) MarshalJSON() ([]byte, error) {
 
 // Sample is a metric and its value (runtime/metrics.Sample).
 type Sample struct {
-	Name  string
+	// Name is the metric's name (Description.Name).
+	Name string
+	// Value is its value.
 	Value Value
 }
 
@@ -186,11 +200,14 @@ var table = func() []metric {
 			seconds(func(r *rt.Result) int64 { return r.Stats.MutexWaitNS })},
 
 		// The simulator's own.
-		counter("/gmp/chan/blocks:events", "Channel operations (select included) that parked their goroutine.",
+		counter("/gmp/chan/blocks:events", "Channel operations and selects of the program that parked their goroutine (gmp.Stats.ChanBlocks).",
 			func(r *rt.Result) int64 { return r.Stats.ChanBlocks }),
-		counter("/gmp/chan/recvs:calls", "Channel receives.", func(r *rt.Result) int64 { return r.Stats.ChanRecvs }),
-		counter("/gmp/chan/selects:calls", "Select statements.", func(r *rt.Result) int64 { return r.Stats.SelectCalls }),
-		counter("/gmp/chan/sends:calls", "Channel sends.", func(r *rt.Result) int64 { return r.Stats.ChanSends }),
+		counter("/gmp/chan/recvs:calls", "Values the program received from channels (gmp.Stats.ChanRecvs).",
+			func(r *rt.Result) int64 { return r.Stats.ChanRecvs }),
+		counter("/gmp/chan/selects:calls", "Calls of gmp.Select (gmp.Stats.SelectCalls).",
+			func(r *rt.Result) int64 { return r.Stats.SelectCalls }),
+		counter("/gmp/chan/sends:calls", "Values sent on the program's channels, by the program or its timers (gmp.Stats.ChanSends).",
+			func(r *rt.Result) int64 { return r.Stats.ChanSends }),
 		counter("/gmp/netpoll/ready:goroutines", "Goroutines made ready by the network poller.",
 			func(r *rt.Result) int64 { return r.Stats.NetpollReady }),
 		counter("/gmp/sched/context-switches:events", "Goroutines switched onto a thread (execute).",
@@ -241,8 +258,28 @@ var table = func() []metric {
 	return t
 }()
 
-// Read returns every metric of a finished run, sorted by name.
-func Read(r *rt.Result) []Sample {
+// Read fills in the Value of each sample with the metric of that name,
+// read from the running simulation at this instant, as runtime/metrics.Read
+// does for a real program; a name Read does not know (see All) gets a
+// KindBad value. Read must be called inside gmp.Run — from a simulated
+// goroutine or an observer — and panics anywhere else.
+func Read(m []Sample) {
+	if !rt.CanInspect() {
+		panic("metrics.Read: called outside gmp.Run (call it from a simulated goroutine or an observer)")
+	}
+	r := rt.ReadResult()
+	for i := range m {
+		m[i].Value = Value{}
+		j := sort.Search(len(table), func(j int) bool { return table[j].Name >= m[i].Name })
+		if j < len(table) && table[j].Name == m[i].Name {
+			m[i].Value = table[j].read(r)
+		}
+	}
+}
+
+// readAll returns every metric of a finished run, sorted by name: package
+// gmp fills Result.Metrics with it (through link.Metrics).
+func readAll(r *rt.Result) []Sample {
 	out := make([]Sample, 0, len(table))
 	for _, m := range table {
 		out = append(out, Sample{Name: m.Name, Value: m.read(r)})
@@ -250,24 +287,27 @@ func Read(r *rt.Result) []Sample {
 	return out
 }
 
+func init() { link.Metrics = readAll }
+
 // histSubBits is the resolution of the exported histogram: four buckets per
 // power of two, as the runtime's time histograms have
 // (runtime/histogram.go: timeHistSubBucketBits).
 const histSubBits = 2
 
 // histogram converts a histogram of nanoseconds into seconds, merging its
-// buckets to histSubBits resolution (each of rt.Histogram's buckets lies in
-// one coarse bucket) and filling the gaps between non-empty buckets with
-// empty ones, so that the buckets are contiguous.
-func histogram(h *rt.Histogram) *Float64Histogram {
+// buckets to histSubBits resolution (each of observe.Histogram's buckets
+// lies in one coarse bucket) and filling the gaps between non-empty buckets
+// with empty ones, so that the buckets are contiguous.
+func histogram(h *observe.Histogram) *Float64Histogram {
 	out := &Float64Histogram{}
 	var lastLo, lastHi int64 = -1, -1
-	h.Buckets(func(lo, _, count int64) {
-		clo, chi := coarse(lo)
+	for bk := range h.Buckets() {
+		count := bk.Count
+		clo, chi := coarse(bk.Lo)
 		switch {
 		case clo == lastLo:
 			out.Counts[len(out.Counts)-1] += uint64(count)
-			return
+			continue
 		case lastHi < 0:
 			out.Buckets = append(out.Buckets, float64(clo)/1e9)
 		case clo > lastHi:
@@ -277,7 +317,7 @@ func histogram(h *rt.Histogram) *Float64Histogram {
 		out.Counts = append(out.Counts, uint64(count))
 		out.Buckets = append(out.Buckets, float64(chi)/1e9)
 		lastLo, lastHi = clo, chi
-	})
+	}
 	if len(out.Counts) == 0 {
 		out.Buckets, out.Counts = []float64{0}, []uint64{}
 	}

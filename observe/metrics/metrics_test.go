@@ -7,6 +7,7 @@ import (
 	rtmetrics "runtime/metrics"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/observe/internal/testprog"
@@ -136,5 +137,44 @@ func TestEmptyHistogram(t *testing.T) {
 	var v metrics.Value
 	if b, err := json.Marshal(v); err != nil || string(b) != "null" {
 		t.Errorf("zero Value: %s %v", b, err)
+	}
+}
+
+// TestReadDuringRun: Read reads the running simulation, as runtime/metrics
+// does a real program: gauges now, counters so far.
+func TestReadDuringRun(t *testing.T) {
+	samples := []metrics.Sample{
+		{Name: "/sched/goroutines:goroutines"},
+		{Name: "/gmp/syscalls:calls"},
+		{Name: "/gmp/time/virtual:seconds"},
+		{Name: "/no/such:metric"},
+	}
+	var goroutines uint64
+	var syscalls uint64
+	var virtual float64
+	var bad metrics.Kind
+	res, err := gmp.Run(gmp.Config{Procs: 2}, func() {
+		block := gmp.MakeChan[int](0)
+		for range 5 {
+			gmp.Go(func() { block.Recv() })
+		}
+		gmp.Syscall(time.Millisecond)
+		gmp.Syscall(time.Millisecond)
+		metrics.Read(samples)
+		goroutines, syscalls = samples[0].Value.Uint64(), samples[1].Value.Uint64()
+		virtual, bad = samples[2].Value.Float64(), samples[3].Value.Kind()
+		gmp.Syscall(time.Millisecond)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if goroutines != 6 || syscalls != 2 || bad != metrics.KindBad {
+		t.Errorf("during the run: %d goroutines (want 6), %d syscalls (want 2), unknown metric's kind %v", goroutines, syscalls, bad)
+	}
+	if end := res.VirtualTime.Seconds(); !(virtual >= 0.002 && virtual < end) {
+		t.Errorf("virtual time read during the run %v, at the end %v", virtual, end)
+	}
+	if got := get(t, res, "/gmp/syscalls:calls").Uint64(); got != 3 {
+		t.Errorf("at the end: %d syscalls, want 3", got)
 	}
 }

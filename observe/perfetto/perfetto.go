@@ -38,6 +38,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gmplab/gmp/internal/rt"
+	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/observe/internal/stacks"
 )
 
@@ -56,7 +57,7 @@ type Options struct {
 	NoGoroutineTracks bool
 }
 
-// Observer is an rt.Observer that writes the JSON.
+// Observer is an observe.Observer that writes the JSON.
 type Observer struct {
 	bw   *bufio.Writer
 	err  error
@@ -167,8 +168,8 @@ func (o *Observer) Close() error {
 	return o.err
 }
 
-// Event implements rt.Observer.
-func (o *Observer) Event(ev *rt.Event) {
+// Event implements observe.Observer.
+func (o *Observer) Event(ev *observe.Event) {
 	if o.closed {
 		return
 	}
@@ -179,7 +180,7 @@ func (o *Observer) Event(ev *rt.Event) {
 	}
 	t := ev.Time
 	switch ev.Kind {
-	case rt.EvGoCreate:
+	case observe.GoCreate:
 		g := &gTrack{name: "G" + strconv.FormatInt(ev.G, 10) + " " + o.entryName(ev)}
 		o.gs[ev.G] = g
 		o.gState(ev.G, g, t, "runnable", "")
@@ -187,7 +188,7 @@ func (o *Observer) Event(ev *rt.Event) {
 		if ev.Target != 0 {
 			o.addFlow(g, "go", t, ev.P, ev.M)
 		}
-	case rt.EvGoStart:
+	case observe.GoStart:
 		g := o.g(ev.G)
 		if p := o.p(ev.P); p != nil {
 			o.closeInner(p, t, "")
@@ -201,9 +202,9 @@ func (o *Observer) Event(ev *rt.Event) {
 		g.pending = g.pending[:0]
 		o.gRunnable--
 		o.gRunning++
-	case rt.EvGoStop, rt.EvGoBlock, rt.EvGoDestroy:
+	case observe.GoStop, observe.GoBlock, observe.GoDestroy:
 		reason := ev.Reason
-		if ev.Kind == rt.EvGoDestroy {
+		if ev.Kind == observe.GoDestroy {
 			reason = "exit"
 		}
 		end := `"end":` + quote(reason)
@@ -214,11 +215,11 @@ func (o *Observer) Event(ev *rt.Event) {
 		o.gRunning--
 		g := o.g(ev.G)
 		switch ev.Kind {
-		case rt.EvGoStop:
+		case observe.GoStop:
 			o.gState(ev.G, g, t, "runnable", `"after":`+quote(reason))
 			o.gRunnable++
-		case rt.EvGoBlock:
-			o.gState(ev.G, g, t, reason, `"waitreason":`+quote(rt.WaitReasonString(ev.Arg)))
+		case observe.GoBlock:
+			o.gState(ev.G, g, t, reason, `"waitreason":`+quote(observe.WaitReason(ev.Arg).String()))
 			o.gWaiting++
 		default:
 			if !o.opts.NoGoroutineTracks && g.state.open {
@@ -226,7 +227,7 @@ func (o *Observer) Event(ev *rt.Event) {
 			}
 			delete(o.gs, ev.G)
 		}
-	case rt.EvGoUnblock:
+	case observe.GoUnblock:
 		g := o.g(ev.G)
 		o.gState(ev.G, g, t, "runnable", "")
 		o.gWaiting--
@@ -236,7 +237,7 @@ func (o *Observer) Event(ev *rt.Event) {
 		} else {
 			o.addFlow(g, "ready", t, -1, ev.M)
 		}
-	case rt.EvGoSyscallBegin:
+	case observe.GoSyscallBegin:
 		g := o.g(ev.G)
 		name := "syscall G" + strconv.FormatInt(ev.G, 10)
 		if p := o.p(ev.P); p != nil {
@@ -248,7 +249,7 @@ func (o *Observer) Event(ev *rt.Event) {
 		o.gRunning--
 		o.gSyscall++
 		o.mSyscall++
-	case rt.EvGoSyscallEnd:
+	case observe.GoSyscallEnd:
 		g := o.g(ev.G)
 		if p := o.p(ev.P); p != nil {
 			o.closeInner(p, t, "")
@@ -259,69 +260,69 @@ func (o *Observer) Event(ev *rt.Event) {
 		o.gSyscall--
 		o.gRunning++
 		o.mSyscall--
-	case rt.EvGoSyscallBlock:
+	case observe.GoSyscallEndBlocked:
 		g := o.g(ev.G)
 		o.mAct(ev.M, t, "", 0, `"end":"lost its P"`)
 		o.gState(ev.G, g, t, "runnable", `"after":"syscall"`)
 		o.gSyscall--
 		o.gRunnable++
 		o.mSyscall--
-	case rt.EvProcStart:
+	case observe.ProcStart:
 		o.procStart(t, ev.M, ev.P)
-	case rt.EvProcStop:
+	case observe.ProcStop:
 		if p := o.p(ev.P); p != nil {
 			o.release(p, t, "")
 		}
-	case rt.EvProcSteal:
+	case observe.ProcSteal:
 		pid := int32(ev.Arg2)
 		if p := o.p(pid); p != nil {
 			o.release(p, t, `"end":"taken by M`+strconv.FormatInt(ev.M, 10)+`"`)
 		}
 		o.instant(PidMs, ev.M, t, "take P"+strconv.Itoa(int(pid)),
 			`"P":`+strconv.Itoa(int(pid))+`,"from M":`+strconv.FormatInt(ev.Arg, 10))
-	case rt.EvProcsChange:
+	case observe.ProcsChange:
 		for id := range int32(ev.Arg) {
 			o.p(id) // a track for every P, used or not
 		}
 		o.instant(PidScheduler, 0, t, "GOMAXPROCS="+strconv.FormatInt(ev.Arg, 10), "")
-	case rt.EvMStart:
+	case observe.MStart:
 		o.m(ev.M)
-	case rt.EvMPark:
+	case observe.MPark:
 		o.mAct(ev.M, t, "idle", 0, "")
-	case rt.EvMUnpark:
+	case observe.MUnpark:
 		if m := o.m(ev.M); m.act.open && m.act.name == "idle" {
 			o.mAct(ev.M, t, "", 0, "")
 		}
-	case rt.EvMSpin:
+	case observe.MSpin:
 		if ev.Arg == 1 {
 			o.mAct(ev.M, t, "spinning", 0, "")
 		} else if m := o.m(ev.M); m.act.open && m.act.name == "spinning" {
 			o.mAct(ev.M, t, "", 0, "")
 		}
-	case rt.EvSteal:
+	case observe.Steal:
 		from := int32(ev.Arg2)
 		o.instant(PidPs, int64(ev.P), t, "steal", `"from P":`+strconv.Itoa(int(from))+`,"goroutines":`+strconv.FormatInt(ev.Arg, 10))
 		if g := o.gs[ev.Target]; g != nil {
 			o.addFlow(g, "steal", t, from, -1)
 		}
-	case rt.EvRunqOverflow:
+	case observe.RunqOverflow:
 		o.instant(PidPs, int64(ev.P), t, "runq overflow", `"to global":`+strconv.FormatInt(ev.Arg, 10))
-	case rt.EvPreempt:
+	case observe.Preempt:
 		o.instant(PidPs, int64(ev.P), t, "preempt request", `"G":`+strconv.FormatInt(ev.G, 10)+`,"signal":`+strconv.FormatBool(ev.Arg == 1))
-	case rt.EvTimerFire:
+	case observe.TimerFire:
 		o.instant(PidPs, int64(ev.P), t, "timer", "")
-	case rt.EvNetpoll:
+	case observe.Netpoll:
 		if ev.Arg > 0 {
 			o.instant(PidMs, ev.M, t, "netpoll", `"ready":`+strconv.FormatInt(ev.Arg, 10))
 		}
-	case rt.EvSysmonWake:
+	case observe.SysmonWake:
 		if m := o.m(ev.M); !m.sysmon {
 			m.sysmon = true
 			o.meta(PidMs, ev.M, "thread_name", "M"+strconv.FormatInt(ev.M, 10)+" (sysmon)")
 		}
-	case rt.EvUserLog:
+	case observe.UserLog:
 		o.instant(PidPs, int64(ev.P), t, "log", `"category":`+quote(ev.Reason)+`,"message":`+quote(ev.Text))
-	case rt.EvEnd:
+	case observe.End:
 		o.instant(PidScheduler, 0, t, "end: "+ev.Reason, "")
 		o.counters(t)
 		o.Close()
@@ -338,14 +339,14 @@ func (o *Observer) declare() {
 		o.p(p.ID)
 	}
 	for _, g := range st.Gs {
-		switch rt.GStatusString(int64(g.Status)) {
-		case "_Grunnable":
+		switch g.Status {
+		case observe.Grunnable:
 			o.gRunnable++
-		case "_Grunning":
+		case observe.Grunning:
 			o.gRunning++
-		case "_Gsyscall":
+		case observe.Gsyscall:
 			o.gSyscall++
-		case "_Gwaiting", "_Gpreempted":
+		case observe.Gwaiting, observe.Gpreempted:
 			o.gWaiting++
 		default:
 			continue
@@ -354,7 +355,7 @@ func (o *Observer) declare() {
 	}
 }
 
-func (o *Observer) entryName(ev *rt.Event) string {
+func (o *Observer) entryName(ev *observe.Event) string {
 	if n, ok := o.names[ev.Entry]; ok {
 		return n
 	}

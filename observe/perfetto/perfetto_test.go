@@ -12,6 +12,7 @@ import (
 
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/rt"
+	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/observe/internal/testprog"
 	"github.com/gmplab/gmp/observe/perfetto"
 	"github.com/gmplab/gmp/scenarios"
@@ -291,7 +292,7 @@ func TestScenarios(t *testing.T) {
 			r.Prepare = func(label string, c *gmp.Config) {
 				o := &out{c: &counting{}}
 				o.obs = perfetto.New(&o.buf, opts)
-				c.Observers = []gmp.Observer{o.obs, o.c}
+				c.Observers = []observe.Observer{o.obs, o.c}
 				outs = append(outs, o)
 			}
 			if err := sc.Run(r); err != nil {
@@ -378,7 +379,7 @@ func (f *failAfter) Write(p []byte) (int, error) {
 
 func TestWriteError(t *testing.T) {
 	obs := perfetto.New(&failAfter{n: 1000}, perfetto.Options{})
-	gmp.Run(gmp.Config{Observers: []gmp.Observer{obs}}, testprog.Mixed)
+	gmp.Run(gmp.Config{Observers: []observe.Observer{obs}}, testprog.Mixed)
 	if obs.Close() == nil {
 		t.Fatal("no error from a failing writer")
 	}

@@ -34,6 +34,7 @@ import (
 	"github.com/google/pprof/profile"
 
 	"github.com/gmplab/gmp/internal/rt"
+	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/observe/internal/stacks"
 )
 
@@ -65,7 +66,7 @@ func (k Kind) File() string { return kindFiles[k] }
 // virtual clock starts there (gmp.Epoch).
 var Epoch = time.Date(2009, time.November, 10, 23, 0, 0, 0, time.UTC)
 
-// Observer accumulates the profiles. It is an rt.StackObserver.
+// Observer accumulates the profiles. It is an observe.StackObserver.
 type Observer struct {
 	tab *stacks.Table
 
@@ -85,7 +86,7 @@ type Observer struct {
 
 	// The previous event, to recognize procresize's pretend deschedule
 	// (GoStop then ProcStop on one thread), which is no scheduling delay.
-	prevKind rt.EventKind
+	prevKind observe.Kind
 	prevM    int64
 	prevG    int64
 }
@@ -149,24 +150,24 @@ func New() *Observer {
 	}
 }
 
-// WantStacks implements rt.StackObserver.
+// WantStacks implements observe.StackObserver.
 func (o *Observer) WantStacks() bool { return true }
 
-// Event implements rt.Observer.
-func (o *Observer) Event(ev *rt.Event) {
+// Event implements observe.Observer.
+func (o *Observer) Event(ev *observe.Event) {
 	o.end = ev.Time
 	prevKind, prevM, prevG := o.prevKind, o.prevM, o.prevG
 	o.prevKind, o.prevM, o.prevG = ev.Kind, ev.M, ev.G
 	switch ev.Kind {
-	case rt.EvProcStop:
-		if prevKind == rt.EvGoStop && prevM == ev.M {
+	case observe.ProcStop:
+		if prevKind == observe.GoStop && prevM == ev.M {
 			// GOMAXPROCS moved the goroutine calling it to another P
 			// (procresize): it never waited in a run queue.
 			o.g(prevG).runnable = false
 		}
-	case rt.EvWork:
+	case observe.Work:
 		o.prof[CPU].add(sampleKey{stack: o.stack(ev.Stack, true), goid: ev.G, p: ev.P}, 1, ev.Arg)
-	case rt.EvGoCreate:
+	case observe.GoCreate:
 		creator := o.stack(ev.Stack, false)
 		k := siteKey{entry: ev.Entry, creator: creator, mainG: ev.Target == 0 && ev.Arg == 0}
 		site, ok := o.sites[k]
@@ -179,31 +180,31 @@ func (o *Observer) Event(ev *rt.Event) {
 			o.sites[k] = site
 		}
 		o.gs[ev.G] = &gInfo{site: site, runnable: true, runnableSince: ev.Time}
-	case rt.EvGoStart:
+	case observe.GoStart:
 		g := o.g(ev.G)
 		if g.runnable {
 			o.prof[SchedLatency].add(sampleKey{stack: g.site, goid: ev.G, p: ev.P}, 1, ev.Time-g.runnableSince)
 			g.runnable = false
 		}
-	case rt.EvGoStop:
+	case observe.GoStop:
 		o.runnable(ev)
-	case rt.EvGoSyscallBlock:
+	case observe.GoSyscallEndBlocked:
 		if ev.Arg == 0 { // Arg 1: it got a P at once and keeps running
 			o.runnable(ev)
 		}
-	case rt.EvGoBlock:
+	case observe.GoBlock:
 		g := o.g(ev.G)
 		g.blocked = 0
 		switch ev.Reason {
 		case "chan receive", "chan send", "select", "sync", "sync.(*Cond).Wait":
 			g.blocked = 1
-			switch rt.WaitReasonString(ev.Arg) {
+			switch observe.WaitReason(ev.Arg).String() {
 			case "sync.Mutex.Lock", "sync.RWMutex.RLock", "sync.RWMutex.Lock":
 				g.blocked = 2
 			}
 			g.blockSince, g.blockStack, g.blockP = ev.Time, o.stack(ev.Stack, false), ev.P
 		}
-	case rt.EvGoUnblock:
+	case observe.GoUnblock:
 		g := o.g(ev.G)
 		if g.blocked != 0 {
 			d := ev.Time - g.blockSince
@@ -215,9 +216,9 @@ func (o *Observer) Event(ev *rt.Event) {
 			g.blocked = 0
 		}
 		o.runnable(ev)
-	case rt.EvGoDestroy:
+	case observe.GoDestroy:
 		delete(o.gs, ev.G)
-	case rt.EvEnd:
+	case observe.End:
 		o.takeGoroutines()
 	}
 }
@@ -233,7 +234,7 @@ func (o *Observer) g(id int64) *gInfo {
 	return g
 }
 
-func (o *Observer) runnable(ev *rt.Event) {
+func (o *Observer) runnable(ev *observe.Event) {
 	g := o.g(ev.G)
 	g.runnable, g.runnableSince = true, ev.Time
 }
@@ -257,7 +258,7 @@ func (o *Observer) takeGoroutines() {
 		}
 		state := gs.WaitReason
 		if state == "" {
-			state = strings.TrimPrefix(rt.GStatusString(int64(gs.Status)), "_G")
+			state = strings.TrimPrefix(gs.Status.String(), "_G")
 		}
 		o.prof[Goroutine].add(sampleKey{stack: stack, goid: gs.Goid, p: -1, state: state}, 1, 0)
 	}

@@ -6,13 +6,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/google/pprof/profile"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/observe/internal/testprog"
 	"github.com/gmplab/gmp/observe/pprof"
 	"github.com/gmplab/gmp/scenarios"
@@ -136,8 +136,8 @@ func TestGoToolPprof(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go tool pprof")
 	}
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goBin); err != nil {
+	goBin, err := exec.LookPath("go") // go test puts its own GOROOT/bin first in PATH
+	if err != nil {
 		t.Skipf("no go binary: %v", err)
 	}
 	for _, p := range testprog.All() {
@@ -181,7 +181,7 @@ func TestDeterministic(t *testing.T) {
 
 func TestLabels(t *testing.T) {
 	obs := pprof.New()
-	if _, err := gmp.Run(gmp.Config{Procs: 2, Seed: 1, Observers: []gmp.Observer{obs}}, testprog.Mixed); err != nil {
+	if _, err := gmp.Run(gmp.Config{Procs: 2, Seed: 1, Observers: []observe.Observer{obs}}, testprog.Mixed); err != nil {
 		t.Fatal(err)
 	}
 	prof := obs.Profile(pprof.CPU)
@@ -205,7 +205,7 @@ func TestScenarioProfiles(t *testing.T) {
 			r := &scenarios.Runner{Out: io.Discard, Diag: io.Discard}
 			r.Prepare = func(label string, c *gmp.Config) {
 				o := pprof.New()
-				c.Observers = append(append([]gmp.Observer(nil), c.Observers...), o)
+				c.Observers = append(append([]observe.Observer(nil), c.Observers...), o)
 				obs = append(obs, o)
 			}
 			if err := sc.Run(r); err != nil {

@@ -10,30 +10,38 @@ package schedtrace
 import (
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/gmplab/gmp/internal/rt"
+	"github.com/gmplab/gmp/observe"
 )
 
-// Writer is an rt.Observer that writes schedtrace lines to W.
+// Writer is an observe.Subscriber that writes schedtrace lines to W at
+// each SchedTrace event.
 type Writer struct {
+	// W receives the lines.
 	W io.Writer
-	// Version is the Go minor version whose format to print (24 prints
-	// the go1.24 bracket format without schedticks).
-	Version   int
+	// Version is the Go version whose format to print, as in
+	// gmp.Config.Version: "go1.24" prints that version's bracket format
+	// without schedticks; "" and later versions print go1.26's.
+	Version   string
 	started   bool
 	starttime int64
 	buf       []byte
 	err       error
 }
 
-// Event implements rt.Observer.
-func (w *Writer) Event(ev *rt.Event) {
-	if ev.Kind != rt.EvSchedTrace {
+// Kinds implements observe.Subscriber: a Writer needs only SchedTrace.
+func (w *Writer) Kinds() observe.KindSet { return observe.KindsOf(observe.SchedTrace) }
+
+// Event implements observe.Observer.
+func (w *Writer) Event(ev *observe.Event) {
+	if ev.Kind != observe.SchedTrace {
 		return
 	}
 	detailed := ev.Arg != 0
 	st := rt.ReadSchedState(detailed)
-	w.buf = Append(w.buf[:0], &st, detailed, w.since(st.Time), w.Version)
+	w.buf = Append(w.buf[:0], &st, detailed, time.Duration(w.since(st.Time)), w.Version)
 	if w.err == nil {
 		_, w.err = w.W.Write(w.buf)
 	}
@@ -50,11 +58,13 @@ func (w *Writer) since(t int64) int64 {
 // Err returns the first write error, if any.
 func (w *Writer) Err() error { return w.err }
 
-// Append appends the schedtrace text for st to b. elapsed is the time
-// since the first line (ns); version 24 selects go1.24's format.
-func Append(b []byte, st *rt.SchedState, detailed bool, elapsed int64, version int) []byte {
+// Append appends the schedtrace text for st to b: the line Go prints
+// every schedtrace period, and with detailed the per-P, per-M and per-G
+// lines of scheddetail. elapsed is the time since the first line, which Go
+// prints in whole milliseconds; version is as in Writer.Version.
+func Append(b []byte, st *observe.SchedState, detailed bool, elapsed time.Duration, version string) []byte {
 	b = append(b, "SCHED "...)
-	b = strconv.AppendInt(b, elapsed/1e6, 10)
+	b = strconv.AppendInt(b, elapsed.Milliseconds(), 10)
 	b = append(b, "ms: gomaxprocs="...)
 	b = strconv.AppendInt(b, int64(st.Gomaxprocs), 10)
 	b = append(b, " idleprocs="...)
@@ -132,7 +142,7 @@ func Append(b []byte, st *rt.SchedState, detailed bool, elapsed int64, version i
 		}
 		return b
 	}
-	if version == 24 {
+	if version == "go1.24" {
 		// go1.24: "[a b c]" ends the line, no schedticks.
 		b = append(b, " ["...)
 		for i, p := range st.Ps {

@@ -5,8 +5,8 @@
 //
 // A captured stack starts inside the simulator (package internal/rt) and
 // ends in the coroutine machinery (iter, runtime). Those frames are the
-// simulator's, not the program's, and are dropped, the way Go's own
-// tracebacks and profiles drop the runtime's frames. The public gmp
+// simulator's, not the program's, and are dropped (observe.Frames), the way
+// Go's own tracebacks and profiles drop the runtime's frames. The public gmp
 // packages stay: gmp.(*Chan[...]).Recv plays the part of runtime.chanrecv1
 // in a real trace, and sync.(*Mutex).Lock is sync.(*Mutex).Lock.
 package stacks
@@ -15,6 +15,8 @@ import (
 	"runtime"
 	"strings"
 	"unsafe"
+
+	"github.com/gmplab/gmp/observe"
 )
 
 // Module is the simulator's module path.
@@ -27,15 +29,6 @@ type Frame struct {
 	File  string
 	Line  int
 	Entry uintptr // entry PC of the function if known (not inlined), else 0
-}
-
-// Hidden reports whether fn is one of the simulator's or the host runtime's
-// frames, which outputs leave out.
-func Hidden(fn string) bool {
-	return fn == "" ||
-		strings.HasPrefix(fn, "runtime.") ||
-		strings.HasPrefix(fn, "iter.") ||
-		strings.HasPrefix(fn, Module+"/internal/")
 }
 
 // IsAPI reports whether fn belongs to one of gmp's public packages (gmp,
@@ -60,33 +53,25 @@ func IsAPI(fn string) bool {
 // Table symbolizes stacks. Callers cache its results by stack (see Key):
 // symbolizing costs microseconds, and an event stream repeats a few
 // hundred distinct stacks millions of times.
-type Table struct{}
+type Table struct {
+	scratch []runtime.Frame
+}
 
 // NewTable returns a Table.
 func NewTable() *Table { return &Table{} }
 
 // Append appends the visible frames of stack (return PCs, innermost first,
 // as runtime.Callers or the runtime's frame-pointer walk returns them) to
-// dst, innermost first; inlined calls are frames of their own.
+// dst, innermost first; inlined calls are frames of their own. The frames
+// are observe.Frames'.
 func (t *Table) Append(dst []Frame, stack []uintptr) []Frame {
-	if len(stack) == 0 {
-		return dst
-	}
-	// The whole stack at once: CallersFrames expands the inlined calls
-	// behind a PC by looking at the PC that follows it.
-	frames := runtime.CallersFrames(stack)
-	for {
-		f, more := frames.Next()
-		if !Hidden(f.Function) {
-			var entry uintptr
-			if f.Func != nil {
-				entry = f.Entry
-			}
-			dst = append(dst, Frame{PC: f.PC, Func: f.Function, File: f.File, Line: f.Line, Entry: entry})
+	t.scratch = observe.AppendFrames(t.scratch[:0], stack)
+	for _, f := range t.scratch {
+		var entry uintptr
+		if f.Func != nil {
+			entry = f.Entry
 		}
-		if !more {
-			break
-		}
+		dst = append(dst, Frame{PC: f.PC, Func: f.Function, File: f.File, Line: f.Line, Entry: entry})
 	}
 	return dst
 }
