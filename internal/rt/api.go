@@ -69,7 +69,7 @@ func Work(d int64) {
 		left -= burned
 		mp.p.workNS += burned
 		gp.cpu += burned
-		if observing && burned > 0 {
+		if want(EvWork) && burned > 0 {
 			evbuf.Arg = burned
 			evbuf.Stack = callerStack(1)
 			emit(EvWork, mp, gp)
@@ -136,7 +136,7 @@ func InRun() bool { return curg != nil }
 // Log emits a user annotation into the event stream (trace logs).
 func Log(category, message string) {
 	gp := getg()
-	if observing {
+	if want(EvUserLog) {
 		evbuf.Reason = category
 		evbuf.Text = message
 		evbuf.Stack = callerStack(1)

@@ -112,7 +112,7 @@ func netpoll(delay int64) gList {
 	// gList.push prepends; restore readiness order.
 	list = reverseGList(list)
 	stats.NetpollReady += int64(n)
-	if observing {
+	if want(EvNetpoll) {
 		evbuf.Arg = int64(n)
 		evbuf.Arg2 = 0
 		if delay != 0 {

@@ -183,7 +183,7 @@ func newproc1(fn func(), callergp *g, callerpc uintptr, parked bool, reason wait
 			stats.GoroutinesMax = n
 		}
 	}
-	if observing {
+	if want(EvGoCreate) {
 		evbuf.Target = 0
 		if callergp != nil {
 			evbuf.Target = callergp.goid
@@ -255,7 +255,7 @@ func ready(gp *g, next bool) {
 		badready(gp)
 	}
 	casgstatus(gp, _Gwaiting, _Grunnable)
-	if observing {
+	if want(EvGoUnblock) {
 		if curg != nil {
 			evbuf.Target = curg.goid
 			evbuf.Stack = callerStack(2)
@@ -317,7 +317,7 @@ func newm(fn func(), pp *p, id int64) *m {
 	mp := allocm(id)
 	mp.nextp = pp
 	newmcoro(mp, fn)
-	if observing {
+	if want(EvMStart) {
 		evbuf.Arg = 0
 		if fn != nil && funcPC(fn) == funcPC(mspinning) {
 			evbuf.Arg = 1 // not sysmon, which also starts with a function
@@ -386,7 +386,7 @@ func g0run(mp *m) {
 // nmspinning. Models runtime.mspinning.
 func mspinning() {
 	curm.spinning = true
-	if observing {
+	if want(EvMSpin) {
 		evbuf.Arg = 1
 		emit(EvMSpin, curm, nil)
 	}
@@ -400,14 +400,14 @@ func (mp *m) becomeSpinning() {
 	if sched.nmspinning > stats.SpinningMsMax {
 		stats.SpinningMsMax = sched.nmspinning
 	}
-	if observing {
+	if want(EvMSpin) {
 		evbuf.Arg = 1
 		emit(EvMSpin, mp, nil)
 	}
 }
 
 func (mp *m) stopSpinningEvent() {
-	if observing {
+	if want(EvMSpin) {
 		evbuf.Arg = 0
 		emit(EvMSpin, mp, nil)
 	}
@@ -427,7 +427,7 @@ func stopm() {
 	if done {
 		mpark(mp) // checkdead ended the program: never resumed
 	}
-	if observing {
+	if want(EvMPark) {
 		emit(EvMPark, mp, nil)
 	}
 	mp.blocked = true
@@ -440,7 +440,7 @@ func stopm() {
 
 // notewakeup wakes an M parked in stopm.
 func notewakeup(mp *m) {
-	if observing {
+	if want(EvMUnpark) {
 		emit(EvMUnpark, mp, nil)
 	}
 	wakeAt(mp, now+costs.MWakeup)
@@ -567,7 +567,7 @@ func execute(gp *g, inheritTime bool) {
 	}
 	mp.p.executed++
 	stats.ContextSwitches++
-	if observing {
+	if want(EvGoStart) {
 		emit(EvGoStart, mp, gp)
 	}
 }
@@ -602,7 +602,7 @@ top:
 			gp := list.pop()
 			injectglist(&list)
 			casgstatus(gp, _Gwaiting, _Grunnable)
-			if observing {
+			if want(EvGoUnblock) {
 				emit(EvGoUnblock, mp, gp)
 			}
 			return gp, false
@@ -725,7 +725,7 @@ top:
 				gp := list.pop()
 				injectglist(&list)
 				casgstatus(gp, _Gwaiting, _Grunnable)
-				if observing {
+				if want(EvGoUnblock) {
 					emit(EvGoUnblock, mp, gp)
 				}
 				return gp, false
@@ -783,7 +783,7 @@ func findRunnableQueues(mp *m, pp *p) (gp *g, inheritTime bool) {
 }
 
 func globalGetEvent(mp *m, gp *g, n int32) {
-	if observing {
+	if want(EvGlobalRunqGet) {
 		evbuf.Arg = int64(n)
 		evbuf.Target = gp.goid
 		emit(EvGlobalRunqGet, mp, nil)
@@ -913,7 +913,7 @@ func injectglist(glist *gList) {
 	for gp := glist.head; gp != nil; {
 		next := gp.schedlink
 		casgstatus(gp, _Gwaiting, _Grunnable)
-		if observing {
+		if want(EvGoUnblock) {
 			emit(EvGoUnblock, curm, gp)
 		}
 		q.pushBack(gp)
@@ -1053,7 +1053,7 @@ func stoplockedm() {
 	}
 	incidlelocked(1)
 	// Wait until another thread schedules lockedg again.
-	if observing {
+	if want(EvMPark) {
 		emit(EvMPark, mp, nil)
 	}
 	mp.blocked = true
@@ -1139,7 +1139,7 @@ func goparkCharged(unlockf func(*g, any) bool, lock any, reason waitReason, br b
 	gp.waitunlockf = unlockf
 	gp.waitlock = lock
 	gp.blockReason = br
-	if observing {
+	if wantStacks {
 		parkedStack = parkStack()
 	}
 	mcall(mcallPark)
@@ -1150,7 +1150,7 @@ func goparkCharged(unlockf func(*g, any) bool, lock any, reason waitReason, br b
 // Models runtime.park_m (proc.go).
 func park_m(gp *g) bool {
 	mp := curm
-	if observing {
+	if want(EvGoBlock) {
 		evbuf.Reason = gp.blockReason.String()
 		evbuf.Arg = int64(gp.waitreason)
 		evbuf.Stack = parkedStack
@@ -1167,7 +1167,7 @@ func park_m(gp *g) bool {
 		gp.waitunlockcost = 0
 		if !ok {
 			casgstatus(gp, _Gwaiting, _Grunnable)
-			if observing {
+			if want(EvGoUnblock) {
 				emit(EvGoUnblock, mp, gp)
 			}
 			mp.curg = gp
@@ -1185,7 +1185,7 @@ func goschedImpl(gp *g, preempted bool) {
 	if readgstatus(gp) != _Grunning {
 		throw("bad g status")
 	}
-	if observing {
+	if want(EvGoStop) {
 		if preempted {
 			evbuf.Reason = "preempted"
 		} else {
@@ -1213,7 +1213,7 @@ func goschedImpl(gp *g, preempted bool) {
 // hand-off path). Models runtime.goyield_m (proc.go).
 func goyield_m(gp *g) {
 	pp := curm.p
-	if observing {
+	if want(EvGoStop) {
 		evbuf.Reason = "preempted"
 		emit(EvGoStop, curm, gp)
 	}
@@ -1229,7 +1229,7 @@ func goyield_m(gp *g) {
 func goexit0(gp *g) {
 	mp := curm
 	pp := mp.p
-	if observing {
+	if want(EvGoDestroy) {
 		emit(EvGoDestroy, mp, gp)
 	}
 	casgstatus(gp, _Grunning, _Gdead)
@@ -1252,7 +1252,7 @@ func goexit0(gp *g) {
 func gosched() {
 	getg()
 	advance(costs.Gosched)
-	if observing {
+	if wantStacks {
 		parkedStack = parkStack()
 	}
 	mcall(mcallGosched)
@@ -1261,7 +1261,7 @@ func gosched() {
 // gopreempt_m is the preemption path: requeue on the global queue.
 func gopreempt() {
 	stats.Preemptions++
-	if observing {
+	if wantStacks {
 		parkedStack = parkStack()
 	}
 	mcall(mcallPreempt)
@@ -1389,7 +1389,7 @@ func pidlegetSpinning() *p {
 func acquirep(pp *p) {
 	wirep(pp)
 	pp.oldm = curm
-	if observing {
+	if want(EvProcStart) {
 		emit(EvProcStart, curm, nil)
 	}
 }
@@ -1419,7 +1419,7 @@ func releasep() *p {
 	if pp.m != mp || pp.status != _Prunning {
 		throwf("releasep: invalid p state: p%d status=%d", pp.id, pp.status)
 	}
-	if observing {
+	if want(EvProcStop) {
 		emit(EvProcStop, mp, nil)
 	}
 	mp.p = nil

@@ -200,7 +200,7 @@ func Run(cfg Config, main func()) (*Result, error) {
 		if res.Exited {
 			res.Leaked = leakReport()
 		}
-		if observing {
+		if want(EvEnd) {
 			evbuf.Reason = endReason(err)
 			emit(EvEnd, nil, nil)
 		}
@@ -394,7 +394,7 @@ func resetGlobals() {
 	nestedPanic = nil
 	dying = nil
 	nlockedg = 0
-	observers, observing, wantStacks = nil, false, false
+	setObservers(nil)
 	semtable = nil
 	sudogCache = nil
 	chanCount = 0

@@ -27,7 +27,7 @@ func runqput(pp *p, gp *g, next bool) {
 		oldnext := pp.runnext
 		pp.runnext = gp
 		if oldnext == nil {
-			if observing {
+			if want(EvRunqPut) {
 				runqputEvent(gp, true)
 			}
 			return
@@ -40,13 +40,13 @@ func runqput(pp *p, gp *g, next bool) {
 	if t-h < uint32(len(pp.runq)) {
 		pp.runq[t%uint32(len(pp.runq))] = gp
 		pp.runqtail = t + 1
-		if observing {
+		if want(EvRunqPut) {
 			runqputEvent(gp, next)
 		}
 		return
 	}
 	runqputslow(pp, gp, h, t)
-	if observing {
+	if want(EvRunqPut) {
 		runqputEvent(gp, next)
 	}
 }
@@ -70,7 +70,7 @@ func runqputslow(pp *p, gp *g, h, t uint32) {
 	pp.runqhead = h + n
 	q.pushBack(gp)
 	stats.RunqOverflows++
-	if observing {
+	if want(EvRunqOverflow) {
 		evbuf.Arg = int64(n + 1)
 		emit(EvRunqOverflow, curm, nil)
 	}
@@ -87,7 +87,7 @@ func runqputbatch(pp *p, q *gQueue) {
 		pp.runq[t%uint32(len(pp.runq))] = gp
 		t++
 	}
-	if observing && t != pp.runqtail {
+	if want(EvRunqPut) && t != pp.runqtail {
 		evbuf.Arg2 = int64(t - pp.runqtail)
 		emit(EvRunqPut, curm, nil)
 	}
@@ -178,7 +178,7 @@ func runqsteal(pp, p2 *p, stealRunNextG bool) *g {
 	n--
 	gp := pp.runq[(t+n)%uint32(len(pp.runq))]
 	pp.runq[(t+n)%uint32(len(pp.runq))] = nil
-	if observing {
+	if want(EvSteal) {
 		evbuf.Arg = int64(n + 1)
 		evbuf.Arg2 = int64(p2.id)
 		evbuf.Target = gp.goid
@@ -198,7 +198,7 @@ func runqsteal(pp, p2 *p, stealRunNextG bool) *g {
 // globrunqput puts gp on the tail of the global queue.
 func globrunqput(gp *g) {
 	sched.runq.pushBack(gp)
-	if observing {
+	if want(EvGlobalRunqPut) {
 		globrunqputEvent(1, false)
 	}
 }
@@ -206,7 +206,7 @@ func globrunqput(gp *g) {
 // globrunqputhead puts gp at the head of the global queue.
 func globrunqputhead(gp *g) {
 	sched.runq.push(gp)
-	if observing {
+	if want(EvGlobalRunqPut) {
 		globrunqputEvent(1, true)
 	}
 }
@@ -217,7 +217,7 @@ func globrunqputbatch(batch *gQueue) {
 	n := batch.size
 	sched.runq.pushBackAll(*batch)
 	*batch = gQueue{}
-	if observing && n > 0 {
+	if want(EvGlobalRunqPut) && n > 0 {
 		globrunqputEvent(n, false)
 	}
 }

@@ -46,7 +46,7 @@ func casgstatus(gp *g, oldval, newval uint32) {
 		badgstatus(gp, oldval, newval)
 	}
 	gp.atomicstatus = newval
-	if observing {
+	if want(EvGoStatus) {
 		evbuf.Arg = int64(oldval)
 		evbuf.Arg2 = int64(newval)
 		evbuf.Arg3 = int64(gp.waitreason)

@@ -77,7 +77,7 @@ func procresize(nprocs int32) *p {
 	if old < 0 || nprocs <= 0 {
 		throw("procresize: invalid arg")
 	}
-	if observing {
+	if want(EvProcsChange) {
 		evbuf.Arg = int64(nprocs)
 		emit(EvProcsChange, curm, curg)
 	}
@@ -110,7 +110,7 @@ func procresize(nprocs int32) *p {
 	} else {
 		// Release the current P and acquire allp[0].
 		if mp.p != nil {
-			if observing {
+			if want(EvGoStop) || want(EvProcStop) {
 				// As Go's tracer does: pretend the caller was
 				// descheduled and scheduled again, to keep the
 				// trace consistent.
@@ -126,7 +126,7 @@ func procresize(nprocs int32) *p {
 		pp.m = nil
 		pp.status = _Pidle
 		acquirep(pp)
-		if observing && curg != nil {
+		if want(EvGoStart) && curg != nil {
 			emit(EvGoStart, mp, curg)
 		}
 	}
@@ -231,7 +231,7 @@ func stopTheWorld(gp *g) {
 		switch {
 		case version >= 26 && inSyscall(pp):
 			smp := pp.m
-			if observing {
+			if want(EvProcSteal) {
 				evbuf.Arg = smp.id
 				evbuf.Arg2 = int64(pp.id)
 				emit(EvProcSteal, curm, curg)
@@ -242,7 +242,7 @@ func stopTheWorld(gp *g) {
 			pp.syscalltick++
 			sched.stopwait--
 		case version < 26 && pp.status == _Psyscall:
-			if observing {
+			if want(EvProcSteal) {
 				evbuf.Arg = -1
 				if pp.oldm != nil {
 					evbuf.Arg = pp.oldm.id

@@ -38,7 +38,7 @@ func entersyscall(gp *g) {
 	mp.syscalltick = pp.syscalltick
 	mp.oldp = pp
 	stats.Syscalls++
-	if observing {
+	if want(EvGoSyscallBegin) {
 		evbuf.Stack = callerStack(2)
 		emit(EvGoSyscallBegin, mp, gp)
 	}
@@ -53,7 +53,7 @@ func entersyscall(gp *g) {
 		pp.status = _Psyscall
 		if sched.gcwaiting {
 			// entersyscall_gcwait: CAS _Psyscall → _Pgcstop.
-			if observing {
+			if want(EvProcSteal) {
 				// Go traces this as the thread stealing its own P.
 				evbuf.Arg, evbuf.Arg2 = mp.id, int64(pp.id)
 				emit(EvProcSteal, mp, nil)
@@ -77,7 +77,7 @@ func entersyscall(gp *g) {
 func entersyscallHandleGCWait(mp *m) {
 	if sched.stopwait > 0 {
 		pp := mp.p
-		if observing {
+		if want(EvProcStop) {
 			emit(EvProcStop, mp, nil) // Go traces it as ProcStop
 		}
 		pp.m = nil
@@ -110,13 +110,13 @@ func exitsyscall(gp *g) {
 	if pp != nil {
 		advance(costs.SyscallExit)
 		stats.ExitsyscallFast++
-		if observing {
+		if want(EvGoSyscallEnd) {
 			emit(EvGoSyscallEnd, mp, gp)
 		}
 	} else if pp = exitsyscallTryGetP(oldp); pp != nil {
 		acquirep(pp)
 		stats.ExitsyscallFast++
-		if observing {
+		if want(EvGoStart) || want(EvGoSyscallBlock) {
 			evbuf.Arg = 1
 			emit(EvGoSyscallBlock, mp, gp)
 			emit(EvGoStart, mp, gp)
@@ -164,7 +164,7 @@ func exitsyscallNoP(gp *g) bool {
 	} else {
 		casgstatus(gp, _Grunning, _Grunnable)
 	}
-	if observing {
+	if want(EvGoSyscallBlock) {
 		evbuf.Arg = 0
 		emit(EvGoSyscallBlock, mp, gp)
 	}
@@ -193,7 +193,7 @@ func exitsyscall125(gp *g) {
 		casgstatus(gp, _Gsyscall, _Grunning)
 		advance(costs.SyscallExit)
 		stats.ExitsyscallFast++
-		if observing {
+		if want(EvGoStart) || want(EvGoSyscallBlock) || want(EvGoSyscallEnd) {
 			if mp.p == oldp && oldp.syscalltick == mp.syscalltick {
 				emit(EvGoSyscallEnd, mp, gp)
 			} else {
@@ -231,7 +231,7 @@ func exitsyscallfast(oldp *p) bool {
 			// Go's tracer reports taking it from that syscall
 			// (exitsyscallfast_reacquired). Otherwise the P never left
 			// this thread, as far as the tracer is concerned.
-			if observing {
+			if want(EvProcStart) || want(EvProcSteal) {
 				evbuf.Arg, evbuf.Arg2 = -1, int64(oldp.id)
 				if holder != nil {
 					evbuf.Arg = holder.id

@@ -39,7 +39,7 @@ func sysmon() {
 			sysmonDelay = 10 * 1000
 		}
 		usleep(mp, sysmonDelay)
-		if observing {
+		if want(EvSysmonWake) {
 			evbuf.Arg = sysmonDelay
 			emit(EvSysmonWake, mp, nil)
 		}
@@ -92,7 +92,7 @@ func sysmon() {
 		if schedtraceNS > 0 && sysmonLasttrc+schedtraceNS <= now {
 			sysmonLasttrc = now
 			mp.locks = 2 // sysmonlock and sched.lock, as scheddetail shows
-			if observing {
+			if want(EvSchedTrace) {
 				evbuf.Arg = 0
 				if scheddetail {
 					evbuf.Arg = 1
@@ -190,7 +190,7 @@ func retake(now int64) uint32 {
 			// CAS(_Psyscall → _Pidle)
 			pp.status = _Pidle
 			victim := pp.oldm
-			if observing {
+			if want(EvProcSteal) {
 				evbuf.Arg = -1
 				if victim != nil {
 					evbuf.Arg = victim.id
@@ -222,7 +222,7 @@ func inSyscall(pp *p) bool {
 // _Pidle (but not on the idle list). Models syscallingThread.takeP (go1.26).
 func takeP(pp *p) {
 	mp := pp.m
-	if observing {
+	if want(EvProcSteal) {
 		evbuf.Arg = mp.id
 		evbuf.Arg2 = int64(pp.id)
 		emit(EvProcSteal, curm, nil)
@@ -257,7 +257,7 @@ func preemptone(pp *p) bool {
 		sent = preemptM(mp)
 	}
 	stats.PreemptRequests++
-	if observing {
+	if want(EvPreempt) {
 		evbuf.Arg = 0
 		if sent {
 			evbuf.Arg = 1

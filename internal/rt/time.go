@@ -497,7 +497,7 @@ func (t *timer) unlockAndRun(tnow int64) {
 		t.isSending++
 	}
 	stats.TimersFired++
-	if observing {
+	if want(EvTimerFire) {
 		evbuf.Arg = delay
 		emit(EvTimerFire, curm, nil)
 	}
