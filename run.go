@@ -93,6 +93,11 @@ type Config struct {
 	// in Work by stack), block.pb.gz, mutex.pb.gz, goroutine.pb.gz (at the
 	// end or at a deadlock) and schedlat.pb.gz (scheduling latency by
 	// creation site). See package observe/pprof.
+	//
+	// TraceFile, PerfettoFile and the files in PprofDir must be different
+	// files, and Trace, Perfetto and SchedTraceOut different writers: Run
+	// fails before simulating anything when two coincide (paths are
+	// compared after resolving symbolic and hard links).
 	PprofDir string
 }
 
