@@ -26,6 +26,7 @@ accepted requests per second (ingress QPS), fully scored per second,
 sampled, dropped, left unread in the network at the end, and how long
 requests waited to be read, beside the article's 8.2k → 30.4k QPS.`,
 		Procs: 4,
+		Runs:  []string{"unbuffered", "buffered"},
 		Run:   runBackpressure,
 	})
 }

@@ -26,6 +26,7 @@ errgroup.WithContext group: the first error cancels the context, every
 fetcher selects on ctx.Done() as well as its send, and Wait returns only
 when all of them have finished — no leak.`,
 		Procs: 4,
+		Runs:  []string{"leaking", "errgroup"},
 		Run:   runErrgroupLeak,
 	})
 	Register(&Scenario{
@@ -41,6 +42,7 @@ failing group's Wait), and every goroutine observes ctx.Err() ==
 context.Canceled and context.Cause(ctx) == the original error. The report
 lists when each goroutine saw the cancellation and what cause it read.`,
 		Procs: 4,
+		Runs:  []string{"cancel-cause"},
 		Run:   runCancelCause,
 	})
 }

@@ -22,6 +22,7 @@ inheriting the waker's time slice. The article's point that "waking does
 not run at once; the scheduler must runqput it" is visible in the gap
 between the goready and the woken goroutine's next execute.`,
 		Procs: 1,
+		Runs:  []string{"sender-first", "receiver-first"},
 		Run:   runHandoff,
 	})
 }

@@ -27,6 +27,7 @@ the distribution of lock waits, beside the article's description ("64-bit
 state with owner GID, 30 spins"): Go's state is 32 bits — locked, woken,
 starving and a waiter count — and it spins at most 4 times.`,
 		Procs: 4,
+		Runs:  []string{"short", "long"},
 		Run:   runMutexStarvation,
 	})
 }

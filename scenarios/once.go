@@ -24,6 +24,7 @@ before the first one finishes. The report counts initialisations and the
 time callers waited, and shows OnceValue's Go 1.26 behaviour: a panicking
 function panics again, with the same value, on every call.`,
 		Procs: 4,
+		Runs:  []string{"sync.Once", "naive check", "OnceValue"},
 		Run:   runOnce,
 	})
 }

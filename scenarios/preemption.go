@@ -27,6 +27,7 @@ p99, max) and the runtime's own runnable→running latency, beside the
 article's claim that async preemption cut P99 scheduling delay from 18ms
 to 0.3ms (it says Go 1.22; async preemption arrived in Go 1.14).`,
 		Procs: 4,
+		Runs:  []string{"async", "cooperative"},
 		Run:   runPreemption,
 	})
 }

@@ -22,6 +22,7 @@ indices at the wrap, then runs a fast producer and a slow consumer through
 each for 10,000 items and compares virtual time, retries, context switches
 and the CPU the Ps spent.`,
 		Procs: 2,
+		Runs:  []string{"fill", "go channel", "article ring"},
 		Run:   runRingbuffer,
 	})
 }

@@ -21,6 +21,7 @@ they start in the order 4 0 1 2 3. The report shows the queues after each
 go statement and the start order, and runs the same program on the real
 runtime (GOMAXPROCS=1, in this process) for comparison.`,
 		Procs: 1,
+		Runs:  []string{"runnext"},
 		Run:   runRunnext,
 	})
 }

@@ -25,6 +25,7 @@ share of writes that waited over 50µs, beside the article's claim that
 read batching raised QPS from 124k to 310k and cut writer starvation from
 18.7% to under 1%.`,
 		Procs: 4,
+		Runs:  []string{"per key", "batch 8", "batch 32"},
 		Run:   runRWMutexBatch,
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -24,10 +25,17 @@ func run(t *testing.T, s *scenarios.Scenario, cfg gmp.Config, procsSet bool) (st
 	if len(r.Runs) == 0 {
 		t.Fatalf("%s ran no simulation", s.Name)
 	}
+	var labels []string
 	for _, run := range r.Runs {
 		if run.Err != nil {
 			t.Fatalf("%s/%s: %v", s.Name, run.Label, run.Err)
 		}
+		labels = append(labels, run.Label)
+	}
+	// The command names each run's output files from the declared
+	// labels before anything runs: they must be the runs made.
+	if !slices.Equal(labels, s.Runs) {
+		t.Errorf("%s ran %q, but declares Runs %q", s.Name, labels, s.Runs)
 	}
 	return out.String(), r.Runs
 }

@@ -26,6 +26,7 @@ afterwards, and everything goes idle at the end. The report then gives the
 article's "health figures" (waiting goroutines, preemptions, netpoll
 blocking) as measured.`,
 		Procs: 4,
+		Runs:  []string{"schedtrace"},
 		Run:   runSchedtrace,
 	})
 }

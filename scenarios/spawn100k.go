@@ -23,7 +23,8 @@ initial stack on linux/amd64) beside the article's "about 200MB", and how
 the work spread over the Ps. The simulator's own wall time and memory go
 to stderr (they depend on the host, so they are kept out of the
 deterministic report).`,
-		Run: runSpawn100k,
+		Runs: []string{"spawn100k"},
+		Run:  runSpawn100k,
 	})
 }
 

@@ -21,6 +21,7 @@ casgstatus; the report prints each one with the virtual time, the thread
 it — the state machine of the article's §2.1 table, observed rather than
 drawn.`,
 		Procs: 2,
+		Runs:  []string{"states"},
 		Run:   runStates,
 	})
 }

@@ -26,6 +26,7 @@ takes an idle P, else queues itself globally and its M stops. The report
 traces one hand-off event by event and compares the counts of the two
 models.`,
 		Procs: 4,
+		Runs:  []string{"go1.26", "go1.25"},
 		Run:   runSyscallHandoff,
 	})
 }

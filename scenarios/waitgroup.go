@@ -22,6 +22,7 @@ waiter released runs first. Then the report triggers the misuse panics — a
 negative counter, and reuse before the previous Wait returned — and prints
 Go's exact messages, and shows WaitGroup.Go (Go ≥1.25).`,
 		Procs: 1,
+		Runs:  []string{"waiters", "misuse"},
 		Run:   runWaitGroup,
 	})
 }

@@ -20,7 +20,8 @@ to another thread. On the wasm preset — GOMAXPROCS forced to 1, no threads,
 no sysmon — a blocking syscall stops everything, and runnext is never used
 (without sysmon to preempt, a runnext chain could starve the rest). The
 report compares request latency and total time.`,
-		Run: runWasm,
+		Runs: []string{"wasm", "default"},
+		Run:  runWasm,
 	})
 }
 
@@ -54,7 +55,7 @@ func runWasm(r *Runner) error {
 		adjust func(*gmp.Config)
 	}{
 		{"wasm", func(c *gmp.Config) { c.Preset = "wasm" }},
-		{"4 Ps", func(c *gmp.Config) {
+		{"default", func(c *gmp.Config) {
 			if !r.ProcsSet {
 				c.Procs = 4
 			}

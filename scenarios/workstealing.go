@@ -19,6 +19,7 @@ time, steal the larger half of P0's ring, and of each other's. The report shows 
 P's share of the work and the steals, for Go's policy and for the seed
 article's "steal min(n/2, 32)" variant.`,
 		Procs: 4,
+		Runs:  []string{"go", "article"},
 		Run:   runWorkstealing,
 	})
 }

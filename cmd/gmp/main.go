@@ -15,7 +15,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 )
 
 // A command is one subcommand of gmp, like the go command's base.Command.
@@ -31,6 +33,9 @@ type command struct {
 var commands = []*command{cmdList, cmdRun}
 
 func main() {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	signals = sigs
 	os.Exit(gmpMain(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -86,6 +91,10 @@ func gmpMain(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		fmt.Fprintf(stderr, "gmp %s: %v\n", cmd.Name, err)
+		var ie *interruptedError
+		if errors.As(err, &ie) {
+			return ie.exitCode()
+		}
 		return 1
 	}
 	return 0
