@@ -140,13 +140,28 @@ func (r *Runner) Sim(label string, adjust func(*gmp.Config), main func()) (*gmp.
 	return res, err
 }
 
-// procs returns the GOMAXPROCS the runner's simulations use: the user's
-// choice, else def.
+// procs returns the GOMAXPROCS the runner's simulations use: 1 on the
+// wasm preset, else the user's choice, else def.
 func (r *Runner) procs(def int) int {
+	if r.wasm() {
+		return 1
+	}
 	if r.Config.Procs > 0 {
 		return r.Config.Procs
 	}
 	return def
+}
+
+// wasm reports whether the runs use the wasm preset: one P, one thread,
+// no sysmon — so no preemption, no retake and no runnext.
+func (r *Runner) wasm() bool { return r.Config.Preset == "wasm" }
+
+// overridden notes, when the user changed a setting the scenario sets
+// itself for each run, that the setting had no effect.
+func (r *Runner) overridden(changed bool, flag, why string) {
+	if changed {
+		r.Printf("  (%s has no effect here: %s)\n", flag, why)
+	}
 }
 
 // Printf writes to the report.

@@ -2,7 +2,6 @@ package scenarios_test
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -62,29 +61,5 @@ func TestScenarios(t *testing.T) {
 				t.Errorf("report does not name its section %s", s.Section)
 			}
 		})
-	}
-}
-
-// TestScenarioConfigs runs every scenario under other configurations: one
-// and four Ps, cooperative preemption, and the go1.25 model.
-func TestScenarioConfigs(t *testing.T) {
-	if testing.Short() {
-		t.Skip("slow")
-	}
-	configs := []struct {
-		name     string
-		cfg      gmp.Config
-		procsSet bool
-	}{
-		{"procs1", gmp.Config{Procs: 1, Seed: 2}, true},
-		{"procs4-coop", gmp.Config{Procs: 4, Seed: 3, Preempt: gmp.PreemptCooperative}, true},
-		{"go1.25", gmp.Config{Seed: 4, Version: "go1.25"}, false},
-	}
-	for _, s := range scenarios.All() {
-		for _, c := range configs {
-			t.Run(fmt.Sprint(s.Name, "/", c.name), func(t *testing.T) {
-				run(t, s, c.cfg, c.procsSet)
-			})
-		}
 	}
 }
