@@ -15,9 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 )
 
 // A command is one subcommand of gmp, like the go command's base.Command.
@@ -33,9 +31,7 @@ type command struct {
 var commands = []*command{cmdList, cmdRun}
 
 func main() {
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	signals = sigs
+	handleSignals = true
 	os.Exit(gmpMain(os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -164,7 +164,7 @@ func runRun(cmd *command, args []string, stdout, stderr io.Writer) error {
 		report = stderr
 	}
 
-	in := watchSignals(signals, stderr)
+	in := watchSignals(stderr)
 	defer in.stop()
 	outs := &outputSet{}
 	r := &scenarios.Runner{Config: cfg, ProcsSet: set["procs"], Out: report, Diag: stderr}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
 	"sync"
 	"syscall"
@@ -23,9 +24,10 @@ import (
 // removed (they would be truncated), and the process exits with 128+signal.
 
 var (
-	// signals delivers SIGINT and SIGTERM to gmp run; main sets it up
-	// (nil when gmpMain is called from a test: no signal arrives).
-	signals <-chan os.Signal
+	// handleSignals makes gmp run catch SIGINT and SIGTERM while it runs;
+	// main sets it (gmpMain called from a test leaves the test process's
+	// signals alone).
+	handleSignals bool
 	// exit ends the process; a variable so that tests can intercept it.
 	exit = os.Exit
 )
@@ -69,8 +71,9 @@ func sigName(sig os.Signal) string {
 
 // interrupter watches for signals during gmp run.
 type interrupter struct {
-	stderr io.Writer
-	done   chan struct{}
+	stderr   io.Writer
+	done     chan struct{}
+	unnotify func()
 
 	mu      sync.Mutex
 	sig     os.Signal // the first signal; nil until one arrives
@@ -78,12 +81,16 @@ type interrupter struct {
 	current []string  // the files it writes
 }
 
-// watchSignals starts watching sigs; stop ends it.
-func watchSignals(sigs <-chan os.Signal, stderr io.Writer) *interrupter {
+// watchSignals starts catching SIGINT and SIGTERM (if handleSignals is
+// set); stop ends it and restores their default action.
+func watchSignals(stderr io.Writer) *interrupter {
 	in := &interrupter{stderr: stderr, done: make(chan struct{})}
-	if sigs == nil {
+	if !handleSignals {
 		return in
 	}
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	in.unnotify = func() { signal.Stop(sigs) }
 	go func() {
 		for {
 			select {
@@ -97,7 +104,12 @@ func watchSignals(sigs <-chan os.Signal, stderr io.Writer) *interrupter {
 	return in
 }
 
-func (in *interrupter) stop() { close(in.done) }
+func (in *interrupter) stop() {
+	if in.unnotify != nil {
+		in.unnotify()
+	}
+	close(in.done)
+}
 
 func (in *interrupter) signal(sig os.Signal) {
 	in.mu.Lock()
