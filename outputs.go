@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 
+	"github.com/gmplab/gmp/internal/outpath"
 	"github.com/gmplab/gmp/internal/rt"
 	"github.com/gmplab/gmp/observe/gotrace"
 	"github.com/gmplab/gmp/observe/perfetto"
@@ -42,6 +45,15 @@ func openOutputs(cfg *Config) (*outputs, error) {
 	if cfg.Perfetto != nil && cfg.PerfettoFile != "" {
 		return nil, errors.New("gmp: Config.Perfetto and Config.PerfettoFile are both set")
 	}
+	if err := checkOutputPaths(cfg); err != nil {
+		return nil, err
+	}
+	// The profile directory first: the other files may be in it.
+	if cfg.PprofDir != "" {
+		if err := os.MkdirAll(cfg.PprofDir, 0o777); err != nil {
+			return nil, fmt.Errorf("gmp: Config.PprofDir: cannot create the profile directory: %w", err)
+		}
+	}
 	traceOut := cfg.Trace
 	if cfg.TraceFile != "" {
 		f, err := os.Create(cfg.TraceFile)
@@ -62,9 +74,6 @@ func openOutputs(cfg *Config) (*outputs, error) {
 		perfOut = f // perfetto buffers its own output
 	}
 	if cfg.PprofDir != "" {
-		if err := os.MkdirAll(cfg.PprofDir, 0o777); err != nil {
-			return fail(fmt.Errorf("gmp: Config.PprofDir: cannot create the profile directory: %w", err))
-		}
 		for _, k := range pprof.Kinds() {
 			f, err := os.Create(filepath.Join(cfg.PprofDir, k.File()))
 			if err != nil {
@@ -81,6 +90,45 @@ func openOutputs(cfg *Config) (*outputs, error) {
 		o.perf = perfetto.New(perfOut, perfetto.Options{})
 	}
 	return o, nil
+}
+
+// checkOutputPaths makes sure no two outputs write the same file or
+// stream, before any file is created: two writers interleaving in one
+// file would leave both outputs corrupt.
+func checkOutputPaths(cfg *Config) error {
+	var profFiles []string
+	for _, k := range pprof.Kinds() {
+		profFiles = append(profFiles, k.File())
+	}
+	if err := outpath.Check([]outpath.Output{
+		{Name: "Config.TraceFile", Path: cfg.TraceFile},
+		{Name: "Config.PerfettoFile", Path: cfg.PerfettoFile},
+		{Name: "Config.PprofDir", Path: cfg.PprofDir, Files: profFiles},
+	}); err != nil {
+		return fmt.Errorf("gmp: %w", err)
+	}
+	writers := []struct {
+		name string
+		w    io.Writer
+	}{{"Config.Trace", cfg.Trace}, {"Config.Perfetto", cfg.Perfetto}, {"Config.SchedTraceOut", cfg.SchedTraceOut}}
+	for i, a := range writers {
+		for _, b := range writers[i+1:] {
+			if sameWriter(a.w, b.w) {
+				return fmt.Errorf("gmp: %s and %s are the same writer: each output needs a writer of its own", a.name, b.name)
+			}
+		}
+	}
+	return nil
+}
+
+// sameWriter reports whether a and b are the same non-nil writer (without
+// panicking on writer types that cannot be compared).
+func sameWriter(a, b io.Writer) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	ta, tb := reflect.TypeOf(a), reflect.TypeOf(b)
+	return ta == tb && ta.Comparable() && a == b
 }
 
 // observers returns the observers to attach to the run.

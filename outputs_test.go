@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	stdtime "time"
 
 	"github.com/google/pprof/profile"
 	"golang.org/x/exp/trace"
@@ -115,5 +116,63 @@ func TestOutputsOnFailure(t *testing.T) {
 				t.Error("no metrics")
 			}
 		})
+	}
+}
+
+// TestOutputsClash checks that two outputs given the same file — by the
+// same name, another spelling, a symbolic or a hard link, a file where the
+// profiles need a directory, or the same writer — fail before anything is
+// written, and leave an existing file as it was.
+func TestOutputsClash(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.trace")
+	if err := os.WriteFile(old, []byte("keep me"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(old, filepath.Join(dir, "soft.json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(old, filepath.Join(dir, "hard.json")); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	for _, c := range []struct {
+		name string
+		cfg  gmp.Config
+		want string
+	}{
+		{"same name", gmp.Config{TraceFile: old, PerfettoFile: old}, "both write"},
+		{"spelling", gmp.Config{TraceFile: old, PerfettoFile: dir + "/prof/../old.trace"}, "same file"},
+		{"symlink", gmp.Config{TraceFile: old, PerfettoFile: filepath.Join(dir, "soft.json")}, "same file"},
+		{"hard link", gmp.Config{TraceFile: old, PerfettoFile: filepath.Join(dir, "hard.json")}, "same file"},
+		{"profile", gmp.Config{PerfettoFile: filepath.Join(dir, "prof", "cpu.pb.gz"), PprofDir: filepath.Join(dir, "prof")}, "both write"},
+		{"dir", gmp.Config{TraceFile: old, PprofDir: old}, "needs as a directory"},
+		{"writer", gmp.Config{Trace: &buf, Perfetto: &buf}, "same writer"},
+		{"schedtrace writer", gmp.Config{Perfetto: &buf, SchedTrace: stdtime.Millisecond, SchedTraceOut: &buf}, "same writer"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ran := false
+			_, err := gmp.Run(c.cfg, func() { ran = true })
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v, want one containing %q", err, c.want)
+			}
+			if ran {
+				t.Error("the simulation ran")
+			}
+			if b, _ := os.ReadFile(old); string(b) != "keep me" {
+				t.Errorf("the existing file now holds %q", b)
+			}
+			if buf.Len() != 0 {
+				t.Errorf("%d bytes written to the writer", buf.Len())
+			}
+			if _, err := os.Stat(filepath.Join(dir, "prof")); err == nil {
+				t.Error("the profile directory was created")
+			}
+		})
+	}
+	// Different files in the same directory are fine.
+	cfg := gmp.Config{TraceFile: filepath.Join(dir, "prof", "t.trace"), PprofDir: filepath.Join(dir, "prof")}
+	if _, err := gmp.Run(cfg, func() {}); err != nil {
+		t.Errorf("trace inside the profile directory: %v", err)
 	}
 }

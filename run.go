@@ -94,6 +94,11 @@ type Config struct {
 	// in Work by stack), block.pb.gz, mutex.pb.gz, goroutine.pb.gz (at the
 	// end or at a deadlock) and schedlat.pb.gz (scheduling latency by
 	// creation site). See package observe/pprof.
+	//
+	// TraceFile, PerfettoFile and the files in PprofDir must be different
+	// files, and Trace, Perfetto and SchedTraceOut different writers: Run
+	// fails before simulating anything when two coincide (paths are
+	// compared after resolving symbolic and hard links).
 	PprofDir string
 }
 
@@ -113,15 +118,24 @@ const (
 // returns when the program ends: when main returns (err is nil), or when
 // it dies — an unrecovered panic (*PanicError), a fatal error such as a
 // deadlock (*FatalError), a limit (*LimitError) or a goroutine blocked
-// outside the simulator (*WatchdogError). The Result is filled in either
-// way.
+// outside the simulator (*WatchdogError). The Result is never nil: it is
+// filled in however the run ends, and when Run fails before simulating
+// anything (an invalid Config, GMPDEBUG or output path, a nil main) it
+// holds the Seed and zero counters.
 //
 // Run panics if it is called inside a simulation or while another one is
 // running.
 func Run(cfg Config, main func()) (*Result, error) {
+	// notRun is the Result of a run that failed before it started.
+	notRun := func(err error) (*Result, error) {
+		return &Result{Seed: cfg.Seed}, err
+	}
+	if main == nil {
+		return notRun(errors.New("gmp.Run: nil main function"))
+	}
 	rc, err := cfg.runtimeConfig()
 	if err != nil {
-		return nil, err
+		return notRun(err)
 	}
 	var st *schedtrace.Writer
 	if rc.SchedTrace > 0 {
@@ -134,7 +148,7 @@ func Run(cfg Config, main func()) (*Result, error) {
 	}
 	outs, err := openOutputs(&cfg)
 	if err != nil {
-		return nil, err
+		return notRun(err)
 	}
 	rc.Observers = append(rc.Observers, outs.observers()...)
 	r, err := rt.Run(rc, main)
@@ -143,7 +157,7 @@ func Run(cfg Config, main func()) (*Result, error) {
 		err = oerr
 	}
 	if r == nil {
-		return nil, err
+		return notRun(err)
 	}
 	res := newResult(r, err, cfg.Seed)
 	if err == nil && st != nil && st.Err() != nil {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -340,35 +341,48 @@ func TestLimits(t *testing.T) {
 	}
 }
 
-// TestBadConfig: invalid configurations are errors, not panics.
+// TestBadConfig: invalid configurations are errors, not panics, and Run
+// still returns a Result (with the seed) on every path that fails before
+// the simulation starts: a program that reads it must not crash.
 func TestBadConfig(t *testing.T) {
-	for _, cfg := range []gmp.Config{
-		{Procs: -1},
-		{Version: "go1.19"},
-		{Preset: "plan9"},
-		{Preempt: 7},
-		{MaxTime: -1},
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	body := func() {}
+	for _, c := range []struct {
+		name     string
+		cfg      gmp.Config
+		gmpdebug string
+		main     func()
+	}{
+		{"procs", gmp.Config{Procs: -1}, "", body},
+		{"version", gmp.Config{Version: "go1.19"}, "", body},
+		{"preset", gmp.Config{Preset: "plan9"}, "", body},
+		{"preempt", gmp.Config{Preempt: 7}, "", body},
+		{"maxtime", gmp.Config{MaxTime: -1}, "", body},
+		{"gmpdebug", gmp.Config{}, "foo", body},
+		{"tracefile", gmp.Config{TraceFile: filepath.Join(file, "x")}, "", body},
+		{"pprofdir", gmp.Config{PprofDir: filepath.Join(file, "sub")}, "", body},
+		{"trace-both", gmp.Config{Trace: io.Discard, TraceFile: filepath.Join(dir, "t")}, "", body},
+		{"nil-main", gmp.Config{}, "", nil},
 	} {
-		if _, err := gmp.Run(cfg, func() {}); err == nil {
-			t.Errorf("%+v: no error", cfg)
-		}
-		if err := cfg.Validate(); err == nil {
-			t.Errorf("%+v: Validate found no error", cfg)
-		}
-	}
-	if err := (gmp.Config{Procs: 3, Version: "go1.24", Preset: "wasm"}).Validate(); err != nil {
-		t.Errorf("Validate of a good Config: %v", err)
-	}
-	t.Setenv("GMPDEBUG", "schedtrace=x")
-	if err := (gmp.Config{}).Validate(); err == nil || !strings.Contains(err.Error(), "GMPDEBUG") {
-		t.Errorf("Validate with GMPDEBUG=schedtrace=x: %v", err)
-	}
-	if err := (gmp.Config{SchedTrace: stdtime.Millisecond}).Validate(); err != nil {
-		t.Errorf("Validate with GMPDEBUG set but SchedTrace too: %v", err)
-	}
-	t.Setenv("GMPDEBUG", "")
-	if _, err := gmp.Run(gmp.Config{}, nil); err == nil {
-		t.Error("nil main: no error")
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv("GMPDEBUG", c.gmpdebug)
+			c.cfg.Seed = 42
+			res, err := gmp.Run(c.cfg, c.main)
+			if err == nil {
+				t.Fatalf("%+v: no error", c.cfg)
+			}
+			if res == nil {
+				t.Fatalf("%+v: nil Result with error %v", c.cfg, err)
+			}
+			if res.Seed != 42 || res.VirtualTime != 0 || res.Stats.GoroutinesCreated != 0 {
+				t.Errorf("Result of a run that did not start: seed %d, virtual time %v, goroutines %d; want seed 42 and zeros",
+					res.Seed, res.VirtualTime, res.Stats.GoroutinesCreated)
+			}
+		})
 	}
 }
 
@@ -445,5 +459,31 @@ func TestLeaks(t *testing.T) {
 	var le *gmp.LeakError
 	if !errors.As(err, &le) {
 		t.Errorf("LeakIsError: err = %v", err)
+	}
+}
+
+// TestConfigValidate: Validate finds the errors Run would report, without
+// running anything.
+func TestConfigValidate(t *testing.T) {
+	for _, cfg := range []gmp.Config{
+		{Procs: -1},
+		{Version: "go1.19"},
+		{Preset: "plan9"},
+		{Preempt: 7},
+		{MaxTime: -1},
+	} {
+		if err := cfg.Validate(); err == nil {
+			t.Errorf("%+v: Validate found no error", cfg)
+		}
+	}
+	if err := (gmp.Config{Procs: 3, Version: "go1.24", Preset: "wasm"}).Validate(); err != nil {
+		t.Errorf("Validate of a good Config: %v", err)
+	}
+	t.Setenv("GMPDEBUG", "schedtrace=x")
+	if err := (gmp.Config{}).Validate(); err == nil || !strings.Contains(err.Error(), "GMPDEBUG") {
+		t.Errorf("Validate with GMPDEBUG=schedtrace=x: %v", err)
+	}
+	if err := (gmp.Config{SchedTrace: stdtime.Millisecond}).Validate(); err != nil {
+		t.Errorf("Validate with GMPDEBUG set but SchedTrace too: %v", err)
 	}
 }

@@ -1,7 +1,9 @@
 package scenarios
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	stdtime "time"
 
 	"github.com/gmplab/gmp"
@@ -26,6 +28,7 @@ accepted requests per second (ingress QPS), fully scored per second,
 sampled, dropped, left unread in the network at the end, and how long
 requests waited to be read, beside the article's 8.2k → 30.4k QPS.`,
 		Procs: 4,
+		Runs:  []string{"unbuffered", "buffered"},
 		Run:   runBackpressure,
 	})
 }
@@ -97,9 +100,12 @@ func backpressureProgram(buffered bool, st *bpStats) func() {
 }
 
 func runBackpressure(r *Runner) error {
-	r.Printf("backpressure (§5): 32,000 requests/s offered for 200ms; 3 scoring workers (360µs each) on %d Ps\n\n", r.procs(4))
+	const offered, secs = 32_000, 0.2
+	capacity := 3 / (360e-6) // three workers scoring 360µs each, per second
+	r.Printf("backpressure (§5): 32,000 requests/s offered for 200ms; 3 scoring workers (360µs each) on %s\n\n", nPs(r.procs(4)))
 	r.Printf("  %-22s %12s %12s %9s %9s %9s %12s %12s\n", "design", "ingress QPS", "scored/s", "sampled", "dropped", "unread", "read p50", "read p99")
-	var qps [2]float64
+	var qps, scored [2]float64
+	var sts [2]bpStats
 	for i, buffered := range []bool{false, true} {
 		label := map[bool]string{false: "unbuffered", true: "buffered+backpressure"}[buffered]
 		var st bpStats
@@ -108,18 +114,38 @@ func runBackpressure(r *Runner) error {
 			return err
 		}
 		slices.Sort(st.readDelay)
-		secs := 0.2
 		qps[i] = float64(st.accepted) / secs
-		unread := 32_000*secs - float64(st.accepted)
-		r.Printf("  %-22s %12.0f %12.0f %9d %9d %9.0f %12s %12s\n", label, qps[i], float64(st.scored)/secs, st.sampled, st.dropped, unread,
+		scored[i] = float64(st.scored) / secs
+		sts[i] = st
+		unread := offered*secs - float64(st.accepted)
+		r.Printf("  %-22s %12.0f %12.0f %9d %9d %9.0f %12s %12s\n", label, qps[i], scored[i], st.sampled, st.dropped, unread,
 			dur(percentile(st.readDelay, 0.5)), dur(percentile(st.readDelay, 0.99)))
 	}
 	r.Printf("\n  article: QPS 8.2k (unbuffered) → 30.4k (buffered 1024 + back-pressure + drop/sample), ×3.7\n")
 	r.Printf("  measured: QPS %.1fk → %.1fk, ×%.1f\n\n", qps[0]/1000, qps[1]/1000, qps[1]/qps[0])
-	r.Printf("The gain is in what ingress accepts, not in scoring capacity: both designs\n")
-	r.Printf("score about as many requests as three workers can. Unbuffered, ingress is\n")
-	r.Printf("held to the workers' pace and requests wait in the network (read delay);\n")
-	r.Printf("with the buffer and the signal it keeps up with the offered load and sheds\n")
-	r.Printf("the excess by sampling.\n")
+	var b strings.Builder
+	if scored[1] > 0.9*scored[0] && scored[1] < 1.1*scored[0] {
+		fmt.Fprintf(&b, "The gain is in what ingress accepts, not in scoring capacity: both designs score about as many requests (%.0f/s and %.0f/s)", scored[0], scored[1])
+	} else {
+		fmt.Fprintf(&b, "The designs score %.0f/s and %.0f/s", scored[0], scored[1])
+	}
+	if scored[0] >= 0.95*capacity {
+		fmt.Fprintf(&b, ", what three workers can (%.0f/s). ", capacity)
+	} else {
+		fmt.Fprintf(&b, ", below the %.0f/s three workers could score with a P each: the workers and ingress share %s. ", capacity, nPs(r.procs(4)))
+	}
+	if qps[0] < 1.02*scored[0] {
+		b.WriteString("Unbuffered, ingress is held to the workers' pace and requests wait in the network (read delay). ")
+	}
+	if qps[1] >= 0.99*offered {
+		b.WriteString("With the buffer and the signal ingress keeps up with the offered load")
+	} else {
+		fmt.Fprintf(&b, "With the buffer and the signal ingress accepts %.0f of the %d requests/s offered", qps[1], offered)
+	}
+	if st := sts[1]; st.sampled > 0 || st.dropped > 0 {
+		fmt.Fprintf(&b, " and sheds the excess: %d sampled, %d dropped", st.sampled, st.dropped)
+	}
+	b.WriteString(".")
+	r.para(b.String())
 	return nil
 }

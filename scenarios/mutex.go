@@ -27,6 +27,7 @@ the distribution of lock waits, beside the article's description ("64-bit
 state with owner GID, 30 spins"): Go's state is 32 bits — locked, woken,
 starving and a waiter count — and it spins at most 4 times.`,
 		Procs: 4,
+		Runs:  []string{"short", "long"},
 		Run:   runMutexStarvation,
 	})
 }
@@ -52,9 +53,10 @@ func mutexProgram(hold, outside stdtime.Duration, waits *[]int64) func() {
 }
 
 func runMutexStarvation(r *Runner) error {
-	r.Printf("mutex-starvation (§4.1): 8 goroutines × 50 Lock/Unlock on one sync.Mutex, %d Ps\n\n", r.procs(4))
+	r.Printf("mutex-starvation (§4.1): 8 goroutines × 50 Lock/Unlock on one sync.Mutex, %s\n\n", nPs(r.procs(4)))
 	r.Printf("  %-28s %8s %11s %9s %10s %10s %10s %12s\n", "critical section", "spins", "starvation", "handoffs", "wait p50", "wait p99", "wait max", "total wait")
-	for _, c := range []struct {
+	var stats [2]gmp.Stats
+	for i, c := range []struct {
 		run, label    string
 		hold, outside stdtime.Duration
 	}{
@@ -68,12 +70,46 @@ func runMutexStarvation(r *Runner) error {
 		}
 		slices.Sort(waits)
 		s := res.Stats
+		stats[i] = s
 		r.Printf("  %-28s %8d %11d %9d %10s %10s %10s %12s\n", c.label, s.MutexSpins, s.MutexStarvation, s.SemaHandoffs,
 			dur(percentile(waits, 0.5)), dur(percentile(waits, 0.99)), dur(waits[len(waits)-1]), dur(s.MutexWaitNS))
 	}
+	short, long := stats[0], stats[1]
+	procs := r.procs(4)
 	r.Printf("\n\"total wait\" is /sync/mutex/wait/total: time goroutines spent parked in\n")
-	r.Printf("sync.Mutex.Lock. Short sections are won by spinning (each spin is a 760ns\n")
-	r.Printf("procyield(30)); long ones put waiters to sleep, and once one has waited\n")
-	r.Printf("1ms the mutex turns fair: hand-offs in FIFO order bound the tail.\n")
+	r.Printf("sync.Mutex.Lock.")
+	if short.MutexWaitNS == 0 && long.MutexWaitNS == 0 && short.MutexSpins == 0 && long.MutexSpins == 0 {
+		r.Printf(" Nobody ever waited for the lock here")
+		if r.wasm() {
+			r.Printf(": with one P and no\n")
+			r.Printf("sysmon to preempt, each goroutine runs all its iterations while it holds\n")
+			r.Printf("the P, so the lock is always free when it asks. Contention needs more Ps\n")
+			r.Printf("or preemption: drop --preset wasm")
+		}
+		r.Printf(".\n")
+		return nil
+	}
+	switch {
+	case short.MutexSpins > 0:
+		r.Printf(" With short sections waiters spun %d times (each spin\n", short.MutexSpins)
+		r.Printf("a %v procyield(30)) and parked for %s in all.", stdtime.Duration(gmp.DefaultCosts().MutexSpin), dur(short.MutexWaitNS))
+	case procs == 1:
+		r.Printf(" Nobody spun: runtime_canSpin needs more than one P, and\n")
+		r.Printf("there is one.")
+		if short.MutexWaitNS == 0 {
+			r.Printf(" With short sections nobody waited at all (total wait 0).")
+		}
+	default:
+		r.Printf(" Nobody spun with short sections.")
+	}
+	r.Printf("\n")
+	if long.MutexStarvation > 0 {
+		r.Printf("Long sections put waiters to sleep; once one had waited 1ms the mutex\n")
+		r.Printf("turned fair (%s into starvation mode) and handed the lock to waiters\n", times(long.MutexStarvation))
+		r.Printf("in FIFO order %d times.\n", long.SemaHandoffs)
+	} else {
+		r.Printf("With long sections the mutex never entered starvation mode: no waiter\n")
+		r.Printf("waited over 1ms.\n")
+	}
 	return nil
 }

@@ -20,10 +20,11 @@ under Once's mutex; the others that arrive meanwhile block on that mutex
 (sync.Mutex.Lock) until it returns, then see done and return; later
 callers take the one-load fast path. With a naive "if !ready { init();
 ready = true }" the initialisation runs once per goroutine that checks
-before the first one finishes. The report counts initialisations and the
-time callers waited, and shows OnceValue's Go 1.26 behaviour: a panicking
+before the first one finishes. The report counts initialisations, the callers
+that blocked and the longest call, and shows OnceValue's Go 1.26 behaviour: a panicking
 function panics again, with the same value, on every call.`,
 		Procs: 4,
+		Runs:  []string{"sync.Once", "naive check", "OnceValue"},
 		Run:   runOnce,
 	})
 }
@@ -34,9 +35,10 @@ func initResource() {
 }
 
 func runOnce(r *Runner) error {
-	r.Printf("once (§4.4): 16 goroutines need a resource that takes 1ms to initialise, %d Ps\n\n", r.procs(4))
-	r.Printf("  %-18s %8s %16s %16s\n", "guard", "inits", "callers waiting", "longest wait")
-	for _, kind := range []string{"sync.Once", "naive check"} {
+	r.Printf("once (§4.4): 16 goroutines need a resource that takes 1ms to initialise, %s\n\n", nPs(r.procs(4)))
+	r.Printf("  %-18s %8s %16s %16s\n", "guard", "inits", "callers blocked", "longest call")
+	var initsBy, blockedBy [2]int
+	for k, kind := range []string{"sync.Once", "naive check"} {
 		inits, blocked := 0, 0
 		var longest stdtime.Duration
 		_, err := r.Sim(kind, nil, func() {
@@ -47,16 +49,19 @@ func runOnce(r *Runner) error {
 				wg.Go(func() {
 					gmp.Work(stdtime.Duration(i) * 50 * stdtime.Microsecond) // callers arrive over the first ms
 					t := time.Now()
+					ran := false
 					if kind == "sync.Once" {
-						once.Do(func() { inits++; initResource() })
+						once.Do(func() { inits++; ran = true; initResource() })
 					} else if !ready {
 						inits++
+						ran = true
 						initResource()
 						ready = true
 					}
-					if w := time.Since(t); w > 10*stdtime.Microsecond {
-						blocked++
-						longest = max(longest, w)
+					w := time.Since(t)
+					longest = max(longest, w)
+					if !ran && w > 10*stdtime.Microsecond {
+						blocked++ // waited for another goroutine's initialisation
 					}
 				})
 			}
@@ -65,6 +70,7 @@ func runOnce(r *Runner) error {
 		if err != nil {
 			return err
 		}
+		initsBy[k], blockedBy[k] = inits, blocked
 		r.Printf("  %-18s %8d %16d %16s\n", kind, inits, blocked, dur(longest.Nanoseconds()))
 	}
 	var first, second string
@@ -84,10 +90,25 @@ func runOnce(r *Runner) error {
 	if err != nil {
 		return err
 	}
-	r.Printf("\n  OnceValue with a panicking function: ran it %d time(s); first call panicked %q, second %q\n", calls, first, second)
-	r.Printf("\nOnce is an atomic load on the fast path and a mutex on the slow one: the\n")
-	r.Printf("goroutines that arrive during the 1ms initialisation park in\n")
-	r.Printf("sync.Mutex.Lock (so a goroutine dump shows them there) and are released\n")
-	r.Printf("by its Unlock, after done is set — the double check the article describes.\n")
+	r.Printf("\n  OnceValue with a panicking function: ran it %s; first call panicked %q, second %q\n", times(int64(calls)), first, second)
+	r.Printf("\nOnce is an atomic load on the fast path and a mutex on the slow one.")
+	if blockedBy[0] > 0 {
+		r.Printf(" The\n%d goroutines that arrived during the initialisation parked in\n", blockedBy[0])
+		r.Printf("sync.Mutex.Lock (so a goroutine dump shows them there) and were released\n")
+		r.Printf("by its Unlock, after done was set — the double check the article describes.\n")
+	} else {
+		r.Printf(" No\ngoroutine called Do while the initialisation ran, so none blocked.\n")
+	}
+	if initsBy[1] > 1 {
+		r.Printf("The naive check ran the initialisation %d times: every goroutine that\n", initsBy[1])
+		r.Printf("checked before the first one finished ran it again.\n")
+	} else {
+		r.Printf("The naive check ran the initialisation only once here: no goroutine\n")
+		r.Printf("checked while it ran")
+		if r.wasm() {
+			r.Printf(" (one P, and no sysmon to preempt the\ninitialiser)")
+		}
+		r.Printf(". The race needs goroutines running during it.\n")
+	}
 	return nil
 }

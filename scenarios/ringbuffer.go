@@ -22,6 +22,7 @@ indices at the wrap, then runs a fast producer and a slow consumer through
 each for 10,000 items and compares virtual time, retries, context switches
 and the CPU the Ps spent.`,
 		Procs: 2,
+		Runs:  []string{"fill", "go channel", "article ring"},
 		Run:   runRingbuffer,
 	})
 }
@@ -88,9 +89,12 @@ func runRingbuffer(r *Runner) error {
 		wrap.QCount, wrap.SendX, wrap.RecvX, wrap.SendX)
 
 	const n = 10_000
-	r.Printf("  a fast producer (100ns per item) and a slow consumer (400ns), %d items, %d Ps:\n", n, r.procs(2))
+	procs := r.procs(2)
+	r.Printf("  a fast producer (100ns per item) and a slow consumer (400ns), %d items, %s:\n", n, nPs(procs))
 	r.Printf("  %-16s %12s %10s %10s %12s %12s\n", "ring", "virtual", "retries", "switches", "chan blocks", "CPU (all Ps)")
-	for _, kind := range []string{"go channel", "article ring"} {
+	var took [2]stdtime.Duration
+	var polls int
+	for i, kind := range []string{"go channel", "article ring"} {
 		var retries int
 		res, err := r.Sim(kind, nil, func() {
 			done := gmp.MakeChan[struct{}](0)
@@ -138,14 +142,36 @@ func runRingbuffer(r *Runner) error {
 		for _, p := range res.Procs {
 			busy += p.Busy
 		}
+		took[i] = res.VirtualTime
+		if kind == "article ring" {
+			polls = retries
+		}
 		r.Printf("  %-16s %12s %10d %10d %12d %12s\n", kind, dur(res.VirtualTime.Nanoseconds()), retries, res.Stats.ContextSwitches, res.Stats.ChanBlocks, dur(busy.Nanoseconds()))
 	}
 	r.Printf("\nA full Go channel parks the producer on sendq; the consumer's receive\n")
 	r.Printf("takes the head and moves the parked value into the freed slot (recv), then\n")
-	r.Printf("readies the producer into its own P's runnext — and because the producer's\n")
-	r.Printf("P went idle when it parked, wakep starts a spinning M for it, which costs a\n")
-	r.Printf("thread wakeup each time. The article's ring has no wait queue: its producer\n")
-	r.Printf("polls, which here finishes sooner but keeps a P busy retrying instead of\n")
-	r.Printf("leaving it to other goroutines.\n")
+	if r.wasm() {
+		r.Printf("readies the producer into the run queue (the wasm preset has no runnext).\n")
+	} else {
+		r.Printf("readies the producer into the consumer's P's runnext.")
+		if procs > 1 {
+			r.Printf(" With %s, the\n", nPs(procs))
+			r.Printf("producer's P went idle when it parked, so wakep starts a spinning M for\n")
+			r.Printf("it, which costs a thread wakeup each time.\n")
+		} else {
+			r.Printf("\n")
+		}
+	}
+	r.Printf("The article's ring has no wait queue: its producer and consumer poll (%d\n", polls)
+	r.Printf("retries here, each a Gosched), which keeps a P busy retrying instead of\n")
+	r.Printf("leaving it to other goroutines; ")
+	switch a, b := took[0], took[1]; {
+	case float64(b) < 0.98*float64(a):
+		r.Printf("it finished sooner here (%s against %s).\n", dur(b.Nanoseconds()), dur(a.Nanoseconds()))
+	case float64(b) > 1.02*float64(a):
+		r.Printf("it finished later here (%s against %s).\n", dur(b.Nanoseconds()), dur(a.Nanoseconds()))
+	default:
+		r.Printf("both took about as long here.\n")
+	}
 	return nil
 }

@@ -25,6 +25,10 @@ type Scenario struct {
 	// Procs is the scenario's default GOMAXPROCS (0: gmp's default);
 	// --procs overrides it.
 	Procs int
+	// Runs are the labels of the simulations it runs, in order, whatever
+	// the configuration: the command derives every run's output files
+	// from them before anything runs, to refuse names that collide.
+	Runs []string
 	// Run runs the scenario's simulations through r and writes the
 	// report to r.Out.
 	Run func(r *Runner) error
@@ -91,10 +95,17 @@ type Runner struct {
 	Diag io.Writer
 	// Runs are the simulations run so far, in order.
 	Runs []Run
+	// Check, if set, is called before each simulation; if it returns an
+	// error, the simulation does not run and Sim returns the error (the
+	// command stops this way after SIGINT). len(Runs) is the number of
+	// runs before this one.
+	Check func(label string) error
 	// Prepare, if set, makes the last change to each simulation's
 	// configuration (the command line uses it to give each run its own
 	// output files). len(Runs) is the number of runs before this one.
 	Prepare func(label string, cfg *gmp.Config)
+	// Finished, if set, is called after each simulation, with its record.
+	Finished func(run Run)
 }
 
 // Run is one simulation of a scenario.
@@ -112,21 +123,45 @@ func (r *Runner) Sim(label string, adjust func(*gmp.Config), main func()) (*gmp.
 	if adjust != nil {
 		adjust(&cfg)
 	}
+	if r.Check != nil {
+		if err := r.Check(label); err != nil {
+			return nil, err
+		}
+	}
 	if r.Prepare != nil {
 		r.Prepare(label, &cfg)
 	}
 	res, err := gmp.Run(cfg, main)
-	r.Runs = append(r.Runs, Run{Label: label, Config: cfg, Result: res, Err: err})
+	run := Run{Label: label, Config: cfg, Result: res, Err: err}
+	r.Runs = append(r.Runs, run)
+	if r.Finished != nil {
+		r.Finished(run)
+	}
 	return res, err
 }
 
-// procs returns the GOMAXPROCS the runner's simulations use: the user's
-// choice, else def.
+// procs returns the GOMAXPROCS the runner's simulations use: 1 on the
+// wasm preset, else the user's choice, else def.
 func (r *Runner) procs(def int) int {
+	if r.wasm() {
+		return 1
+	}
 	if r.Config.Procs > 0 {
 		return r.Config.Procs
 	}
 	return def
+}
+
+// wasm reports whether the runs use the wasm preset: one P, one thread,
+// no sysmon — so no preemption, no retake and no runnext.
+func (r *Runner) wasm() bool { return r.Config.Preset == "wasm" }
+
+// overridden notes, when the user changed a setting the scenario sets
+// itself for each run, that the setting had no effect.
+func (r *Runner) overridden(changed bool, flag, why string) {
+	if changed {
+		r.Printf("  (%s has no effect here: %s)\n", flag, why)
+	}
 }
 
 // Printf writes to the report.

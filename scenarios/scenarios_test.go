@@ -2,8 +2,8 @@ package scenarios_test
 
 import (
 	"bytes"
-	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -24,10 +24,17 @@ func run(t *testing.T, s *scenarios.Scenario, cfg gmp.Config, procsSet bool) (st
 	if len(r.Runs) == 0 {
 		t.Fatalf("%s ran no simulation", s.Name)
 	}
+	var labels []string
 	for _, run := range r.Runs {
 		if run.Err != nil {
 			t.Fatalf("%s/%s: %v", s.Name, run.Label, run.Err)
 		}
+		labels = append(labels, run.Label)
+	}
+	// The command names each run's output files from the declared
+	// labels before anything runs: they must be the runs made.
+	if !slices.Equal(labels, s.Runs) {
+		t.Errorf("%s ran %q, but declares Runs %q", s.Name, labels, s.Runs)
 	}
 	return out.String(), r.Runs
 }
@@ -54,29 +61,5 @@ func TestScenarios(t *testing.T) {
 				t.Errorf("report does not name its section %s", s.Section)
 			}
 		})
-	}
-}
-
-// TestScenarioConfigs runs every scenario under other configurations: one
-// and four Ps, cooperative preemption, and the go1.25 model.
-func TestScenarioConfigs(t *testing.T) {
-	if testing.Short() {
-		t.Skip("slow")
-	}
-	configs := []struct {
-		name     string
-		cfg      gmp.Config
-		procsSet bool
-	}{
-		{"procs1", gmp.Config{Procs: 1, Seed: 2}, true},
-		{"procs4-coop", gmp.Config{Procs: 4, Seed: 3, Preempt: gmp.PreemptCooperative}, true},
-		{"go1.25", gmp.Config{Seed: 4, Version: "go1.25"}, false},
-	}
-	for _, s := range scenarios.All() {
-		for _, c := range configs {
-			t.Run(fmt.Sprint(s.Name, "/", c.name), func(t *testing.T) {
-				run(t, s, c.cfg, c.procsSet)
-			})
-		}
 	}
 }

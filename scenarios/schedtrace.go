@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	stdtime "time"
 
@@ -26,6 +27,7 @@ afterwards, and everything goes idle at the end. The report then gives the
 article's "health figures" (waiting goroutines, preemptions, netpoll
 blocking) as measured.`,
 		Procs: 4,
+		Runs:  []string{"schedtrace"},
 		Run:   runSchedtrace,
 	})
 }
@@ -108,8 +110,17 @@ func runSchedtrace(r *Runner) error {
 	if err != nil {
 		return err
 	}
-	r.Printf("schedtrace (§2.5): GODEBUG=schedtrace=%v on a four-phase workload, %d Ps\n\n", every, r.procs(4))
-	for _, l := range strings.Split(strings.TrimSuffix(trace.String(), "\n"), "\n") {
+	detail := ""
+	if r.Config.SchedDetail {
+		detail = ",scheddetail=1"
+	}
+	r.Printf("schedtrace (§2.5): GODEBUG=schedtrace=%v%s on a four-phase workload, %s\n\n", every, detail, nPs(runProcs(res)))
+	lines := strings.Split(strings.TrimSuffix(trace.String(), "\n"), "\n")
+	if trace.Len() == 0 {
+		lines = nil
+		r.Printf("  (no schedtrace lines: sysmon prints them, and the wasm preset has no sysmon)\n")
+	}
+	for _, l := range lines {
 		r.Printf("  %s\n", l)
 	}
 	s := res.Stats
@@ -118,8 +129,33 @@ func runSchedtrace(r *Runner) error {
 	r.Printf("  runnable→running latency p50 %s, p99 %s, max %s\n", dur(s.SchedLatencyNS.P50), dur(s.SchedLatencyNS.P99), dur(s.SchedLatencyNS.Max))
 	r.Printf("  preemptions %d, syscalls %d (%d retaken), threads max %d\n", s.Preemptions, s.Syscalls, s.SyscallHandoffs, s.ThreadsMax)
 	r.Printf("  time goroutines spent blocked in the netpoller: %s (%d woken by netpoll)\n", dur(nb.total), s.NetpollReady)
-	r.Printf("\nNote that sysmon prints the lines, on its own ticks: with schedtrace on it\n")
-	r.Printf("never deep-sleeps, but its sleep still grows to 10ms when it has nothing to\n")
-	r.Printf("retake, so lines can come later than every %v, as with the real runtime.\n", every)
+	if len(lines) > 0 {
+		r.Printf("\nNote that sysmon prints the lines, on its own ticks: with schedtrace on it\n")
+		r.Printf("never deep-sleeps, but its sleep still grows to 10ms when it has nothing to\n")
+		r.Printf("retake, so lines can come later than every %v, as with the real runtime", every)
+		if gap := maxSchedGap(lines); gap > every {
+			r.Printf("\n(here up to %v apart)", gap)
+		}
+		r.Printf(".\n")
+	}
 	return nil
+}
+
+// maxSchedGap returns the longest interval between two schedtrace lines
+// ("SCHED 12ms: …").
+func maxSchedGap(lines []string) stdtime.Duration {
+	var gap, last stdtime.Duration
+	seen := false
+	for _, l := range lines {
+		var ms int64
+		if _, err := fmt.Sscanf(l, "SCHED %dms:", &ms); err != nil {
+			continue
+		}
+		t := stdtime.Duration(ms) * stdtime.Millisecond
+		if seen {
+			gap = max(gap, t-last)
+		}
+		last, seen = t, true
+	}
+	return gap
 }

@@ -23,7 +23,8 @@ initial stack on linux/amd64) beside the article's "about 200MB", and how
 the work spread over the Ps. The simulator's own wall time and memory go
 to stderr (they depend on the host, so they are kept out of the
 deterministic report).`,
-		Run: runSpawn100k,
+		Runs: []string{"spawn100k"},
+		Run:  runSpawn100k,
 	})
 }
 
@@ -65,9 +66,32 @@ func runSpawn100k(r *Runner) error {
 	for _, p := range res.Procs {
 		r.Printf("    P%-3d %9d %11d\n", p.ID, p.Executed, p.Schedtick)
 	}
+	peak := fmt.Sprintf("%d were (%.1f MiB)", s.GoroutinesMax, float64(s.GoroutinesMax)*2048/(1<<20))
 	r.Printf("\nThe article says 100k goroutines take \"about 200MB\": that is 100k × 2 KiB of\n")
-	r.Printf("initial stack if they were all alive at once. Here at most %d were (%.1f MiB),\n", s.GoroutinesMax, float64(s.GoroutinesMax)*2048/(1<<20))
-	r.Printf("because the other Ps run and retire them while main is still creating more.\n")
+	r.Printf("initial stack if they were all alive at once. ")
+	switch procs := runProcs(res); {
+	case s.GoroutinesMax > n:
+		r.Printf("Here they were: nothing ran them\n")
+		r.Printf("while main was creating them")
+		if s.Preemptions == 0 && procs == 1 {
+			r.Printf(" — one P, and main was never preempted")
+			if r.wasm() {
+				r.Printf(" (the wasm\npreset has no sysmon)")
+			}
+		}
+		r.Printf(".\n")
+	case procs == 1:
+		r.Printf("Here at most %s:\n", peak)
+		r.Printf("with one P the goroutines run only when main leaves it — sysmon preempts\n")
+		r.Printf("main at the end of its 10ms time slices (%d preemptions in this run) — so\n", s.Preemptions)
+		r.Printf("they pile up in between and are retired in batches.\n")
+	case s.Steals > 0:
+		r.Printf("Here at most %s,\n", peak)
+		r.Printf("because the other Ps steal and retire them while main is still creating\n")
+		r.Printf("more (%d steals took %d goroutines).\n", s.Steals, s.StolenGs)
+	default:
+		r.Printf("Here at most %s.\n", peak)
+	}
 
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)

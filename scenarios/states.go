@@ -21,14 +21,16 @@ casgstatus; the report prints each one with the virtual time, the thread
 it — the state machine of the article's §2.1 table, observed rather than
 drawn.`,
 		Procs: 2,
+		Runs:  []string{"states"},
 		Run:   runStates,
 	})
 }
 
 func runStates(r *Runner) error {
 	rec := newRecorder(rt.EvGoStatus, rt.EvGoCreate)
+	placed := newPlacement()
 	var target int64
-	_, err := r.Sim("states", func(c *gmp.Config) { c.Observers = append(c.Observers, rec) }, func() {
+	_, err := r.Sim("states", func(c *gmp.Config) { c.Observers = append(c.Observers, rec, placed) }, func() {
 		ch := gmp.MakeChan[int](0)
 		done := gmp.MakeChan[struct{}](0)
 		gmp.Go(func() {
@@ -65,7 +67,7 @@ func runStates(r *Runner) error {
 			continue
 		}
 		r.Printf("  %-12s %-27s %-4s %-4s %s\n", dur(ev.Time),
-			rt.GStatusString(ev.Arg)+" → "+rt.GStatusString(ev.Arg2), mp(ev.M), pp(ev.P), transitionCause(ev))
+			rt.GStatusString(ev.Arg)+" → "+rt.GStatusString(ev.Arg2), mp(ev.M), pp(ev.P), transitionCause(ev, placed.where[placeKey{ev.G, ev.Time}]))
 	}
 	r.Printf("\nEvery transition is one of runtime2.go's legal ones (casgstatus rejects the\n")
 	r.Printf("rest). The wait reason set by gopark stays on the G after it is readied, which\n")
@@ -74,16 +76,20 @@ func runStates(r *Runner) error {
 	return nil
 }
 
-func transitionCause(ev rt.Event) string {
+func transitionCause(ev rt.Event, queue string) string {
 	from, to := ev.Arg, ev.Arg2
 	const (
 		idle, runnable, running, syscall, waiting, dead = 0, 1, 2, 3, 4, 6
 	)
+	into := ""
+	if queue != "" {
+		into = "; into " + queue
+	}
 	switch {
 	case from == idle && to == dead:
 		return "newproc1: malg + allgadd (a fresh G struct)"
 	case from == dead && to == runnable:
-		return "newproc1: the go statement; runqput into runnext"
+		return "newproc1: the go statement" + into
 	case from == runnable && to == running:
 		return "execute: schedule picked it"
 	case from == running && to == syscall:
@@ -93,9 +99,9 @@ func transitionCause(ev rt.Event) string {
 	case from == running && to == waiting:
 		return "gopark → park_m (" + rt.WaitReasonString(ev.Arg3) + ")"
 	case from == waiting && to == runnable:
-		return "ready (goready): into the waker's runnext"
+		return "ready (goready)" + into
 	case from == running && to == runnable:
-		return "goschedImpl: Gosched/preemption, to the global queue"
+		return "goschedImpl: Gosched or preemption" + into
 	case from == running && to == dead:
 		return "goexit0 → gdestroy; gfput to the P's free list"
 	}

@@ -26,6 +26,7 @@ takes an idle P, else queues itself globally and its M stops. The report
 traces one hand-off event by event and compares the counts of the two
 models.`,
 		Procs: 4,
+		Runs:  []string{"go1.26", "go1.25"},
 		Run:   runSyscallHandoff,
 	})
 }
@@ -48,11 +49,11 @@ func syscallProgram() {
 }
 
 func runSyscallHandoff(r *Runner) error {
-	r.Printf("syscall-handoff (§2.4): 16 goroutines × 10 × (200–350µs CPU + 2ms blocking syscall) on %d Ps\n", r.procs(4))
 	type out struct {
 		label  string
 		res    *gmp.Result
 		detail string
+		status uint32 // of the P in the snapshot
 		steps  []string
 	}
 	var outs []out
@@ -66,43 +67,92 @@ func runSyscallHandoff(r *Runner) error {
 		if err != nil {
 			return err
 		}
-		outs = append(outs, out{v.label, res, snap.text, handoffSteps(rec.evs)})
+		outs = append(outs, out{v.label, res, snap.text, snap.status, handoffSteps(rec.evs)})
 	}
+	r.Printf("syscall-handoff (§2.4): 16 goroutines × 10 × (200–350µs CPU + 2ms blocking syscall) on %s\n", nPs(runProcs(outs[0].res)))
+	r.overridden(r.Config.Version != "" && r.Config.Version != "go1.26", "--version", "the scenario runs the go1.26 and go1.25 models")
 	for _, o := range outs {
 		r.Printf("\n%s: one retaken syscall, step by step\n", o.label)
 		for _, s := range o.steps {
 			r.Printf("  %s\n", s)
 		}
-		r.Printf("  a P whose goroutine is in a syscall, as scheddetail prints it:\n    %s\n", o.detail)
+		if o.detail == "" {
+			r.Printf("  (no P was seen held by a thread in a syscall)\n")
+		} else {
+			r.Printf("  a P whose goroutine is in a syscall, as scheddetail prints it:\n    %s\n", o.detail)
+		}
 	}
 	r.Printf("\n  %-8s %9s %9s %10s %10s %10s %12s\n", "model", "syscalls", "handoffs", "exit fast", "exit slow", "threads", "makespan")
 	for _, o := range outs {
 		s := o.res.Stats
 		r.Printf("  %-8s %9d %9d %10d %10d %10d %12s\n", o.label, s.Syscalls, s.SyscallHandoffs, s.ExitsyscallFast, s.ExitsyscallSlow, s.ThreadsMax, dur(o.res.VirtualTime.Nanoseconds()))
 	}
-	r.Printf("\nThe two models make the same scheduling decisions (the retake rule is\n")
-	r.Printf("the same); they differ in what a P in a syscall looks like: go1.26 shows\n")
-	r.Printf("status=1 with its M, go1.25 status=2 (_Psyscall) with m=nil, as the\n")
-	r.Printf("article's m.oldp/entersyscall drawing has it. \"exit fast\" counts exits\n")
-	r.Printf("that got a P without switching to g0; \"exit slow\" those that had to queue.\n")
+	a, b := outs[0], outs[1]
+	r.Printf("\n")
+	if a.res.Stats.SyscallHandoffs == 0 && b.res.Stats.SyscallHandoffs == 0 {
+		r.Printf("No P was retaken from a syscall")
+		if r.wasm() {
+			r.Printf(": retake is sysmon's, and the wasm preset has no\n")
+			r.Printf("sysmon — each syscall holds the only thread and P until it returns")
+		}
+		r.Printf(".\n")
+	}
+	sa, sb := a.res.Stats, b.res.Stats
+	if sa.Syscalls == sb.Syscalls && sa.SyscallHandoffs == sb.SyscallHandoffs && sa.ExitsyscallFast == sb.ExitsyscallFast &&
+		sa.ExitsyscallSlow == sb.ExitsyscallSlow && sa.ThreadsMax == sb.ThreadsMax {
+		r.Printf("The two models made the same scheduling decisions here (the retake rule is\n")
+		r.Printf("the same); ")
+	} else {
+		r.Printf("The retake rule is the same in both models, but their exit paths differ,\n")
+		r.Printf("and here the counts drift apart (see the table);\n")
+	}
+	if a.status == 1 && b.status == 2 {
+		r.Printf("what differs by design is what a P in a syscall\n")
+		r.Printf("looks like: go1.26 shows status=1 with its M, go1.25 status=2 (_Psyscall)\n")
+		r.Printf("with m=nil, as the article's m.oldp/entersyscall drawing has it.\n")
+	} else {
+		r.Printf("what differs by design is what a P in a syscall\n")
+		r.Printf("looks like (go1.26: _Prunning with its M; go1.25: _Psyscall with m=nil),\n")
+		r.Printf("but no such P was caught in both runs to show it.\n")
+	}
+	r.Printf("\"exit fast\" counts exits that got a P without switching to g0; \"exit\n")
+	r.Printf("slow\" those that had to queue.\n")
 	return nil
 }
 
 // syscallSnapshot records, as scheddetail would print it, the first P
 // seen held by a thread in a syscall: go1.26 keeps it _Prunning and wired
-// (status=1 m=<id>), go1.25 parks it in _Psyscall (status=2 m=nil).
+// (status=1 m=<id>), go1.25 parks it in _Psyscall (status=2 m=nil). It
+// looks once virtual time has moved on from the syscall's start, so that
+// entersyscall has finished with the P.
 type syscallSnapshot struct {
-	text string
+	text   string
+	status uint32
+	begun  map[int64]int64 // M → when its goroutine entered a syscall
 }
 
 func (s *syscallSnapshot) Event(ev *rt.Event) {
-	if s.text != "" || ev.Kind != rt.EvGoSyscallBegin {
+	if s.text != "" {
+		return
+	}
+	if ev.Kind == rt.EvGoSyscallBegin {
+		if s.begun == nil {
+			s.begun = map[int64]int64{}
+		}
+		s.begun[ev.M] = ev.Time
+		return
+	}
+	settled := false
+	for _, t := range s.begun {
+		settled = settled || t < ev.Time
+	}
+	if !settled {
 		return
 	}
 	st := rt.ReadSchedState(true)
 	inSyscall := map[int64]bool{}
 	for _, m := range st.Ms {
-		if m.InSyscall {
+		if t, ok := s.begun[m.ID]; m.InSyscall && ok && t < ev.Time {
 			inSyscall[m.ID] = true
 		}
 	}
@@ -113,6 +163,7 @@ func (s *syscallSnapshot) Event(ev *rt.Event) {
 				m = fmt.Sprint(p.M)
 			}
 			s.text = fmt.Sprintf("P%d: status=%d schedtick=%d syscalltick=%d m=%s runqsize=%d", p.ID, p.Status, p.Schedtick, p.Syscalltick, m, p.RunqSize)
+			s.status = p.Status
 			return
 		}
 	}

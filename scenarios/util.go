@@ -2,8 +2,11 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	stdtime "time"
 
+	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/rt"
 )
 
@@ -64,4 +67,78 @@ func pp(id int32) string {
 		return "-"
 	}
 	return fmt.Sprintf("P%d", id)
+}
+
+// nPs says how many Ps: "1 P", "4 Ps".
+func nPs(n int) string {
+	if n == 1 {
+		return "1 P"
+	}
+	return fmt.Sprintf("%d Ps", n)
+}
+
+// runProcs is the number of Ps a run ended with.
+func runProcs(res *gmp.Result) int { return len(res.Procs) }
+
+// placement finds where each goroutine that becomes runnable is queued:
+// after the transition it looks at the run queues on every event until
+// the goroutine shows up in one (or changes status again).
+type placement struct {
+	pending map[int64]int64 // goid → time it became runnable
+	where   map[placeKey]string
+}
+
+type placeKey struct{ g, t int64 }
+
+func newPlacement() *placement {
+	return &placement{pending: map[int64]int64{}, where: map[placeKey]string{}}
+}
+
+func (pl *placement) Event(ev *rt.Event) {
+	if ev.Kind == rt.EvGoStatus {
+		delete(pl.pending, ev.G)
+		if ev.Arg2 == 1 { // → _Grunnable
+			pl.pending[ev.G] = ev.Time
+		}
+		return
+	}
+	if len(pl.pending) == 0 {
+		return
+	}
+	st := rt.ReadSchedState(false)
+	for g, t := range pl.pending {
+		where := ""
+		for _, p := range st.Ps {
+			switch {
+			case p.Runnext == g:
+				where = fmt.Sprintf("P%d's runnext", p.ID)
+			case slices.Contains(p.Runq, g):
+				where = fmt.Sprintf("P%d's local run queue", p.ID)
+			}
+		}
+		if slices.Contains(st.GlobalRunq, g) {
+			where = "the global run queue"
+		}
+		if where != "" {
+			pl.where[placeKey{g, t}] = where
+			delete(pl.pending, g)
+		}
+	}
+}
+
+// para writes text to the report as a paragraph wrapped at 78 columns.
+func (r *Runner) para(text string) {
+	line := 0
+	for i, w := range strings.Fields(text) {
+		if i > 0 && line+1+len([]rune(w)) > 78 {
+			r.Printf("\n")
+			line = 0
+		} else if i > 0 {
+			r.Printf(" ")
+			line++
+		}
+		r.Printf("%s", w)
+		line += len([]rune(w))
+	}
+	r.Printf("\n")
 }

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gmplab/gmp"
@@ -22,24 +23,26 @@ waiter released runs first. Then the report triggers the misuse panics — a
 negative counter, and reuse before the previous Wait returned — and prints
 Go's exact messages, and shows WaitGroup.Go (Go ≥1.25).`,
 		Procs: 1,
+		Runs:  []string{"waiters", "misuse"},
 		Run:   runWaitGroup,
 	})
 }
 
 func runWaitGroup(r *Runner) error {
-	var order []string
-	_, err := r.Sim("waiters", nil, func() {
+	var order, parked []string
+	res, err := r.Sim("waiters", nil, func() {
 		var wg sync.WaitGroup
 		done := gmp.MakeChan[int](3)
 		wg.Add(4)
 		for i := range 3 {
 			gmp.Go(func() {
+				parked = append(parked, fmt.Sprint("waiter", i))
 				wg.Wait()
 				order = append(order, fmt.Sprint("waiter", i))
 				done.Send(i)
 			})
 		}
-		gmp.Gosched() // let the waiters park, in order 2 0 1 (runnext first)
+		gmp.Gosched() // let the waiters park (on one P: 2 0 1, runnext first)
 		for range 4 {
 			gmp.Go(wg.Done)
 		}
@@ -50,9 +53,27 @@ func runWaitGroup(r *Runner) error {
 	if err != nil {
 		return err
 	}
-	r.Printf("waitgroup (§4.2)\n\n")
-	r.Printf("  three waiters parked (in the order waiter2 waiter0 waiter1: runnext first),\n")
-	r.Printf("  then four Done calls; they wake in the order: %s\n\n", strings.Join(order, " "))
+	procs := runProcs(res)
+	r.Printf("waitgroup (§4.2), %s\n\n", nPs(procs))
+	r.Printf("  three waiters called Wait in the order %s,\n", strings.Join(parked, " "))
+	r.Printf("  then four Done calls; they woke in the order: %s\n", strings.Join(order, " "))
+	// The semaphore releases waiters in the order they queued; each
+	// goready puts its waiter in runnext, kicking the previous one to the
+	// ring, so on one P the last released runs first.
+	lastFirst := append(parked[len(parked)-1:len(parked):len(parked)], parked[:len(parked)-1]...)
+	switch {
+	case r.wasm() && slices.Equal(order, parked):
+		r.Printf("  The semaphore releases them in the order they queued, and without runnext\n")
+		r.Printf("  (the wasm preset has no sysmon) they run in that order.\n\n")
+	case procs == 1 && slices.Equal(order, lastFirst):
+		r.Printf("  The semaphore releases them in the order they queued; each goready puts\n")
+		r.Printf("  its waiter in runnext and kicks the previous one to the ring, so the last\n")
+		r.Printf("  released runs first and the others follow in order.\n\n")
+	default:
+		r.Printf("  The semaphore releases them in the order they queued; which runs first\n")
+		r.Printf("  depends on runnext and, with %s, on the other Ps. The runnext effect\n", nPs(procs))
+		r.Printf("  shows on one P: --procs 1, the default.\n\n")
+	}
 
 	panics := map[string]string{}
 	var goDone int
@@ -96,7 +117,12 @@ func runWaitGroup(r *Runner) error {
 	r.Printf("    The third, \"sync: WaitGroup misuse: Add called concurrently with Wait\",\n")
 	r.Printf("    needs an Add on another P inside the few ns between the last Done and\n")
 	r.Printf("    the reset of the waiter count; the simulator models that window (the\n")
-	r.Printf("    re-check is charged as an atomic), but a one-P program cannot hit it.\n")
+	if procs == 1 {
+		r.Printf("    re-check is charged as an atomic), but a one-P program cannot hit it.\n")
+	} else {
+		r.Printf("    re-check is charged as an atomic), but this program never races an Add\n")
+		r.Printf("    against the last Done, so it is not triggered here.\n")
+	}
 	r.Printf("\n  WaitGroup.Go ran %d functions and Wait returned after all of them.\n", goDone)
 	r.Printf("\nThe article worries about ABA on the counter: the real guard is the\n")
 	r.Printf("single 64-bit word updated atomically (counter and waiters together) plus\n")

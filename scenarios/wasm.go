@@ -1,7 +1,9 @@
 package scenarios
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	stdtime "time"
 
 	"github.com/gmplab/gmp"
@@ -20,7 +22,8 @@ to another thread. On the wasm preset — GOMAXPROCS forced to 1, no threads,
 no sysmon — a blocking syscall stops everything, and runnext is never used
 (without sysmon to preempt, a runnext chain could starve the rest). The
 report compares request latency and total time.`,
-		Run: runWasm,
+		Runs: []string{"wasm", "default"},
+		Run:  runWasm,
 	})
 }
 
@@ -47,14 +50,18 @@ func wasmProgram(lat *[]int64) func() {
 }
 
 func runWasm(r *Runner) error {
-	r.Printf("wasm (§5): 40 requests, 1ms apart, each 300µs CPU + 2ms syscall + 1ms network wait\n\n")
-	r.Printf("  %-14s %10s %10s %10s %12s %8s %9s\n", "runtime", "lat p50", "lat p99", "lat max", "total", "threads", "handoffs")
-	for _, v := range []struct {
+	r.Printf("wasm (§5): 40 requests, 1ms apart, each 300µs CPU + 2ms syscall + 1ms network wait\n")
+	if r.wasm() {
+		r.Printf("  (--preset wasm makes both runs wasm: there is nothing to compare)\n")
+	}
+	r.Printf("\n  %-14s %10s %10s %10s %12s %8s %9s\n", "runtime", "lat p50", "lat p99", "lat max", "total", "threads", "handoffs")
+	var results [2]*gmp.Result
+	for i, v := range []struct {
 		label  string
 		adjust func(*gmp.Config)
 	}{
 		{"wasm", func(c *gmp.Config) { c.Preset = "wasm" }},
-		{"4 Ps", func(c *gmp.Config) {
+		{"default", func(c *gmp.Config) {
 			if !r.ProcsSet {
 				c.Procs = 4
 			}
@@ -65,12 +72,32 @@ func runWasm(r *Runner) error {
 		if err != nil {
 			return err
 		}
+		results[i] = res
+		row := "wasm"
+		if i == 1 {
+			row = nPs(runProcs(res))
+			if r.wasm() {
+				row += " (wasm)"
+			}
+		}
 		slices.Sort(lat)
-		r.Printf("  %-14s %10s %10s %10s %12s %8d %9d\n", v.label, dur(percentile(lat, 0.5)), dur(percentile(lat, 0.99)), dur(lat[len(lat)-1]),
+		r.Printf("  %-14s %10s %10s %10s %12s %8d %9d\n", row, dur(percentile(lat, 0.5)), dur(percentile(lat, 0.99)), dur(lat[len(lat)-1]),
 			dur(res.VirtualTime.Nanoseconds()), res.Stats.ThreadsMax, res.Stats.SyscallHandoffs)
 	}
-	r.Printf("\nThe article: \"WASM: one P, no threads (GOMAXPROCS forced to 1)\". On the\n")
-	r.Printf("preset every 2ms syscall holds the only thread, so requests queue behind\n")
-	r.Printf("each other's syscalls; with 4 Ps and sysmon the syscalls overlap.\n")
+	r.Printf("\n")
+	w, d := results[0], results[1]
+	var b strings.Builder
+	b.WriteString(`The article: "WASM: one P, no threads (GOMAXPROCS forced to 1)". `)
+	fmt.Fprintf(&b, "On the preset every 2ms syscall holds the only thread (threads max %d), so requests queue behind each other's syscalls", w.Stats.ThreadsMax)
+	switch {
+	case r.wasm():
+		b.WriteString(". Here both runs are wasm: drop --preset wasm to compare with threads and sysmon.")
+	case d.VirtualTime < w.VirtualTime:
+		fmt.Fprintf(&b, "; with %s, threads and sysmon the syscalls overlap (%d threads; sysmon retook a P from a syscall %s), and the program ends at %s instead of %s.",
+			nPs(runProcs(d)), d.Stats.ThreadsMax, times(d.Stats.SyscallHandoffs), dur(d.VirtualTime.Nanoseconds()), dur(w.VirtualTime.Nanoseconds()))
+	default:
+		fmt.Fprintf(&b, "; with %s, threads and sysmon the program ends at %s against %s.", nPs(runProcs(d)), dur(d.VirtualTime.Nanoseconds()), dur(w.VirtualTime.Nanoseconds()))
+	}
+	r.para(b.String())
 	return nil
 }

@@ -12,6 +12,12 @@ import (
 var gmpBin string
 
 func TestMain(m *testing.M) {
+	if os.Getenv("GMP_TEST_AS_GMP") == "1" {
+		// Be the gmp command, with the test scenarios (signal_test.go).
+		registerTestScenarios()
+		main()
+		return
+	}
 	dir, err := os.MkdirTemp("", "gmp-cmd-test-")
 	if err != nil {
 		panic(err)

@@ -31,6 +31,7 @@ type command struct {
 var commands = []*command{cmdList, cmdRun}
 
 func main() {
+	handleSignals = true
 	os.Exit(gmpMain(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -86,6 +87,10 @@ func gmpMain(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		fmt.Fprintf(stderr, "gmp %s: %v\n", cmd.Name, err)
+		var ie *interruptedError
+		if errors.As(err, &ie) {
+			return ie.exitCode()
+		}
 		return 1
 	}
 	return 0

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +35,8 @@ GMPDEBUG=schedtrace=X,scheddetail=1 works too.
 simulation's counters under "runs". Its "metrics" key holds the run's
 metrics under runtime/metrics names (/sched/latencies:seconds,
 /sched/goroutines:goroutines, …) and gmp's own (/gmp/sched/steals:events, …).
+--stats - writes the JSON to standard output, alone: the report then goes
+to standard error.
 
 --trace writes a Go execution trace of the simulation: open it with
 'go tool trace FILE' (timelines by P and by thread, goroutine analysis,
@@ -47,7 +48,19 @@ block.pb.gz, mutex.pb.gz, goroutine.pb.gz and schedlat.pb.gz to DIR for
 to the name given and each later one beside it, with the run's label added
 (trace.out, trace.article.out; DIR, DIR/article). The files are complete
 even when the program deadlocks or panics, and the same seed writes the
-same bytes.`,
+same bytes. Two outputs that would write the same file (the same path
+however spelled, a symbolic or hard link to it, or a later simulation's
+derived name landing on another output) are an error before anything
+runs, and no existing file is touched until its simulation starts.
+
+SIGINT or SIGTERM (^C) lets the simulation in progress finish — its files
+are complete — runs no further simulation, prints the summary and writes
+--stats for the simulations that ran (with "interrupted": true), and exits
+with status 128+signal (130 for SIGINT). A second signal stops at once,
+removing the unfinished files of the simulation in progress. (A single
+simulation cannot be cut short from outside; those of the built-in
+scenarios take well under a second, and the watchdog ends one stuck
+outside the simulator.)`,
 	Flags: flag.NewFlagSet("run", flag.ContinueOnError),
 }
 
@@ -56,7 +69,7 @@ var (
 	runSeed        = cmdRun.Flags.Uint64("seed", 0, "seed for every random choice of the run")
 	runSchedTrace  = cmdRun.Flags.String("schedtrace", "", "print schedtrace lines every `DUR` of virtual time (ms or a duration)")
 	runSchedDetail = cmdRun.Flags.Bool("scheddetail", false, "print the detailed schedtrace (per P, M and G); needs --schedtrace")
-	runStats       = cmdRun.Flags.String("stats", "", "write the run's counters as JSON to `FILE`")
+	runStats       = cmdRun.Flags.String("stats", "", "write the run's counters as JSON to `FILE` (- for standard output, the report then going to standard error)")
 	runVersion     = cmdRun.Flags.String("version", "go1.26", "runtime to model: go1.26, go1.25 or go1.24")
 	runPreempt     = cmdRun.Flags.String("preempt", "async", "preemption: async or cooperative")
 	runPreset      = cmdRun.Flags.String("preset", "", "configuration preset: wasm")
@@ -132,49 +145,63 @@ func runRun(cmd *command, args []string, stdout, stderr io.Writer) error {
 		}
 		cfg.SchedDetail = true
 	}
-	// Check the configuration before running anything, and open the
-	// output files first so that an unwritable path fails early.
+	// Check the configuration and the outputs before running anything:
+	// a bad path or two outputs on one file fail here, with no file
+	// touched.
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	var statsFile *os.File
-	if *runStats != "" {
-		f, err := os.Create(*runStats)
-		if err != nil {
-			return fmt.Errorf("--stats: %v", err)
-		}
-		statsFile = f
-		defer f.Close()
+	plan := planOutputs(sc.Runs, *runTrace, *runPerfetto, *runPprof)
+	if len(plan) == 0 {
+		return fmt.Errorf("scenario %s declares no simulations", name)
 	}
-
-	outs, err := checkOutputs(*runTrace, *runPerfetto, *runPprof)
-	if err != nil {
+	if err := checkPlan(plan, *runStats); err != nil {
 		return err
 	}
+	// With --stats -, standard output holds the JSON alone (for jq and
+	// the like) and the report goes to standard error.
+	report := stdout
+	if *runStats == "-" {
+		report = stderr
+	}
 
-	r := &scenarios.Runner{Config: cfg, ProcsSet: set["procs"], Out: stdout, Diag: stderr}
-	r.Prepare = func(label string, c *gmp.Config) {
-		// The first run writes to the names given; later ones beside them.
-		first := len(r.Runs) == 0
-		c.TraceFile = outputName(*runTrace, label, first)
-		c.PerfettoFile = outputName(*runPerfetto, label, first)
-		if *runPprof != "" {
-			c.PprofDir = *runPprof
-			if !first {
-				c.PprofDir = filepath.Join(*runPprof, fileLabel(label))
-			}
+	in := watchSignals(stderr)
+	defer in.stop()
+	outs := &outputSet{}
+	r := &scenarios.Runner{Config: cfg, ProcsSet: set["procs"], Out: report, Diag: stderr}
+	r.Check = func(label string) error {
+		i := len(r.Runs)
+		if i >= len(plan) || plan[i].label != label {
+			return fmt.Errorf("internal error: scenario %s runs %q as simulation %d, but declares Runs %q", name, label, i+1, sc.Runs)
 		}
-		outs.add(label, c)
+		return in.starting(label, plan[i].files())
 	}
-	err = sc.Run(r)
+	r.Prepare = func(label string, c *gmp.Config) {
+		p := plan[len(r.Runs)]
+		c.TraceFile, c.PerfettoFile, c.PprofDir = p.trace, p.perfetto, p.pprof
+		outs.add(p)
+	}
+	r.Finished = func(scenarios.Run) { in.finished() }
+	err := sc.Run(r)
 	if len(r.Runs) > 0 {
-		writeSummary(stdout, r.Runs)
-		outs.write(stdout)
+		writeSummary(report, r.Runs)
+		outs.write(report)
 	}
-	if statsFile != nil && len(r.Runs) > 0 {
-		if werr := writeStats(statsFile, sc.Name, r.Runs); werr != nil && err == nil {
+	sig := in.interrupted()
+	cut := sig != nil && len(r.Runs) < len(plan)
+	if len(r.Runs) > 0 && *runStats != "" {
+		var werr error
+		if *runStats == "-" {
+			werr = writeStats(stdout, sc.Name, r.Runs, cut)
+		} else {
+			werr = writeStatsFile(*runStats, sc.Name, r.Runs, cut)
+		}
+		if werr != nil && err == nil {
 			err = fmt.Errorf("--stats: %v", werr)
 		}
+	}
+	if sig != nil && (err == nil || errors.Is(err, errInterrupted)) {
+		return &interruptedError{sig: sig, ran: len(r.Runs), total: len(plan)}
 	}
 	if err != nil {
 		return fmt.Errorf("scenario %s: %v\n(replay with: gmp run %s%s)", name, err, name, replayFlags(cmd))
@@ -213,82 +240,6 @@ func writeSummary(w io.Writer, runs []scenarios.Run) {
 	}
 }
 
-// outputName is the file a run writes for --trace or --perfetto: the name
-// given for the first run, the label inserted before the extension for the
-// others.
-func outputName(name, label string, first bool) string {
-	if name == "" || first {
-		return name
-	}
-	ext := filepath.Ext(name)
-	return strings.TrimSuffix(name, ext) + "." + fileLabel(label) + ext
-}
-
-// fileLabel makes a run's label fit in a file name ("4 Ps" → "4-Ps").
-func fileLabel(label string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' {
-			return r
-		}
-		return '-'
-	}, label)
-}
-
-// outputSet lists the files each run writes, for the end of the report.
-type outputSet struct {
-	lines []string
-}
-
-// checkOutputs makes sure the output paths can be written before any
-// simulation runs.
-func checkOutputs(trace, perfetto, pprofDir string) (*outputSet, error) {
-	for _, f := range []struct{ flag, name string }{{"trace", trace}, {"perfetto", perfetto}} {
-		if f.name == "" {
-			continue
-		}
-		file, err := os.Create(f.name)
-		if err != nil {
-			return nil, fmt.Errorf("--%s: %v", f.flag, err)
-		}
-		file.Close()
-	}
-	if pprofDir != "" {
-		if err := os.MkdirAll(pprofDir, 0o777); err != nil {
-			return nil, fmt.Errorf("--pprof: %v", err)
-		}
-		probe, err := os.CreateTemp(pprofDir, ".gmp-write-check-*")
-		if err != nil {
-			return nil, fmt.Errorf("--pprof: cannot write to %s: %v", pprofDir, err)
-		}
-		probe.Close()
-		os.Remove(probe.Name())
-	}
-	return &outputSet{}, nil
-}
-
-func (o *outputSet) add(label string, c *gmp.Config) {
-	if c.TraceFile != "" {
-		o.lines = append(o.lines, fmt.Sprintf("  %-12s trace     %s   (go tool trace %s)", label, c.TraceFile, c.TraceFile))
-	}
-	if c.PerfettoFile != "" {
-		o.lines = append(o.lines, fmt.Sprintf("  %-12s perfetto  %s   (open in https://ui.perfetto.dev)", label, c.PerfettoFile))
-	}
-	if c.PprofDir != "" {
-		cpu := filepath.Join(c.PprofDir, "cpu.pb.gz")
-		o.lines = append(o.lines, fmt.Sprintf("  %-12s pprof     %s   (go tool pprof -top %s)", label, c.PprofDir, cpu))
-	}
-}
-
-func (o *outputSet) write(w io.Writer) {
-	if len(o.lines) == 0 {
-		return
-	}
-	fmt.Fprintf(w, "\noutputs\n")
-	for _, l := range o.lines {
-		fmt.Fprintln(w, l)
-	}
-}
-
 func errKind(err error) string {
 	var f *gmp.FatalError
 	var p *gmp.PanicError
@@ -306,7 +257,23 @@ func errKind(err error) string {
 	return "error"
 }
 
-func writeStats(f *os.File, name string, runs []scenarios.Run) error {
+// writeStatsFile writes the stats JSON to path.
+func writeStatsFile(path, name string, runs []scenarios.Run, interrupted bool) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	err = writeStats(f, name, runs, interrupted)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// writeStats writes the counters of runs as JSON: the first run's at the
+// top level, every run's under "runs", and "interrupted": true if a signal
+// stopped the scenario before its last simulation.
+func writeStats(w io.Writer, name string, runs []scenarios.Run, interrupted bool) error {
 	top := map[string]any{}
 	first := true
 	byRun := map[string]any{}
@@ -335,7 +302,10 @@ func writeStats(f *os.File, name string, runs []scenarios.Run) error {
 	top["scenario"] = name
 	top["seed"] = strconv.FormatUint(runs[0].Config.Seed, 10)
 	top["runs"] = byRun
-	enc := json.NewEncoder(f)
+	if interrupted {
+		top["interrupted"] = true
+	}
+	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(top)
 }

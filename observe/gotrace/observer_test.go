@@ -4,15 +4,17 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"golang.org/x/exp/trace"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/internal/gotool"
 	"github.com/gmplab/gmp/internal/rt"
 	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/observe/gotrace"
@@ -257,15 +259,14 @@ func TestTraceNames(t *testing.T) {
 }
 
 // TestGoToolTraceScenarios runs `go tool trace -d=parsed` on the trace of
-// every scenario and of the runs that deadlock and panic.
+// every scenario and of the runs that deadlock and panic. The traces are
+// made one after the other (one simulation at a time), then the tool
+// reads them in parallel subtests.
 func TestGoToolTraceScenarios(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go tool trace")
 	}
-	goBin, err := exec.LookPath("go") // go test puts its own GOROOT/bin first in PATH
-	if err != nil {
-		t.Skipf("no go binary: %v", err)
-	}
+	gotool.Path(t, "trace") // skip early if there is no tool
 	dir := t.TempDir()
 	files := map[string][]byte{}
 	for _, sc := range scenarios.All() {
@@ -279,9 +280,9 @@ func TestGoToolTraceScenarios(t *testing.T) {
 	for _, p := range testprog.All() {
 		files[p.Name] = traceRun(p.Name, gmp.Config{Seed: 1}, p.Main).buf.Bytes()
 	}
-	for name, data := range files {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		file := filepath.Join(dir, name+".trace")
-		if err := os.WriteFile(file, data, 0o644); err != nil {
+		if err := os.WriteFile(file, files[name], 0o644); err != nil {
 			t.Fatal(err)
 		}
 		cmds := [][]string{{"-d=parsed"}}
@@ -289,16 +290,16 @@ func TestGoToolTraceScenarios(t *testing.T) {
 			cmds = append(cmds, []string{"-pprof=sched"}, []string{"-pprof=sync"}, []string{"-pprof=syscall"})
 		}
 		for _, args := range cmds {
-			cmd := exec.Command(goBin, append(append([]string{"tool", "trace"}, args...), file)...)
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Run(); err != nil {
-				t.Errorf("%s: go tool trace %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
-				continue
-			}
-			if args[0] == "-d=parsed" && !strings.Contains(stdout.String(), "GoID=1 Runnable->Running") {
-				t.Errorf("%s: -d=parsed output does not show the main goroutine running", name)
-			}
+			t.Run(name+"/"+strings.TrimPrefix(args[0], "-"), func(t *testing.T) {
+				t.Parallel()
+				stdout, stderr, err := gotool.Run(t, "trace", nil, append(args, file)...)
+				if err != nil {
+					t.Fatalf("go tool trace %s: %v\n%s", strings.Join(args, " "), err, stderr)
+				}
+				if args[0] == "-d=parsed" && !strings.Contains(stdout, "GoID=1 Runnable->Running") {
+					t.Errorf("-d=parsed output does not show the main goroutine running")
+				}
+			})
 		}
 	}
 }

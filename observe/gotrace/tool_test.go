@@ -3,11 +3,11 @@ package gotrace_test
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/gmplab/gmp/internal/gotool"
 	"github.com/gmplab/gmp/observe/gotrace"
 )
 
@@ -18,10 +18,7 @@ func TestGoToolTrace(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go tool trace")
 	}
-	goBin, err := exec.LookPath("go") // go test puts its own GOROOT/bin first in PATH
-	if err != nil {
-		t.Skipf("no go binary: %v", err)
-	}
+	gotool.Path(t, "trace") // skip early if there is no tool
 	dir := t.TempDir()
 
 	var scen bytes.Buffer
@@ -46,23 +43,23 @@ func TestGoToolTrace(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, args := range [][]string{{"-d=parsed"}, {"-pprof=sched"}, {"-pprof=sync"}, {"-pprof=syscall"}} {
-			cmd := exec.Command(goBin, append(append([]string{"tool", "trace"}, args...), file)...)
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Run(); err != nil {
-				t.Errorf("%s: go tool trace %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
-				continue
-			}
-			if stdout.Len() == 0 {
-				t.Errorf("%s: go tool trace %s printed nothing", name, strings.Join(args, " "))
-			}
-			if args[0] == "-d=parsed" && name == "scenario" {
-				for _, want := range []string{"Reason=\"chan receive\"", "Reason=\"runtime.Gosched\"", "Category=\"reader\""} {
-					if !strings.Contains(stdout.String(), want) {
-						t.Errorf("scenario: -d=parsed output lacks %s", want)
+			t.Run(name+"/"+strings.TrimPrefix(args[0], "-"), func(t *testing.T) {
+				t.Parallel()
+				stdout, stderr, err := gotool.Run(t, "trace", nil, append(args, file)...)
+				if err != nil {
+					t.Fatalf("go tool trace %s: %v\n%s", strings.Join(args, " "), err, stderr)
+				}
+				if stdout == "" {
+					t.Errorf("go tool trace %s printed nothing", strings.Join(args, " "))
+				}
+				if args[0] == "-d=parsed" && name == "scenario" {
+					for _, want := range []string{"Reason=\"chan receive\"", "Reason=\"runtime.Gosched\"", "Category=\"reader\""} {
+						if !strings.Contains(stdout, want) {
+							t.Errorf("-d=parsed output lacks %s", want)
+						}
 					}
 				}
-			}
+			})
 		}
 	}
 }

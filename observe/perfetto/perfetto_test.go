@@ -31,31 +31,24 @@ type event struct {
 // parse decodes the JSON and checks its framing.
 func parse(t *testing.T, data []byte) []event {
 	t.Helper()
-	if !json.Valid(data) {
-		t.Fatalf("invalid JSON (%d bytes), ends with %q", len(data), tail(data))
-	}
+	// One Unmarshal of the whole document: Ts and Dur as json.Number so
+	// that their decimals convert to exact nanoseconds.
 	var doc struct {
-		DisplayTimeUnit string            `json:"displayTimeUnit"`
-		TraceEvents     []json.RawMessage `json:"traceEvents"`
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	var out []event
-	for _, raw := range doc.TraceEvents {
-		var e struct {
+		DisplayTimeUnit string `json:"displayTimeUnit"`
+		TraceEvents     []struct {
 			Ph, Name, Cat, Bp string
 			Pid               int
 			Tid               int64
 			Ts, Dur           json.Number
 			ID                uint64
 			Args              map[string]any
-		}
-		d := json.NewDecoder(bytes.NewReader(raw))
-		d.UseNumber()
-		if err := d.Decode(&e); err != nil {
-			t.Fatalf("%s: %v", raw, err)
-		}
+		} `json:"traceEvents"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("invalid JSON (%d bytes): %v; it ends with %q", len(data), err, tail(data))
+	}
+	out := make([]event, 0, len(doc.TraceEvents))
+	for _, e := range doc.TraceEvents {
 		out = append(out, event{Ph: e.Ph, Name: e.Name, Cat: e.Cat, Bp: e.Bp, Pid: e.Pid, Tid: e.Tid,
 			Ts: nanos(t, e.Ts), Dur: nanos(t, e.Dur), ID: e.ID, Args: e.Args})
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/google/pprof/profile"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/internal/gotool"
 	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/observe/internal/testprog"
 	"github.com/gmplab/gmp/observe/pprof"
@@ -131,34 +131,31 @@ func TestProfiles(t *testing.T) {
 }
 
 // TestGoToolPprof reads each profile with `go tool pprof -top` and checks
-// that the program's own functions are among the top entries.
+// that the program's own functions are among the top entries. The
+// profiles are made one after the other, then read in parallel subtests.
 func TestGoToolPprof(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go tool pprof")
 	}
-	goBin, err := exec.LookPath("go") // go test puts its own GOROOT/bin first in PATH
-	if err != nil {
-		t.Skipf("no go binary: %v", err)
-	}
+	gotool.Path(t, "pprof") // skip early if there is no tool
 	for _, p := range testprog.All() {
 		dir, _ := runProfiles(t, p, gmp.Config{Procs: 4, Seed: 1})
 		for _, k := range pprof.Kinds() {
 			file := filepath.Join(dir, k.File())
-			cmd := exec.Command(goBin, "tool", "pprof", "-top", "-cum", "-nodecount=12", file)
-			cmd.Env = append(os.Environ(), "PPROF_TMPDIR="+t.TempDir())
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Run(); err != nil {
-				t.Errorf("%s %s: go tool pprof: %v\n%s", p.Name, k.File(), err, stderr.String())
-				continue
-			}
-			// The first function listed is where most of the profile is.
-			if fns := want[p.Name][k]; len(fns) > 0 && !strings.Contains(stdout.String(), testprog.Pkg+"."+fns[0]) {
-				t.Errorf("%s %s: top entries do not name %s:\n%s", p.Name, k.File(), fns[0], stdout.String())
-			}
-			if strings.Contains(stderr.String(), "symbol") {
-				t.Errorf("%s %s: pprof tried to symbolize:\n%s", p.Name, k.File(), stderr.String())
-			}
+			t.Run(p.Name+"/"+k.File(), func(t *testing.T) {
+				t.Parallel()
+				stdout, stderr, err := gotool.Run(t, "pprof", []string{"PPROF_TMPDIR=" + t.TempDir()}, "-top", "-cum", "-nodecount=12", file)
+				if err != nil {
+					t.Fatalf("go tool pprof: %v\n%s", err, stderr)
+				}
+				// The first function listed is where most of the profile is.
+				if fns := want[p.Name][k]; len(fns) > 0 && !strings.Contains(stdout, testprog.Pkg+"."+fns[0]) {
+					t.Errorf("top entries do not name %s:\n%s", fns[0], stdout)
+				}
+				if strings.Contains(stderr, "symbol") {
+					t.Errorf("pprof tried to symbolize:\n%s", stderr)
+				}
+			})
 		}
 	}
 }
