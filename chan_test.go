@@ -106,8 +106,7 @@ func TestChanPrograms(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	deadlocks := 0
-	for i := range n {
-		p := chanprog.Random(r)
+	native := func(p chanprog.Prog) string {
 		want, stderr, code := testnative.RunStatus(t, exe, 1, p.String())
 		switch {
 		case code == 2 && strings.Contains(stderr, "all goroutines are asleep - deadlock!"):
@@ -115,9 +114,21 @@ func TestChanPrograms(t *testing.T) {
 		case code != 0:
 			t.Fatalf("program %s: exit %d\n%s", p, code, stderr)
 		}
+		return want
+	}
+	for i := range n {
+		p := chanprog.Random(r)
+		want := native(p)
 		got := simChanprog(t, p)
 		if strings.HasSuffix(want, "deadlock") {
 			deadlocks++
+		}
+		// On GOMAXPROCS=1 the real order is deterministic unless the OS
+		// deschedules the process long enough for sysmon to preempt the
+		// running goroutine (seen on a loaded machine): a mismatch is
+		// checked against two more native runs before it counts.
+		for retry := 0; got != want && retry < 2; retry++ {
+			want = native(p)
 		}
 		if got != want {
 			t.Errorf("program %d %s:\n real: %s\n  sim: %s", i, p, want, got)

@@ -201,6 +201,12 @@ func TestStopResetTable(t *testing.T) {
 
 	for i, tc := range stopResetCases {
 		t.Run(tc.name, func(t *testing.T) {
+			// Real time is at the mercy of the machine's load: a case
+			// that came out differently runs again, alone, before it
+			// counts as a difference.
+			for retry := 0; native[i] != tc.want && retry < 3; retry++ {
+				native[i] = observe(stdClock{}, tc.f)
+			}
 			if native[i] != tc.want {
 				t.Errorf("real runtime: %s, want %s (a timing hiccup on a loaded machine?)", native[i], tc.want)
 			}
