@@ -8,6 +8,7 @@ import (
 
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/testnative"
+	"github.com/gmplab/gmp/observe"
 )
 
 // simOrder runs testdata/native/order's program on the simulator.
@@ -78,4 +79,44 @@ func clip(s string) string {
 		return s[:400] + "…"
 	}
 	return s
+}
+
+// runqPuts records the RunqPut events of a run.
+type runqPuts struct{ log []string }
+
+func (r *runqPuts) Kinds() observe.KindSet { return observe.KindsOf(observe.RunqPut) }
+func (r *runqPuts) Event(ev *observe.Event) {
+	r.log = append(r.log, fmt.Sprintf("G%d:%d", ev.G, ev.Arg))
+}
+
+// TestRunqPutEvents: a go statement puts the new goroutine in runnext
+// (Arg 1) and the one it displaces on the ring (Arg 0), one event each.
+func TestRunqPutEvents(t *testing.T) {
+	obs := &runqPuts{}
+	var a, b int64
+	var got []string
+	_, err := gmp.Run(gmp.Config{Procs: 1, Observers: []observe.Observer{obs}}, func() {
+		done := gmp.MakeChan[int](2)
+		obs.log = nil
+		gmp.Go(func() { a = gmp.Goid(); done.Send(1) })
+		gmp.Go(func() { b = gmp.Goid(); done.Send(1) })
+		got = obs.log
+		done.Recv()
+		done.Recv()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// (The first go statement displaces a runtime goroutine started
+	// during init that has not run yet.)
+	var ours []string
+	for _, e := range got {
+		if strings.HasPrefix(e, fmt.Sprintf("G%d:", a)) || strings.HasPrefix(e, fmt.Sprintf("G%d:", b)) {
+			ours = append(ours, e)
+		}
+	}
+	want := fmt.Sprintf("G%d:1 G%d:1 G%d:0", a, b, a)
+	if g := strings.Join(ours, " "); g != want {
+		t.Errorf("RunqPut events of two go statements: %s, want %s", g, want)
+	}
 }

@@ -26,10 +26,10 @@ func runqput(pp *p, gp *g, next bool) {
 	if next {
 		oldnext := pp.runnext
 		pp.runnext = gp
+		if want(EvRunqPut) {
+			runqputEvent(gp, true)
+		}
 		if oldnext == nil {
-			if want(EvRunqPut) {
-				runqputEvent(gp, true)
-			}
 			return
 		}
 		// Kick the old runnext out to the regular run queue.
@@ -41,14 +41,13 @@ func runqput(pp *p, gp *g, next bool) {
 		pp.runq[t%uint32(len(pp.runq))] = gp
 		pp.runqtail = t + 1
 		if want(EvRunqPut) {
-			runqputEvent(gp, next)
+			runqputEvent(gp, false)
 		}
 		return
 	}
+	// The ring is full: gp goes to the global queue with half of it
+	// (runqputslow reports that as RunqOverflow and GlobalRunqPut).
 	runqputslow(pp, gp, h, t)
-	if want(EvRunqPut) {
-		runqputEvent(gp, next)
-	}
 }
 
 // runqputslow puts gp and half of the local queue (128 Gs, the oldest) on
