@@ -239,3 +239,28 @@ func TestBadCosts(t *testing.T) {
 		t.Errorf("GOMAXPROCS(1<<30): err = %v", err)
 	}
 }
+
+// TestSelectTooManyCases: a select of more than 65,536 cases panics as
+// reflect.Select does (selectgo indexes cases with uint16s); 65,536 work,
+// and the last of them can be the one that proceeds.
+func TestSelectTooManyCases(t *testing.T) {
+	_, err := gmp.Run(gmp.Config{Procs: 1}, func() {
+		chans := make([]gmp.Chan[int], 1<<16+1)
+		cases := make([]gmp.SelectCase, len(chans))
+		for i := range chans {
+			chans[i] = gmp.MakeChan[int](1)
+			cases[i] = chans[i].RecvCase()
+		}
+		if msg := panicMessage(func() { gmp.Select(cases...) }); msg != "gmp.Select: too many cases (max 65536)" {
+			t.Errorf("select of 65,537 cases: panic %q", msg)
+		}
+		last := 1<<16 - 1
+		chans[last].Send(7)
+		if got := gmp.Select(cases[:1<<16]...); got != last {
+			t.Errorf("select of 65,536 cases chose %d, want %d", got, last)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
