@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	stdtime "time"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/sync"
 	"github.com/gmplab/gmp/time"
 )
@@ -262,5 +264,69 @@ func TestSelectTooManyCases(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+//go:noinline
+func rangeWorker(ch gmp.Chan[int]) {
+	for v := range ch.All() {
+		_ = v
+	}
+}
+
+// TestRangeDump: a goroutine blocked in for range ch.All() shows, in a
+// dump, its own function blocked on the receive — like for v := range ch —
+// and no frame of gmp's iterator, even inlined into the caller (where the
+// closure takes the caller's name).
+func TestRangeDump(t *testing.T) {
+	_, err := gmp.Run(gmp.Config{Procs: 1}, func() {
+		ch := gmp.MakeChan[int](0)
+		gmp.Go(func() { rangeWorker(ch) })
+		gmp.MakeChan[int](0).Recv()
+	})
+	if !gmp.IsDeadlock(err) {
+		t.Fatalf("err = %v, want a deadlock", err)
+	}
+	dump := err.Error()
+	i := strings.Index(dump, "goroutine 7 [chan receive]:\n")
+	if i < 0 {
+		t.Fatalf("no goroutine 7 blocked in a receive:\n%s", dump)
+	}
+	g7, _, _ := strings.Cut(dump[i:], "\n\n")
+	lines := strings.Split(g7, "\n")
+	if len(lines) < 2 || !strings.HasPrefix(lines[1], "github.com/gmplab/gmp_test.rangeWorker(") {
+		t.Errorf("goroutine 7's first frame is not rangeWorker:\n%s", g7)
+	}
+	if strings.Contains(g7, "All.func") || strings.Contains(g7, "/chan.go") {
+		t.Errorf("the dump shows gmp's iterator:\n%s", g7)
+	}
+}
+
+// statusLog records the G status changes of a run.
+type statusLog struct{ log []string }
+
+func (s *statusLog) Kinds() observe.KindSet { return observe.KindsOf(observe.GoStatus) }
+func (s *statusLog) Event(ev *observe.Event) {
+	s.log = append(s.log, fmt.Sprintf("G%d %s->%s %s", ev.G, observe.GStatus(ev.Arg), observe.GStatus(ev.Arg2), observe.WaitReason(ev.Arg3)))
+}
+
+// TestSTWWaitReason: the goroutine that stops the world for GOMAXPROCS goes
+// to _Gwaiting with the reason "stopping the world" in the very event of
+// that change (Go sets the reason before the status).
+func TestSTWWaitReason(t *testing.T) {
+	obs := &statusLog{}
+	var me int64
+	_, err := gmp.Run(gmp.Config{Procs: 2, Observers: []observe.Observer{obs}}, func() {
+		me = gmp.Goid()
+		time.Sleep(stdtime.Millisecond) // a wait reason to be left over
+		obs.log = nil
+		gmp.GOMAXPROCS(3)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("G%d _Grunning->_Gwaiting stopping the world", me)
+	if !slices.Contains(obs.log, want) {
+		t.Errorf("no %q among the status changes:\n%s", want, strings.Join(obs.log, "\n"))
 	}
 }

@@ -229,8 +229,8 @@ func gomaxprocsSet(n int) int {
 // Models runtime.stopTheWorld + stopTheWorldWithSema (proc.go).
 func stopTheWorld(gp *g) {
 	mp := gp.m
+	gp.waitreason = waitReasonStoppingTheWorld // casGToWaitingForSuspendG sets it first
 	casgstatus(gp, _Grunning, _Gwaiting)
-	gp.waitreason = waitReasonStoppingTheWorld
 	sched.stopwait = gomaxprocs
 	sched.gcwaiting = true
 	preemptall()
