@@ -1,11 +1,11 @@
 package html
 
 import (
-	"runtime"
 	"strings"
 
 	"github.com/gmplab/gmp/internal/rt"
 	"github.com/gmplab/gmp/observe"
+	"github.com/gmplab/gmp/observe/internal/stacks"
 	"github.com/gmplab/gmp/observe/schedtrace"
 )
 
@@ -24,7 +24,7 @@ type Lane struct {
 	Start []int64 `json:"t"` // delta-encoded start, ns
 	Dur   []int64 `json:"d"`
 	G     []int64 `json:"g"`
-	Kind  []uint8 `json:"k"`
+	Kind  []uint8 `json:"k"` // base64 in the JSON, as encoding/json writes bytes
 
 	last int64 // the last start, for the delta
 }
@@ -118,7 +118,8 @@ type Collector struct {
 	pLane    []*Lane
 	mLane    []*Lane
 	funcIdx  map[string]int32
-	entryIdx map[uintptr]int32
+	entryIdx map[entryKey]int32
+	tab      *stacks.Table
 	wake     map[int64]pending
 	status   [16]int32
 	counters rt.SchedCounters
@@ -131,7 +132,7 @@ type Collector struct {
 // NewCollector returns a Collector; label and config name the simulation
 // in the report.
 func NewCollector(label, config string) *Collector {
-	c := &Collector{funcIdx: map[string]int32{}, entryIdx: map[uintptr]int32{}, wake: map[int64]pending{}}
+	c := &Collector{funcIdx: map[string]int32{}, entryIdx: map[entryKey]int32{}, tab: stacks.NewTable(), wake: map[int64]pending{}}
 	c.tl.Label, c.tl.Config = label, config
 	c.sched = &schedtrace.Writer{W: &c.schedBuf}
 	c.tl.Arrows = Arrows{From: []int64{}, FromP: []int32{}, By: []int64{}, To: []int64{}, ToP: []int32{}, G: []int64{}}
@@ -270,25 +271,27 @@ func (c *Collector) Event(ev *observe.Event) {
 }
 
 func (c *Collector) goCreate(ev *observe.Event) {
-	idx, ok := c.entryIdx[ev.Entry]
+	// Named as the execution trace names them: the main goroutine is
+	// runtime.main, the runtime's own goroutines are runtime.….
+	key := entryKey{ev.Entry, ev.Target == 0 && ev.Arg == 0}
+	idx, ok := c.entryIdx[key]
 	if !ok {
-		name := "?"
-		if f := runtime.FuncForPC(ev.Entry); f != nil {
-			name = f.Name()
-		}
-		if ev.Arg == 1 && !strings.HasPrefix(name, "runtime.") {
-			name = "runtime (" + name + ")"
-		}
+		name := c.tab.GoroutineEntry(ev.Entry, key.main).Func
 		idx, ok = c.funcIdx[name]
 		if !ok {
 			idx = int32(len(c.tl.Funcs))
 			c.tl.Funcs = append(c.tl.Funcs, name)
 			c.funcIdx[name] = idx
 		}
-		c.entryIdx[ev.Entry] = idx
+		c.entryIdx[key] = idx
 	}
 	c.tl.GIDs = append(c.tl.GIDs, ev.G)
 	c.tl.GFunc = append(c.tl.GFunc, idx)
+}
+
+type entryKey struct {
+	pc   uintptr
+	main bool
 }
 
 // sample records the counters at t if they changed; several changes at

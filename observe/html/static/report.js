@@ -84,9 +84,11 @@
     const lanes = [];
     const mk = (l, name, group) => {
       const t = undelta(l.t), d = Float64Array.from(l.d || []);
+      // The kinds come as base64 (Go's encoding of a []uint8).
+      const k = l.k ? Uint8Array.from(atob(l.k), (c) => c.charCodeAt(0)) : new Uint8Array(0);
       let runs = 0;
-      for (const k of l.k || []) if (k === 0) runs++;
-      return { name, group, t, d, g: l.g || [], k: l.k || [], n: t.length, runs };
+      for (const x of k) if (x === 0) runs++;
+      return { name, group, t, d, g: l.g || [], k, n: t.length, runs };
     };
     for (const l of tl.ps) lanes.push(mk(l, "P" + l.id, "P"));
     for (const l of tl.ms) lanes.push(mk(l, "M" + l.id, "M"));
@@ -408,6 +410,7 @@
   api.timelines = tls.map((d) => ({ label: d.tl.label, config: d.tl.config, lanes: d.lanes.map((l) => ({ name: l.name, slices: l.n, runs: l.runs })) }));
   if (tls.length) renderTimelines(tls);
   else if (!data.sweep) app.append(el("p", { class: "note", text: "No simulation was recorded." }));
+  api.loadMs = performance.now(); // since navigation start: parse, decode, first draw
   api.ready = true;
   document.body.dataset.ready = "1";
 
