@@ -21,7 +21,7 @@ import (
 
 var cmdRun = &command{
 	Name:      "run",
-	UsageLine: "gmp run NAME [--procs N] [--seed N] [--schedtrace DUR] [--scheddetail] [--stats FILE] [--trace FILE] [--perfetto FILE] [--pprof DIR] [flags]",
+	UsageLine: "gmp run NAME [--procs LIST] [--seed N | --seeds LIST] [--schedtrace DUR] [--scheddetail] [--stats FILE] [--trace FILE] [--perfetto FILE] [--pprof DIR] [--html FILE] [--csv FILE] [--json FILE] [flags]",
 	Short:     "run a built-in scenario and print what the scheduler did",
 	Long: `Run runs the scenario NAME (see 'gmp list') and prints its report to
 standard output, followed by a summary of each simulation it ran. The
@@ -55,6 +55,34 @@ same bytes. Two outputs that would write the same file (the same path
 however spelled, a symbolic or hard link to it, or a later simulation's
 derived name landing on another output) are an error before anything
 runs, and no existing file is touched until its simulation starts.
+
+--html writes one self-contained HTML page (no network needed to view
+it): for each simulation a zoomable timeline with a lane per P (the
+goroutine running, coloured by its function) and per thread (system calls,
+spinning), goroutine states, run queues and threads plotted under them,
+unblock arrows on hover and the schedtrace lines (with --schedtrace) at
+their times; two simulations can be shown one above the other.
+
+Sweeps: --procs, --version, --preempt, --preset, --steal-cap and --cost
+take a list or a range (--procs 1,2,4,8, --procs 1-8, --version
+go1.25,go1.26, --preset none,wasm, --cost MWakeup=5us,50us), and --seeds a
+list or range of seeds (--seeds 1-20). gmp then runs every combination
+under every seed, each simulation in a worker process (this binary run
+again; --jobs at once), and prints a table of the key figures per
+configuration and simulation — virtual time, scheduling latency p50, p99
+and max, steals, hand-offs, preemptions, threads, goroutines, switches,
+runnext hits, channel blocks, and the p50/p99 of each type of user task
+and region (package gmp/trace) — as the median over the seeds with the
+range [min–max]. --csv and --json write the same table; --html adds a plot
+of each figure against the configurations and the timeline of each
+configuration's first seed. Every list is checked before anything runs; a
+sweep of more than 1000 simulations needs --yes (or a yes at the
+terminal). --trace, --perfetto, --pprof and --stats describe one
+simulation and are refused in a sweep.
+
+On a terminal, long runs and sweeps show a progress line on standard error
+(virtual time reached, events/s; runs done and ETA); --progress on|off
+overrides.
 
 SIGINT or SIGTERM (^C) lets the simulation in progress finish — its files
 are complete — runs no further simulation, prints the summary and writes
