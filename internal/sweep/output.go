@@ -48,7 +48,7 @@ func (t *Table) WriteText(w io.Writer) error {
 	return tw.Flush()
 }
 
-// statusText is "ok", or the count of each ending ("3 ok, 2 deadlock").
+// StatusText is "ok", or the count of each ending ("3 ok, 2 deadlock").
 func (r *Row) StatusText() string {
 	if len(r.Status) == 1 && r.Status["ok"] > 0 {
 		return "ok"

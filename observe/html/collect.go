@@ -20,11 +20,11 @@ const (
 // encoded: each is the distance from the previous slice's start) to keep
 // the page small.
 type Lane struct {
-	ID    int64   `json:"id"`
-	Start []int64 `json:"t"` // delta-encoded start, ns
-	Dur   []int64 `json:"d"`
-	G     []int64 `json:"g"`
-	Kind  []uint8 `json:"k"` // base64 in the JSON, as encoding/json writes bytes
+	ID    int64   `json:"id"` // the P's or M's number
+	Start []int64 `json:"t"`  // delta-encoded start, ns
+	Dur   []int64 `json:"d"`  // duration, ns
+	G     []int64 `json:"g"`  // the goroutine (0 for a spinning thread)
+	Kind  []uint8 `json:"k"`  // base64 in the JSON, as encoding/json writes bytes
 
 	last int64 // the last start, for the delta
 }
@@ -45,14 +45,14 @@ func (l *Lane) add(start, end, g int64, kind uint8) {
 
 // Counters are the plots under the lanes, sampled when they change.
 type Counters struct {
-	T        []int64 `json:"t"` // delta-encoded time, ns
-	Running  []int32 `json:"running"`
-	Runnable []int32 `json:"runnable"`
-	Waiting  []int32 `json:"waiting"`
-	Syscall  []int32 `json:"syscall"`
-	LocalQ   []int32 `json:"localq"`  // goroutines in the Ps' local run queues (runnext included)
-	GlobalQ  []int32 `json:"globalq"` // goroutines in the global run queue
-	Threads  []int32 `json:"threads"`
+	T        []int64 `json:"t"`        // delta-encoded time, ns
+	Running  []int32 `json:"running"`  // goroutines running
+	Runnable []int32 `json:"runnable"` // goroutines waiting for a P
+	Waiting  []int32 `json:"waiting"`  // goroutines blocked
+	Syscall  []int32 `json:"syscall"`  // goroutines in a system call
+	LocalQ   []int32 `json:"localq"`   // goroutines in the Ps' local run queues (runnext included)
+	GlobalQ  []int32 `json:"globalq"`  // goroutines in the global run queue
+	Threads  []int32 `json:"threads"`  // threads (Ms) that exist
 
 	last int64
 }
@@ -61,19 +61,19 @@ type Counters struct {
 // P FromP (-1: no P, e.g. a timer or netpoll) by goroutine By, and next
 // ran at To on P ToP.
 type Arrows struct {
-	From  []int64 `json:"from"`
-	FromP []int32 `json:"fromp"`
-	By    []int64 `json:"by"`
-	To    []int64 `json:"to"`
-	ToP   []int32 `json:"top"`
-	G     []int64 `json:"g"`
+	From  []int64 `json:"from"`  // when it was readied, ns
+	FromP []int32 `json:"fromp"` // on which P
+	By    []int64 `json:"by"`    // by which goroutine (0: the scheduler)
+	To    []int64 `json:"to"`    // when it next ran, ns
+	ToP   []int32 `json:"top"`   // on which P
+	G     []int64 `json:"g"`     // the goroutine
 }
 
 // SchedLines are the schedtrace lines and the virtual times they were
 // printed at.
 type SchedLines struct {
-	T     []int64  `json:"t"`
-	Lines []string `json:"lines"`
+	T     []int64  `json:"t"`     // virtual time of each line, ns
+	Lines []string `json:"lines"` // the lines, as schedtrace prints them
 }
 
 // Timeline is what the report draws of one simulation.
@@ -88,11 +88,11 @@ type Timeline struct {
 	GIDs  []int64  `json:"gids"`  // goroutines, with
 	GFunc []int32  `json:"gfunc"` // their function's index
 
-	Ps       []*Lane    `json:"ps"`
-	Ms       []*Lane    `json:"ms"`
-	Counters Counters   `json:"counters"`
-	Arrows   Arrows     `json:"arrows"`
-	Sched    SchedLines `json:"sched"`
+	Ps       []*Lane    `json:"ps"`              // a lane per P
+	Ms       []*Lane    `json:"ms"`              // a lane per thread
+	Counters Counters   `json:"counters"`        // the plots
+	Arrows   Arrows     `json:"arrows"`          // the unblock edges
+	Sched    SchedLines `json:"sched"`           // the schedtrace lines
 	Tasks    []string   `json:"tasks,omitempty"` // user task/region latencies, as text
 }
 

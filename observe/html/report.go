@@ -29,48 +29,48 @@ var reportCSS string
 
 // Report is what one page shows.
 type Report struct {
-	Title     string      `json:"title"`
-	Command   string      `json:"command"` // the command line that made it
-	Timelines []*Timeline `json:"timelines"`
-	Sweep     *Sweep      `json:"sweep,omitempty"`
+	Title     string      `json:"title"`           // the page's title
+	Command   string      `json:"command"`         // the command line that made it
+	Timelines []*Timeline `json:"timelines"`       // the simulations drawn
+	Sweep     *Sweep      `json:"sweep,omitempty"` // a sweep's table, or nil
 }
 
 // Sweep is a sweep's table for the page.
 type Sweep struct {
 	Knobs   []string      `json:"knobs"`   // the swept flags
 	Figures []FigureMeta  `json:"figures"` // the columns
-	Rows    []SweepRow    `json:"rows"`
+	Rows    []SweepRow    `json:"rows"`    // a row per configuration and simulation
 	Configs []SweepConfig `json:"configs"` // the configurations, in order
 }
 
 // FigureMeta describes a figure column.
 type FigureMeta struct {
-	Key    string `json:"key"`
-	Head   string `json:"head"`
-	IsTime bool   `json:"time"`
+	Key    string `json:"key"`  // the JSON name
+	Head   string `json:"head"` // the column heading
+	IsTime bool   `json:"time"` // ns, shown as a duration
 }
 
 // SweepConfig is one configuration: its label and settings.
 type SweepConfig struct {
-	Label    string   `json:"label"`
+	Label    string   `json:"label"`    // "procs=2 version=go1.25"
 	Values   []string `json:"values"`   // one per knob
 	Timeline int      `json:"timeline"` // index into Report.Timelines, -1 for none
 }
 
 // SweepRow is a configuration's simulation over the seeds.
 type SweepRow struct {
-	Config int                   `json:"config"`
-	Run    string                `json:"run"`
-	Seeds  int                   `json:"seeds"`
-	Status string                `json:"status"`
-	Values map[string]SweepValue `json:"values"`
+	Config int                   `json:"config"` // index into Sweep.Configs
+	Run    string                `json:"run"`    // the simulation's label
+	Seeds  int                   `json:"seeds"`  // how many seeds ran
+	Status string                `json:"status"` // how they ended ("ok", "3 ok, 2 deadlock")
+	Values map[string]SweepValue `json:"values"` // by figure key
 }
 
 // SweepValue is a figure's median and range over the seeds.
 type SweepValue struct {
-	Median float64 `json:"median"`
-	Min    float64 `json:"min"`
-	Max    float64 `json:"max"`
+	Median float64 `json:"median"` // over the seeds
+	Min    float64 `json:"min"`    // the smallest
+	Max    float64 `json:"max"`    // the largest
 }
 
 var page = template.Must(template.New("page").Parse(`<!DOCTYPE html>
