@@ -27,7 +27,8 @@
 //     the simulated runtime.
 //   - The children of a context are canceled in the order they were
 //     attached. (Go keeps them in a map, whose iteration order is random;
-//     a simulation must not depend on map order.)
+//     a simulation must not depend on map order.) Under the explorer
+//     (gmptest) the order is one of its decisions.
 //   - A context belongs to the gmp.Run that created it. Using a cancelable
 //     context — Done, Err, Cause, cancel, deriving from it — after that
 //     run has ended panics with a message saying so. Creating a cancelable
@@ -43,8 +44,10 @@ package context
 import (
 	stdcontext "context"
 	"reflect"
+	"slices"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/internal/rt"
 	"github.com/gmplab/gmp/sync"
 	"github.com/gmplab/gmp/time"
 )
@@ -475,7 +478,14 @@ func (c *cancelCtx) cancel(removeFromParent bool, err, cause error) {
 		d.Close()
 	}
 	if c.children != nil {
-		for _, child := range c.children.list {
+		list := c.children.list
+		if rt.Exploring() {
+			// Go cancels the children in map order: the explorer
+			// chooses one.
+			list = slices.DeleteFunc(slices.Clone(list), func(c canceler) bool { return c == nil })
+			rt.ChooseOrder(rt.SiteContext, len(list), func(i, j int) { list[i], list[j] = list[j], list[i] })
+		}
+		for _, child := range list {
 			if child != nil {
 				// NOTE: acquiring the child's lock while holding
 				// parent's lock.

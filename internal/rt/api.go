@@ -48,7 +48,7 @@ func Work(d int64) {
 	if d <= 0 {
 		return
 	}
-	left := d
+	left := duration(SiteWork, d, gp)
 	for {
 		if asyncPreemt && gp.preempt && canPreemptM(gp.m) {
 			gopreempt()

@@ -195,7 +195,7 @@ func ChanSend(c *Hchan, cell unsafe.Pointer, block bool) bool {
 		gopark(nil, nil, waitReasonChanSendNilChan, blockForever)
 		throw("unreachable")
 	}
-	advance(costs.ChanSend)
+	charge(SiteChanSend, costs.ChanSend)
 
 	// Fast path: check for failed non-blocking operation without
 	// acquiring the lock.
@@ -218,7 +218,7 @@ func ChanSend(c *Hchan, cell unsafe.Pointer, block bool) bool {
 		// Going to block: pay for parking before the sudog is visible
 		// (in Go the channel lock hides it until the G is parked), then
 		// look again, since time has passed.
-		advance(costs.Park)
+		charge(SitePark, costs.Park)
 	}
 
 	// Block on the channel. Some receiver will complete our operation.
@@ -339,7 +339,7 @@ func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received boo
 	if c.timer != nil {
 		c.timer.maybeRunChan(c)
 	}
-	advance(costs.ChanRecv)
+	charge(SiteChanRecv, costs.ChanRecv)
 
 	// Fast path: check for failed non-blocking operation without
 	// acquiring the lock.
@@ -393,7 +393,7 @@ func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received boo
 		}
 		// Pay for parking before the sudog is visible, then look again
 		// (see ChanSend).
-		advance(costs.Park)
+		charge(SitePark, costs.Park)
 	}
 
 	// No sender available: block on this channel.
@@ -474,7 +474,7 @@ func ChanClose(c *Hchan) {
 	if c == nil {
 		panic(plainError("close of nil channel"))
 	}
-	advance(costs.ChanClose)
+	charge(SiteChanClose, costs.ChanClose)
 	if c.closed != 0 {
 		panic(plainError("close of closed channel"))
 	}

@@ -158,6 +158,62 @@ func wakeEarlier(mp *m, when int64) bool {
 	return true
 }
 
+// evqPush queues an entry whose key was drawn already.
+func evqPush(e evEntry) {
+	e.mp.ev.when = e.when
+	e.mp.ev.index = len(evq)
+	evq = append(evq, e)
+	evqUp(e.mp.ev.index)
+}
+
+// evqPopChoose is evqPop when a Chooser decides ties: the threads due at
+// the earliest instant are the options, in the order their keys give
+// (the default is the first), and the ones not chosen go back.
+func evqPopChoose() *m {
+	if evqLeaving.mp != nil {
+		e := evqLeaving
+		evqLeaving = evEntry{}
+		evqPush(e)
+	}
+	first := evq[0]
+	mp := evqPop()
+	if len(evq) == 0 || evq[0].when != first.when {
+		return mp
+	}
+	tied := tiedBuf[:0]
+	tied = append(tied, first)
+	for len(evq) > 0 && evq[0].when == first.when {
+		tied = append(tied, evq[0])
+		evqPop()
+	}
+	gs := decision.Gs[:0]
+	for _, e := range tied {
+		gs = append(gs, curgOf(e.mp))
+	}
+	decision.Gs = gs
+	c := chooseTie(int64(len(tied)), 0)
+	for i, e := range tied {
+		if int64(i) != c {
+			evqPush(e)
+		}
+	}
+	tiedBuf = tied[:0]
+	return tied[c].mp
+}
+
+var tiedBuf []evEntry
+
+// curgOf is the goroutine mp runs, or 0.
+func curgOf(mp *m) int64 {
+	if mp != nil && mp.curg != nil {
+		return mp.curg.goid
+	}
+	if mp != nil && mp.nextg != nil {
+		return mp.nextg.goid
+	}
+	return 0
+}
+
 // evqPop removes and returns the M with the earliest wakeup. It moves the
 // hole left by the root down along the smallest children to a leaf and
 // fills it with the last entry from there (Floyd's trick): the last entry
@@ -206,7 +262,17 @@ func mayRunTo(t int64) bool {
 		return t < next.when
 	}
 	// A tie: draw the running M's key as if it had been queued.
-	return tieRand.next() < next.key
+	first := tieRand.next() < next.key
+	if chooser != nil {
+		// Option 1: the running thread goes on; 0: the queued one first.
+		def := int64(0)
+		if first {
+			def = 1
+		}
+		decision.Gs = append(decision.Gs[:0], curgOf(curm), curgOf(next.mp))
+		first = chooseTie(2, def) == 1
+	}
+	return first
 }
 
 // addTime returns t+d for a d ≥ 0, saturating at maxWhen (the end of

@@ -192,7 +192,7 @@ func gbody(gp *g) (stop bool) {
 		// call has run. The G is destroyed and this coroutine, which must
 		// finish unwinding, is stopped from a host goroutine of its own.
 		if !tearingDown {
-			advance(costs.GoExit)
+			charge(SiteGoExit, costs.GoExit)
 		}
 		mcallResumable(mcallGoexit)
 	}()
@@ -209,7 +209,7 @@ func gbody(gp *g) (stop bool) {
 	if tearingDown {
 		return true // a background goroutine ending its loop
 	}
-	advance(costs.GoExit)
+	charge(SiteGoExit, costs.GoExit)
 	return !mcallResumable(mcallExit)
 }
 
@@ -285,9 +285,11 @@ func schedInline(mp *m, gp *g, kind mcallKind) {
 	}()
 	switch kind {
 	case mcallPark:
-		if gp.waitunlockcost > 0 && !fits(gp.waitunlockcost) {
+		if gp.waitunlockcost > 0 && (chooser != nil || !fits(gp.waitunlockcost)) {
 			// The unlock function spends time that another thread's
-			// wakeup falls into: park on g0, where the thread may block.
+			// wakeup may fall into (with a Chooser, how long is only
+			// known when it is charged): park on g0, where the thread
+			// may block.
 			g0request(mp, gp, kind)
 			return
 		}

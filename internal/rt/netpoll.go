@@ -35,7 +35,7 @@ func netpollGenericInit() { netpollInited = true }
 // netWait parks the current goroutine until its simulated descriptor is
 // ready, d ns from now. Models runtime.netpollblock (netpoll.go).
 func netWait(d int64) {
-	getg()
+	gp := getg()
 	preemptCheck()
 	if d <= 0 {
 		// The data is already there: a read on a ready descriptor
@@ -43,7 +43,7 @@ func netWait(d int64) {
 		return
 	}
 	netpollGenericInit()
-	pw := &pollWait{ready: addTime(now, d)}
+	pw := &pollWait{ready: addTime(now, duration(SiteNetWait, d, gp))}
 	gopark(netpollblockcommit, pw, waitReasonIOWait, blockNet)
 }
 
@@ -58,7 +58,7 @@ func netpollblockcommit(gp *g, arg any) bool {
 	netpollWaiters++
 	// A thread blocked in epoll_wait is woken by the readiness itself.
 	if netpollM != nil {
-		wakeEarlier(netpollM, pw.ready+costs.MWakeup)
+		wakeEarlier(netpollM, addTime(pw.ready, duration(SiteMWakeup, costs.MWakeup, nil)))
 	}
 	return true
 }
@@ -69,7 +69,7 @@ func netpollblockcommit(gp *g, arg any) bool {
 // Models runtime.netpoll (netpoll_epoll.go).
 func netpoll(delay int64) gList {
 	mp := curm
-	advance(costs.Netpoll)
+	charge(SiteNetpoll, costs.Netpoll)
 	if delay != 0 {
 		var waitns int64
 		switch {
@@ -86,10 +86,10 @@ func netpoll(delay int64) gList {
 		mp.inNetpoll = true
 		wake := int64(-1)
 		if waitns >= 0 {
-			wake = addTime(now, waitns+costs.TimerSlack)
+			wake = addTime(now, waitns+duration(SiteTimerSlack, costs.TimerSlack, nil))
 		}
 		if len(pollq) > 0 {
-			if r := max(pollq[0].ready, now) + costs.MWakeup; wake < 0 || r < wake {
+			if r := addTime(max(pollq[0].ready, now), duration(SiteMWakeup, costs.MWakeup, nil)); wake < 0 || r < wake {
 				wake = r
 			}
 		}
@@ -127,9 +127,9 @@ func netpoll(delay int64) gList {
 func netpollBreak() {
 	if netpollM != nil {
 		if netpollM.ev.index < 0 {
-			wakeAt(netpollM, addTime(now, costs.MWakeup))
+			wakeAt(netpollM, addTime(now, duration(SiteMWakeup, costs.MWakeup, nil)))
 		} else {
-			wakeEarlier(netpollM, addTime(now, costs.MWakeup))
+			wakeEarlier(netpollM, addTime(now, duration(SiteMWakeup, costs.MWakeup, nil)))
 		}
 	}
 }

@@ -123,7 +123,7 @@ func allgadd(gp *g) {
 // Models runtime.newproc (proc.go).
 func newproc(fn func(), callerpc uintptr) *g {
 	gp := getg()
-	advance(costs.GoCreate)
+	charge(SiteGoCreate, costs.GoCreate)
 	newg := newproc1(fn, gp, callerpc, false, waitReasonZero, false)
 	pp := gp.m.p
 	runqput(pp, newg, true)
@@ -144,7 +144,7 @@ func newproc1(fn func(), callergp *g, callerpc uintptr, parked bool, reason wait
 	newg := gfget(pp)
 	if newg == nil {
 		if curg != nil {
-			advance(costs.NewG)
+			charge(SiteNewG, costs.NewG)
 		}
 		newg = malg()
 		casgstatus(newg, _Gidle, _Gdead)
@@ -273,7 +273,7 @@ func badready(gp *g) {
 
 // goready wakes gp into the current P's runnext.
 func goready(gp *g) {
-	advance(costs.Ready)
+	charge(SiteReady, costs.Ready)
 	ready(gp, true)
 }
 
@@ -324,7 +324,7 @@ func newm(fn func(), pp *p, id int64) *m {
 		}
 		emit(EvMStart, mp, nil)
 	}
-	wakeAt(mp, addTime(now, costs.MCreate))
+	wakeAt(mp, addTime(now, duration(SiteMCreate, costs.MCreate, nil)))
 	return mp
 }
 
@@ -443,7 +443,7 @@ func notewakeup(mp *m) {
 	if want(EvMUnpark) {
 		emit(EvMUnpark, mp, nil)
 	}
-	wakeAt(mp, addTime(now, costs.MWakeup))
+	wakeAt(mp, addTime(now, duration(SiteMWakeup, costs.MWakeup, nil)))
 }
 
 // startm schedules some M to run pp, creating one if necessary. If pp is
@@ -750,6 +750,11 @@ top:
 // global one again. It changes nothing if it finds nothing, so that
 // scheduleFast can try it before handing schedule to g0.
 func findRunnableQueues(mp *m, pp *p) (gp *g, inheritTime bool) {
+	if exploreAbstract && chooser != nil {
+		if gp, inheritTime, ok := findRunnableAbstract(pp); ok {
+			return gp, inheritTime
+		}
+	}
 	// Check the global runnable queue once in a while to ensure fairness.
 	// Otherwise two goroutines can completely occupy the local runqueue by
 	// constantly respawning each other.
@@ -782,6 +787,67 @@ func findRunnableQueues(mp *m, pp *p) (gp *g, inheritTime bool) {
 	return nil, false
 }
 
+// findRunnableAbstract is abstract mode's findRunnableQueues: the Chooser
+// picks any goroutine in the P's runnext, its ring or the global queue —
+// an order Go never promises, though its scheduler would not produce it.
+// The default is the one findRunnableQueues would take. It reports false
+// when there is no choice to make.
+func findRunnableAbstract(pp *p) (gp *g, inheritTime bool, ok bool) {
+	cand := decision.Gs[:0]
+	var gs []*g
+	gs = abstractBuf[:0]
+	if pp.runnext != nil {
+		gs = append(gs, pp.runnext)
+	}
+	for i := pp.runqhead; i != pp.runqtail; i++ {
+		gs = append(gs, pp.runq[i%uint32(len(pp.runq))])
+	}
+	local := len(gs)
+	for gp := sched.runq.head; gp != nil; gp = gp.schedlink {
+		gs = append(gs, gp)
+	}
+	defer func() { clear(gs); abstractBuf = gs[:0] }()
+	if len(gs) < 2 {
+		return nil, false, false
+	}
+	def := 0 // runnext, else the ring's head, else the global head
+	if pp.schedtick%61 == 0 && len(gs) > local {
+		def = local
+	}
+	for _, gp := range gs {
+		cand = append(cand, gp.goid)
+	}
+	decision.Gs = cand
+	c := int(choose(ChoiceRunnable, SiteQueue, int64(len(gs)), int64(def), nil))
+	gp = gs[c]
+	switch {
+	case gp == pp.runnext:
+		pp.runnext = nil
+		return gp, true, true
+	case c < local:
+		// Take it out of the ring, keeping the others' order.
+		k := pp.runqhead + uint32(c) - btou(pp.runnext != nil)
+		for i := k; i != pp.runqhead; i-- {
+			pp.runq[i%uint32(len(pp.runq))] = pp.runq[(i-1)%uint32(len(pp.runq))]
+		}
+		pp.runq[pp.runqhead%uint32(len(pp.runq))] = nil
+		pp.runqhead++
+		return gp, false, true
+	default:
+		sched.runq.remove(gp)
+		return gp, false, true
+	}
+}
+
+var abstractBuf []*g
+
+func btou(b bool) uint32 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func globalGetEvent(mp *m, gp *g, n int32) {
 	if want(EvGlobalRunqGet) {
 		evbuf.Arg = int64(n)
@@ -799,7 +865,7 @@ func stealWork() (gp *g, inheritTime bool, pollUntil int64, newWork bool) {
 	const stealTries = 4
 	for i := 0; i < stealTries; i++ {
 		stealTimersOrRunNextG := i == stealTries-1
-		for enum := stealOrder.start(cheaprand()); !enum.done(); enum.next() {
+		for enum := stealOrder.start(cheaprand(SiteSteal)); !enum.done(); enum.next() {
 			if sched.gcwaiting {
 				// GC work may be available.
 				return nil, false, pollUntil, true
@@ -826,7 +892,7 @@ func stealWork() (gp *g, inheritTime bool, pollUntil int64, newWork bool) {
 			}
 			// Don't bother to attempt to steal if p2 is idle.
 			if !idlepMask.read(enum.position()) {
-				advance(costs.StealAttempt)
+				charge(SiteStealAttempt, costs.StealAttempt)
 				if curm.p != pp {
 					throw("stealWork: lost P")
 				}
@@ -990,7 +1056,7 @@ func schedule(mp *m) {
 			startlockedm(gp)
 			continue
 		}
-		advance(costs.Schedule)
+		charge(SiteSchedule, costs.Schedule)
 		execute(gp, inheritTime)
 		gogo(gp)
 		return
@@ -1021,8 +1087,8 @@ func scheduleFast(mp *m) bool {
 		return false
 	}
 	pp.preempt = false
-	// advance(costs.Schedule), without blocking on this coroutine.
-	if d := costs.Schedule; d > 0 {
+	// charge(SiteSchedule, …), without blocking on this coroutine.
+	if d := cost(SiteSchedule, costs.Schedule); d > 0 {
 		t := addTime(now, d)
 		if !fits(d) && !mayRunTo(t) {
 			mp.nextg, mp.nextInherit = gp, inheritTime
@@ -1126,7 +1192,7 @@ func gopark(unlockf func(*g, any) bool, lock any, reason waitReason, br blockRea
 	// The caller has published nothing that a waker could find before the
 	// G is parked (it does that in unlockf), so the cost of parking can be
 	// paid here.
-	advance(costs.Park)
+	charge(SitePark, costs.Park)
 	goparkCharged(unlockf, lock, reason, br)
 }
 
@@ -1251,7 +1317,7 @@ func goexit0(gp *g) {
 // global queue. Models runtime.Gosched + gosched_m.
 func gosched() {
 	getg()
-	advance(costs.Gosched)
+	charge(SiteGosched, costs.Gosched)
 	if wantStacks {
 		parkedStack = parkStack()
 	}
@@ -1275,14 +1341,21 @@ func goyield() {
 // preemptCheck is the function-prologue check: a G asked to stop by
 // sysmon does so at its next runtime call (cooperative preemption).
 func preemptCheck() {
-	if gp := curg; gp != nil && gp.preempt {
+	if gp := curg; gp != nil && (gp.preempt || chooser != nil) {
 		preemptNow(gp)
 	}
 }
 
+// preemptNow honours a preemption request, or, under a Chooser, asks
+// whether the goroutine is preempted here: at a function prologue Go's
+// asynchronous preemption (sysmon's, the GC's) can stop any goroutine.
+//
 //go:noinline
 func preemptNow(gp *g) {
-	if canPreemptM(gp.m) {
+	if !canPreemptM(gp.m) {
+		return
+	}
+	if gp.preempt || choose(ChoicePreempt, SiteAPI, 2, 0, gp) == 1 {
 		gopreempt()
 	}
 }

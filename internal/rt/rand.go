@@ -37,12 +37,21 @@ func seedRand(seed uint64) {
 	}
 }
 
-// cheaprand models runtime.cheaprand.
-// Deviation: one seeded stream for the whole runtime, where Go keeps one per
-// M seeded from the OS, so that a run is a function of Config.Seed.
-func cheaprand() uint32 { return uint32(runRand.next()) }
+// cheaprand models runtime.cheaprand; site says what the value is for (a
+// Chooser may pick another).
+func cheaprand(site Site) uint32 {
+	v := uint32(runRand.next())
+	if chooser != nil {
+		v = uint32(choose(ChoiceRand, site, 1<<32, int64(v), curg))
+	}
+	return v
+}
 
 // cheaprandn models runtime.cheaprandn: a value in [0, n).
-func cheaprandn(n uint32) uint32 {
-	return uint32((uint64(cheaprand()) * uint64(n)) >> 32)
+func cheaprandn(site Site, n uint32) uint32 {
+	v := uint32((uint64(uint32(runRand.next())) * uint64(n)) >> 32)
+	if chooser != nil && n > 1 {
+		v = uint32(choose(ChoiceRand, site, int64(n), int64(v), curg))
+	}
+	return v
 }

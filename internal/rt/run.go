@@ -29,6 +29,12 @@ type Config struct {
 	SchedDetail  bool
 	Watchdog     time.Duration // wall-clock limit without progress (≤0: off)
 	Observers    []Observer
+	// Chooser takes the run's nondeterministic decisions (choose.go);
+	// nil: every decision takes its default, as an ordinary run.
+	Chooser Chooser
+	// Abstract lets the Chooser run any runnable goroutine next
+	// (ChoiceRunnable), not only what a real scheduler could.
+	Abstract bool
 }
 
 // LimitError reports that a run hit Config.MaxTime or Config.MaxSteps.
@@ -215,6 +221,13 @@ func Run(cfg Config, main func()) (*Result, error) {
 	return res, err
 }
 
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func endReason(err error) string {
 	var f *Fatal
 	var p *Panic
@@ -343,6 +356,7 @@ func schedinit(cfg Config) {
 		numCPUStartup = 1
 	}
 	setObservers(cfg.Observers)
+	chooser, exploreAbstract = cfg.Chooser, cfg.Abstract && cfg.Chooser != nil
 	sched.maxmcount = int32(cfg.MaxThreads)
 	sched.lastpoll = 1 // nanotime() at init: not 0, nobody is polling
 	sched.goidgen = 0
@@ -401,6 +415,8 @@ func resetGlobals() {
 	dying = nil
 	nlockedg = 0
 	setObservers(nil)
+	chooser, exploreAbstract, decisions = nil, false, 0
+	decision = Decision{}
 	semtable = nil
 	sudogCache = nil
 	chanCount = 0
@@ -430,7 +446,9 @@ func eventLoop(main func()) {
 				break
 			}
 			var mp *m
-			if evqLeaving.mp != nil {
+			if chooser != nil && len(evq)+btoi(evqLeaving.mp != nil) > 1 {
+				mp = evqPopChoose()
+			} else if evqLeaving.mp != nil {
 				mp = evqPushPop()
 			} else if len(evq) > 0 {
 				mp = evqPop()
@@ -536,7 +554,7 @@ func runtimeMain(main func()) {
 // function: isSystemGoroutine).
 func sysproc(fn func()) {
 	gp := curg
-	advance(costs.GoCreate)
+	charge(SiteGoCreate, costs.GoCreate)
 	newg := newproc1(fn, gp, 0, false, waitReasonZero, true)
 	runqput(gp.m.p, newg, true)
 	if mainStarted {

@@ -23,6 +23,10 @@ func runqput(pp *p, gp *g, next bool) {
 		// starve everyone else, so runnext is not used (as on wasm).
 		next = false
 	}
+	if next && chooser != nil && choose(ChoiceRunnext, SiteReady, 2, 0, gp) == 1 {
+		// randomizeScheduler (a -race build) skips runnext half the time.
+		next = false
+	}
 	if next {
 		oldnext := pp.runnext
 		pp.runnext = gp
@@ -63,11 +67,29 @@ func runqputslow(pp *p, gp *g, h, t uint32) {
 	// the simulator links the Gs straight from the ring (and keeps a G's
 	// stack small, since this runs on the G that readied gp).
 	var q gQueue
-	for i := uint32(0); i < n; i++ {
-		q.pushBack(pp.runq[(h+i)%uint32(len(pp.runq))])
+	if chooser != nil {
+		// randomizeScheduler (a -race build) shuffles the batch.
+		batch := shuffleBuf[:0]
+		for i := uint32(0); i < n; i++ {
+			batch = append(batch, pp.runq[(h+i)%uint32(len(pp.runq))])
+		}
+		batch = append(batch, gp)
+		for i := 1; i < len(batch); i++ {
+			j := choose(ChoiceShuffle, SiteRunqputslow, int64(i+1), int64(i), batch[i])
+			batch[i], batch[j] = batch[j], batch[i]
+		}
+		for _, gp := range batch {
+			q.pushBack(gp)
+		}
+		clear(batch)
+		shuffleBuf = batch[:0]
+	} else {
+		for i := uint32(0); i < n; i++ {
+			q.pushBack(pp.runq[(h+i)%uint32(len(pp.runq))])
+		}
+		q.pushBack(gp)
 	}
 	pp.runqhead = h + n
-	q.pushBack(gp)
 	stats.RunqOverflows++
 	if want(EvRunqOverflow) {
 		evbuf.Arg = int64(n + 1)
@@ -86,12 +108,24 @@ func runqputbatch(pp *p, q *gQueue) {
 		pp.runq[t%uint32(len(pp.runq))] = gp
 		t++
 	}
+	if chooser != nil {
+		// randomizeScheduler (a -race build) shuffles what went in.
+		off := func(o uint32) uint32 { return (pp.runqtail + o) % uint32(len(pp.runq)) }
+		for i := uint32(1); i < t-pp.runqtail; i++ {
+			j := uint32(choose(ChoiceShuffle, SiteRunqputbatch, int64(i+1), int64(i), pp.runq[off(i)]))
+			pp.runq[off(i)], pp.runq[off(j)] = pp.runq[off(j)], pp.runq[off(i)]
+		}
+	}
 	if want(EvRunqPut) && t != pp.runqtail {
 		evbuf.Arg2 = int64(t - pp.runqtail)
 		emit(EvRunqPut, curm, nil)
 	}
 	pp.runqtail = t
 }
+
+// shuffleBuf is runqputslow's batch when it shuffles (not on the stack:
+// runqputslow runs on goroutines' small stacks).
+var shuffleBuf []*g
 
 // runqget gets a G from the local queue: runnext first (the G inherits
 // the current time slice), then the head of the ring.
@@ -138,7 +172,7 @@ func runqgrab(pp *p, batch *[256]*g, batchHead uint32, stealRunNextG bool) uint3
 								// running on pp readied it and is likely
 								// to block right away. usleep(3) takes
 								// the kernel's timer slack on top.
-								advance(costs.RunnextBackoff + costs.TimerSlack)
+								charge(SiteRunnextBackoff, costs.RunnextBackoff+costs.TimerSlack)
 							}
 						}
 					}

@@ -349,6 +349,28 @@ func (q *gQueue) pop() *g {
 	return gp
 }
 
+// remove takes gp out of q (abstract mode's pick from the middle).
+func (q *gQueue) remove(gp *g) {
+	var prev *g
+	for x := q.head; x != nil; prev, x = x, x.schedlink {
+		if x != gp {
+			continue
+		}
+		if prev == nil {
+			q.head = x.schedlink
+		} else {
+			prev.schedlink = x.schedlink
+		}
+		if q.tail == x {
+			q.tail = prev
+		}
+		x.schedlink = nil
+		q.size--
+		return
+	}
+	throw("gQueue.remove: not queued")
+}
+
 // A gList is a list of Gs linked through g.schedlink (proc.go:gList).
 type gList struct {
 	head *g

@@ -31,7 +31,7 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 	gp := getg()
 	preemptCheck()
 	ncases := len(cases)
-	advance(costs.Select + int64(ncases)*costs.SelectCase)
+	charge(SiteSelect, costs.Select+int64(ncases)*costs.SelectCase)
 
 	var orderBuf [32]uint16
 	var order []uint16
@@ -55,7 +55,7 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 		if cas.C.timer != nil {
 			cas.C.timer.maybeRunChan(cas.C)
 		}
-		j := cheaprandn(uint32(norder + 1))
+		j := cheaprandn(SiteSelectOrder, uint32(norder+1))
 		pollorder[norder] = pollorder[j]
 		pollorder[j] = uint16(i)
 		norder++
@@ -149,7 +149,7 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 		}
 		// Going to block: pay for parking before the sudogs are visible,
 		// then look again (see ChanSend).
-		advance(costs.Park)
+		charge(SitePark, costs.Park)
 	}
 
 	// pass 2 - enqueue on all chans

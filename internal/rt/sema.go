@@ -110,7 +110,7 @@ func Semacquire(addr *uint32, lifo bool, reason SemaReason) {
 	if cansemacquire(addr) {
 		return
 	}
-	advance(costs.SemaAcquire)
+	charge(SiteSemaAcquire, costs.SemaAcquire)
 	// Harder case: queue ourselves, sleep, and on wake-up either we got
 	// the semaphore handed off (ticket) or we compete for it again
 	// (barging: a woken waiter may lose to a newcomer).
@@ -166,7 +166,9 @@ func (q *semaQueue) queue(gp *g, s *sudog, lifo bool) {
 	if q.head == nil {
 		// A new leaf in the treap of unique addresses: Go draws its
 		// priority, s.ticket = cheaprand() | 1 (reset to 0 on dequeue).
-		_ = cheaprand()
+		// The treap's shape is not observable, so the value is not a
+		// decision: only the random stream advances, as Go's does.
+		_ = runRand.next()
 	}
 	if lifo {
 		s.waitlink = q.head
@@ -216,7 +218,7 @@ func Semrelease(addr *uint32, handoff bool) {
 	if q := semaQueueFor(addr, false); q == nil || q.head == nil {
 		return
 	}
-	advance(costs.SemaRelease)
+	charge(SiteSemaRelease, costs.SemaRelease)
 	// Harder case: search for a waiter and wake it. Re-check: another M
 	// may have taken the waiter while this one was spending the time above
 	// (Go re-checks root.nwait under the lock).
@@ -282,7 +284,7 @@ func less(a, b uint32) bool {
 // Models runtime.notifyListAdd.
 func (l *NotifyList) Add() uint32 {
 	getg()
-	advance(costs.Atomic)
+	charge(SiteAtomic, costs.Atomic)
 	t := l.wait
 	l.wait++
 	return t

@@ -295,7 +295,7 @@ func stopTheWorld(gp *g) {
 // (notewakeup(&sched.stopnote)).
 func stwNotify() {
 	if stwWaiter != nil {
-		wakeEarlier(stwWaiter, addTime(now, costs.MWakeup))
+		wakeEarlier(stwWaiter, addTime(now, duration(SiteMWakeup, costs.MWakeup, nil)))
 	}
 }
 

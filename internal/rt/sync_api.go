@@ -41,7 +41,7 @@ var numCPUStartup int32 = 64
 func DoSpin() {
 	getg()
 	stats.MutexSpins++
-	advance(costs.MutexSpin)
+	charge(SiteMutexSpin, costs.MutexSpin)
 }
 
 // Charge spends ns of virtual time on the current goroutine's M: the cost
@@ -50,7 +50,7 @@ func DoSpin() {
 // the steps of a read-modify-write. It is not a preemption point.
 func Charge(ns int64) {
 	getg()
-	advance(ns)
+	charge(SiteCharge, ns)
 }
 
 // Costs returns the run's cost model. It must not be modified.

@@ -22,6 +22,7 @@ func syscall(d int64) {
 	if d < 0 {
 		d = 0
 	}
+	d = duration(SiteSyscall, d, gp)
 	entersyscall(gp)
 	if d > 0 {
 		gsleep(addTime(now, d))
@@ -31,7 +32,7 @@ func syscall(d int64) {
 
 // entersyscall moves gp into _Gsyscall. Models runtime.reentersyscall.
 func entersyscall(gp *g) {
-	advance(costs.SyscallEnter)
+	charge(SiteSyscallEnter, costs.SyscallEnter)
 	mp := gp.m
 	pp := mp.p
 	mp.locks++
@@ -108,7 +109,7 @@ func exitsyscall(gp *g) {
 	mp.oldp = nil
 	pp := mp.p
 	if pp != nil {
-		advance(costs.SyscallExit)
+		charge(SiteSyscallExit, costs.SyscallExit)
 		stats.ExitsyscallFast++
 		if want(EvGoSyscallEnd) {
 			emit(EvGoSyscallEnd, mp, gp)
@@ -191,7 +192,7 @@ func exitsyscall125(gp *g) {
 	mp.oldp = nil
 	if exitsyscallfast(oldp) {
 		casgstatus(gp, _Gsyscall, _Grunning)
-		advance(costs.SyscallExit)
+		charge(SiteSyscallExit, costs.SyscallExit)
 		stats.ExitsyscallFast++
 		if want(EvGoStart) || want(EvGoSyscallBlock) || want(EvGoSyscallEnd) {
 			if mp.p == oldp && oldp.syscalltick == mp.syscalltick {

@@ -60,7 +60,7 @@ func sysmon() {
 				}
 				sysmonWoken = false
 				mp.blocked = true
-				msleep(mp, addTime(addTime(now, sleep), costs.TimerSlack)) // notetsleep(&sched.sysmonnote)
+				msleep(mp, addTime(addTime(now, sleep), duration(SiteTimerSlack, costs.TimerSlack, nil))) // notetsleep(&sched.sysmonnote)
 				mp.blocked = false
 				syscallWake = sysmonWoken
 				sched.sysmonwait = false
@@ -122,7 +122,7 @@ func sysmonIdleJump(mp *m, next int64) {
 		deep  = forcegcperiod / 2
 		delay = 10 * 1000 // µs: sysmon's longest usleep
 	)
-	if noIdleJump || want(EvSysmonWake) || want(EvNetpoll) || sysmonDelay != delay || sysmonIdle <= 50 ||
+	if noIdleJump || chooser != nil || want(EvSysmonWake) || want(EvNetpoll) || sysmonDelay != delay || sysmonIdle <= 50 ||
 		sched.gcwaiting || next-now < deep {
 		return
 	}
@@ -174,13 +174,13 @@ var noIdleJump bool
 func sysmonwake() {
 	sched.sysmonwait = false
 	sysmonWoken = true
-	wakeEarlier(sysmonM, addTime(now, costs.MWakeup))
+	wakeEarlier(sysmonM, addTime(now, duration(SiteMWakeup, costs.MWakeup, nil)))
 }
 
 // usleep sleeps the current thread for usec µs (plus the kernel's timer
 // slack).
 func usleep(mp *m, usec int64) {
-	msleep(mp, addTime(now, usec*1000+costs.TimerSlack))
+	msleep(mp, addTime(now, usec*1000+duration(SiteTimerSlack, costs.TimerSlack, nil)))
 }
 
 // incidlelocked models runtime.incidlelocked.
@@ -342,7 +342,7 @@ func preemptM(mp *m) bool {
 	}
 	if mp.workWait {
 		mp.signalPending = true
-		wakeEarlier(mp, addTime(now, costs.PreemptSignal))
+		wakeEarlier(mp, addTime(now, duration(SitePreemptSignal, costs.PreemptSignal, nil)))
 	}
 	return true
 }

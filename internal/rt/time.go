@@ -145,7 +145,7 @@ func (ts *timers) addHeap(t *timer) {
 // stop stops the timer t and reports whether it was pending (would have
 // fired). Models runtime.(*timer).stop (go1.23+ synchronous channels).
 func (t *timer) stop() bool {
-	advance(costs.TimerOp)
+	charge(SiteTimerOp, costs.TimerOp)
 	if t.state&timerHeaped != 0 {
 		t.state |= timerModified
 		if t.state&timerZombie == 0 {
@@ -201,7 +201,7 @@ func (t *timer) modify(when, period int64, f func(arg any, seq uintptr, delay in
 	if period < 0 {
 		throw("timer period must be non-negative")
 	}
-	advance(costs.TimerOp)
+	charge(SiteTimerOp, costs.TimerOp)
 	oldPeriod := t.period
 	t.period = period
 	if f != nil {

@@ -110,7 +110,7 @@ func TimerChanSend(c *Hchan, seq uintptr, cell unsafe.Pointer) bool {
 	if t == nil || !t.isChan {
 		badTimer()
 	}
-	advance(costs.ChanSend)
+	charge(SiteChanSend, costs.ChanSend)
 	if t.period == 0 && t.isSending > 0 {
 		// We are committed to possibly sending a value based on seq, so
 		// no need to keep telling stop/modify that we are sending.
@@ -139,7 +139,7 @@ func TimerGo(fn func(), skip int) {
 		fatal("go of nil func value")
 		return
 	}
-	advance(costs.GoCreate)
+	charge(SiteGoCreate, costs.GoCreate)
 	newg := newproc1(fn, curg, callerpc(skip-1), false, waitReasonZero, false)
 	runqput(curm.p, newg, true)
 	if mainStarted {
