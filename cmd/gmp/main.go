@@ -25,10 +25,13 @@ type command struct {
 	Short     string
 	Long      string
 	Flags     *flag.FlagSet
-	Run       func(cmd *command, args []string, stdout, stderr io.Writer) error
+	// CustomFlags: the command parses its own arguments (gmp test passes
+	// go test's flags through).
+	CustomFlags bool
+	Run         func(cmd *command, args []string, stdout, stderr io.Writer) error
 }
 
-var commands = []*command{cmdList, cmdRun}
+var commands = []*command{cmdList, cmdRun, cmdTest, cmdTranslate}
 
 func main() {
 	os.Exit(gmpMain(os.Args[1:], os.Stdout, os.Stderr))
@@ -61,6 +64,9 @@ func gmpMain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cmd.Flags.SetOutput(io.Discard)
+	if cmd.CustomFlags {
+		return finish(cmd, cmd.Run(cmd, args[1:], stdout, stderr), stderr)
+	}
 	// Flags may come before or after the positional arguments
 	// (gmp run NAME --procs 2), so parse around each positional one.
 	var positional []string
@@ -81,14 +87,23 @@ func gmpMain(args []string, stdout, stderr io.Writer) int {
 		positional = append(positional, rest[0])
 		rest = rest[1:]
 	}
-	if err := cmd.Run(cmd, positional, stdout, stderr); err != nil {
-		if errors.Is(err, errUsage) {
-			return 2
-		}
-		fmt.Fprintf(stderr, "gmp %s: %v\n", cmd.Name, err)
-		return 1
+	return finish(cmd, cmd.Run(cmd, positional, stdout, stderr), stderr)
+}
+
+// finish turns a command's error into the exit status.
+func finish(cmd *command, err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
 	}
-	return 0
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code // a child's failure: its output says why
+	}
+	fmt.Fprintf(stderr, "gmp %s: %v\n", cmd.Name, err)
+	return 1
 }
 
 func lookup(name string) *command {

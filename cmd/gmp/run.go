@@ -70,6 +70,9 @@ var (
 func init() { cmdRun.Run = runRun }
 
 func runRun(cmd *command, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && isPackageArg(args[0]) {
+		return runPackage(args, stdout, stderr)
+	}
 	if len(args) != 1 {
 		if len(args) == 0 {
 			fmt.Fprintf(stderr, "gmp run: no scenario given\nusage: %s\nRun 'gmp list' to see the scenarios.\n", cmd.UsageLine)

@@ -1,0 +1,309 @@
+package translate
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// LoadConfig says what to load.
+type LoadConfig struct {
+	Dir   string   // the directory the patterns are relative to (the user's)
+	Tests bool     // include _test.go files of the packages matched
+	Env   []string // environment for the go command (nil: os.Environ())
+	Tags  string   // -tags
+}
+
+// Unit is one package to translate, before type checking: its import
+// path, its files (with the test files of a package under test) and the
+// module it belongs to.
+type Unit struct {
+	Path    string
+	Files   []string // absolute names of the Go files, in order
+	Module  *packages.Module
+	Imports []string // import paths of the translated packages it imports
+	Root    bool     // matched by the patterns (its tests are translated)
+	Cgo     bool
+	Key     string // content hash: files, imports' keys, translator version
+}
+
+// Program is the set of packages a command needs translated.
+type Program struct {
+	Dir        string
+	MainModule *packages.Module
+	Units      []*Unit // dependencies before dependents
+	Roots      []*packages.Package
+	byPath     map[string]*Unit
+}
+
+// Unit returns the unit of the package at path, or nil.
+func (p *Program) Unit(path string) *Unit { return p.byPath[path] }
+
+// gmpOwn reports whether path is one of gmp's own packages (never
+// translated: they are the simulated runtime), as opposed to the programs
+// under gmp's testdata.
+func gmpOwn(path string) bool {
+	if path != GmpModule && !strings.HasPrefix(path, GmpModule+"/") {
+		return false
+	}
+	return !strings.Contains(path, "/testdata/")
+}
+
+// Plan lists the packages matched by patterns and the non-standard
+// packages they depend on — everything that must be translated — without
+// type-checking anything, and computes their cache keys.
+func Plan(cfg LoadConfig, patterns ...string) (*Program, error) {
+	pcfg := &packages.Config{
+		Mode:  packages.NeedName | packages.NeedFiles | packages.NeedImports | packages.NeedDeps | packages.NeedModule,
+		Dir:   cfg.Dir,
+		Tests: cfg.Tests,
+		Env:   cfg.Env,
+	}
+	if cfg.Tags != "" {
+		pcfg.BuildFlags = []string{"-tags=" + cfg.Tags}
+	}
+	roots, err := packages.Load(pcfg, patterns...)
+	if err != nil {
+		return nil, err
+	}
+	if n := packages.PrintErrors(roots); n > 0 {
+		return nil, fmt.Errorf("%d error(s) loading packages", n)
+	}
+	prog := &Program{Dir: cfg.Dir, byPath: map[string]*Unit{}, Roots: roots}
+	// The files of each package: a package under test is translated with
+	// its test files (the "p [p.test]" variant) and its external test
+	// package "p_test" is a unit of its own.
+	files := map[string][]string{}
+	mods := map[string]*packages.Module{}
+	imps := map[string]map[string]bool{}
+	rootPath := map[string]bool{}
+	cgo := map[string]bool{}
+	var visit func(p *packages.Package, root bool)
+	seen := map[string]bool{}
+	visit = func(p *packages.Package, root bool) {
+		if seen[p.ID] {
+			return
+		}
+		seen[p.ID] = true
+		if p.Module == nil || gmpOwn(p.PkgPath) {
+			return // the standard library, and gmp's own packages
+		}
+		path := p.PkgPath
+		if strings.HasSuffix(p.ID, ".test") && p.Name == "main" {
+			// The generated test main: go test writes it.
+			for _, q := range p.Imports {
+				visit(q, false)
+			}
+			return
+		}
+		variant := strings.Contains(p.ID, " [")
+		if root {
+			rootPath[path] = true
+		}
+		if len(p.GoFiles) >= len(files[path]) && (variant || files[path] == nil) {
+			files[path] = append([]string(nil), p.GoFiles...)
+		}
+		if len(p.OtherFiles) > 0 || hasCgo(p) {
+			cgo[path] = true
+		}
+		mods[path] = p.Module
+		if imps[path] == nil {
+			imps[path] = map[string]bool{}
+		}
+		for _, q := range p.Imports {
+			if q.Module != nil && !gmpOwn(q.PkgPath) && q.PkgPath != path {
+				imps[path][q.PkgPath] = true
+			}
+			visit(q, false)
+		}
+	}
+	for _, r := range roots {
+		visit(r, true)
+	}
+	if len(roots) > 0 {
+		prog.MainModule = mainModule(roots)
+	}
+	// Order: dependencies first, then keys over that order.
+	var order []string
+	state := map[string]int{}
+	var topo func(string)
+	topo = func(p string) {
+		if state[p] != 0 {
+			return
+		}
+		state[p] = 1
+		deps := sortedKeys(imps[p])
+		for _, q := range deps {
+			if _, ok := files[q]; ok {
+				topo(q)
+			}
+		}
+		state[p] = 2
+		order = append(order, p)
+	}
+	for _, p := range sortedKeys(files) {
+		topo(p)
+	}
+	for _, path := range order {
+		u := &Unit{Path: path, Files: files[path], Module: mods[path], Root: rootPath[path], Cgo: cgo[path]}
+		for _, q := range sortedKeys(imps[path]) {
+			if _, ok := files[q]; ok {
+				u.Imports = append(u.Imports, q)
+			}
+		}
+		h := sha256.New()
+		fmt.Fprintf(h, "%s\n%s\nroot=%v\n", Version, path, u.Root)
+		for _, f := range u.Files {
+			fmt.Fprintf(h, "file %s\n", f)
+			fh, err := os.Open(f)
+			if err != nil {
+				return nil, err
+			}
+			_, err = io.Copy(h, fh)
+			fh.Close()
+			if err != nil {
+				return nil, err
+			}
+		}
+		for _, q := range u.Imports {
+			fmt.Fprintf(h, "import %s %s\n", q, prog.byPath[q].Key)
+		}
+		u.Key = hex.EncodeToString(h.Sum(nil))[:32]
+		prog.Units = append(prog.Units, u)
+		prog.byPath[path] = u
+	}
+	return prog, nil
+}
+
+func hasCgo(p *packages.Package) bool {
+	for _, ip := range p.Imports {
+		if ip.PkgPath == "C" || ip.PkgPath == "runtime/cgo" {
+			return true
+		}
+	}
+	return false
+}
+
+func mainModule(roots []*packages.Package) *packages.Module {
+	for _, r := range roots {
+		if r.Module != nil && r.Module.Main {
+			return r.Module
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// TypeCheck loads the units with syntax and types. Packages outside the
+// set come from export data, so only the translated packages are parsed.
+func TypeCheck(cfg LoadConfig, prog *Program, units []*Unit) ([]*Package, error) {
+	if len(units) == 0 {
+		return nil, nil
+	}
+	mode := packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedImports | packages.NeedModule
+	var rootPats, depPats []string
+	for _, u := range units {
+		if u.Root && !strings.HasSuffix(u.Path, "_test") {
+			rootPats = append(rootPats, u.Path)
+		} else if !u.Root {
+			depPats = append(depPats, u.Path)
+		}
+	}
+	fset := token.NewFileSet()
+	var all []*packages.Package
+	load := func(pats []string, tests bool) error {
+		if len(pats) == 0 {
+			return nil
+		}
+		pcfg := &packages.Config{Mode: mode, Dir: cfg.Dir, Tests: tests, Env: cfg.Env, Fset: fset}
+		if cfg.Tags != "" {
+			pcfg.BuildFlags = []string{"-tags=" + cfg.Tags}
+		}
+		pkgs, err := packages.Load(pcfg, pats...)
+		if err != nil {
+			return err
+		}
+		var msgs []string
+		packages.Visit(pkgs, nil, func(p *packages.Package) {
+			for _, e := range p.Errors {
+				msgs = append(msgs, e.Error())
+			}
+		})
+		if len(msgs) > 0 {
+			return &CompileError{Msgs: msgs}
+		}
+		all = append(all, pkgs...)
+		return nil
+	}
+	if err := load(rootPats, cfg.Tests); err != nil {
+		return nil, err
+	}
+	if err := load(depPats, false); err != nil {
+		return nil, err
+	}
+	want := map[string]*Unit{}
+	for _, u := range units {
+		want[u.Path] = u
+	}
+	// For each unit, the variant with the most files (p [p.test] over p).
+	best := map[string]*packages.Package{}
+	for _, p := range all {
+		if _, ok := want[p.PkgPath]; !ok || p.Name == "main" && strings.HasSuffix(p.ID, ".test") {
+			continue
+		}
+		if b := best[p.PkgPath]; b == nil || len(p.Syntax) > len(b.Syntax) {
+			best[p.PkgPath] = p
+		}
+	}
+	var out []*Package
+	for _, u := range units {
+		p := best[u.Path]
+		if p == nil {
+			return nil, fmt.Errorf("translate: package %s was not loaded", u.Path)
+		}
+		pkg := &Package{Path: u.Path, Types: p.Types, Info: p.TypesInfo, Fset: p.Fset,
+			Src: map[*ast.File][]byte{}, Names: map[*ast.File]string{}}
+		for _, f := range p.Syntax {
+			name := p.Fset.File(f.Pos()).Name()
+			src, err := os.ReadFile(name)
+			if err != nil {
+				return nil, err
+			}
+			pkg.Files = append(pkg.Files, f)
+			pkg.Src[f] = src
+			pkg.Names[f] = name
+		}
+		out = append(out, pkg)
+	}
+	return out, nil
+}
+
+// CompileError carries the compiler's (type checker's) errors for code
+// that does not compile natively: they are the user's errors, reported as
+// the go command would, not the translator's.
+type CompileError struct{ Msgs []string }
+
+func (e *CompileError) Error() string { return strings.Join(e.Msgs, "\n") }
+
+// IsCompileError reports whether err is a CompileError.
+func IsCompileError(err error) bool {
+	var ce *CompileError
+	return errors.As(err, &ce)
+}
