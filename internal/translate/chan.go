@@ -17,6 +17,14 @@ func (r *fileRW) special(n ast.Node) (string, bool) {
 		if n.Op == token.ARROW {
 			return r.chanExpr(n.X) + ".Recv()", true
 		}
+		if n.Op == token.TILDE {
+			if _, ok := unparen(n.X).(*ast.ChanType); ok {
+				// ~chan E: gmp.Chan's underlying type is a struct, so the
+				// approximation cannot be kept; the exact type is.
+				r.p.warnf(n.Pos(), "constraint ~%s becomes %s: a named channel type no longer satisfies it (use an unnamed channel type as the type argument)", r.orig(n.X), r.node(n.X))
+				return r.node(n.X), true
+			}
+		}
 	case *ast.SendStmt:
 		return r.chanExpr(n.Chan) + ".Send(" + r.node(n.Value) + ")", true
 	case *ast.CallExpr:
@@ -50,9 +58,14 @@ func (r *fileRW) special(n ast.Node) (string, bool) {
 	case *ast.SelectStmt:
 		return r.selectStmt(n), true
 	case *ast.Ident:
-		if n.Name == "nil" && isChanType(r.typeOf(n)) {
-			if _, isNil := r.info().Uses[n].(*types.Nil); isNil {
-				return r.nilChan(n, r.typeOf(n)), true
+		if n.Name == "nil" {
+			if t := r.nils[n]; t != nil {
+				return r.nilChan(n, t), true
+			}
+			if isChanType(r.typeOf(n)) {
+				if _, isNil := r.info().Uses[n].(*types.Nil); isNil {
+					return r.nilChan(n, r.typeOf(n)), true
+				}
 			}
 		}
 	case *ast.BinaryExpr:

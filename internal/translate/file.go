@@ -95,6 +95,7 @@ func (p *pkgRW) file(f *ast.File, src []byte, filename string) (out string) {
 		isTest: strings.HasSuffix(filename, "_test.go"),
 	}
 	r.gmpName = "gmp"
+	r.nils = r.nilTargets()
 	ast.Inspect(f, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok {
 			if id.Name == "gmp" || id.Name == "gmptest" {

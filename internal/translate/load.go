@@ -11,6 +11,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 
 	"golang.org/x/tools/go/packages"
 )
@@ -161,7 +162,7 @@ func Plan(cfg LoadConfig, patterns ...string) (*Program, error) {
 			}
 		}
 		h := sha256.New()
-		fmt.Fprintf(h, "%s\n%s\nroot=%v\n", Version, path, u.Root)
+		fmt.Fprintf(h, "%s %s\n%s\nroot=%v\n", Version, selfHash(), path, u.Root)
 		for _, f := range u.Files {
 			fmt.Fprintf(h, "file %s\n", f)
 			fh, err := os.Open(f)
@@ -307,3 +308,22 @@ func IsCompileError(err error) bool {
 	var ce *CompileError
 	return errors.As(err, &ce)
 }
+
+var selfHashOnce = sync.OnceValue(func() string {
+	// The translator's own code is part of every key: a rebuilt gmp with
+	// a changed rewrite must not reuse translations made by the old one.
+	exe, err := os.Executable()
+	if err != nil {
+		return "?"
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return "?"
+	}
+	defer f.Close()
+	h := sha256.New()
+	io.Copy(h, f)
+	return hex.EncodeToString(h.Sum(nil))[:16]
+})
+
+func selfHash() string { return selfHashOnce() }

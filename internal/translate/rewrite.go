@@ -31,6 +31,7 @@ type fileRW struct {
 	removed map[*types.PkgName]int
 	uses    map[*types.PkgName]int
 	isTest  bool
+	nils    map[*ast.Ident]types.Type // nil → the channel type it is assigned to
 }
 
 // pkgRW is the state shared by the files of one package.
