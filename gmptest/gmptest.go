@@ -232,6 +232,7 @@ func RunTest(t *testing.T, cfg gmp.Config, body func(*testing.T)) Outcome {
 	defer func() { cur = nil }()
 	var root *tstate
 	res, err := gmp.Run(cfg, func() {
+		runInits()
 		root = h.newState(t, nil)
 		root.finished = gmp.MakeChan[struct{}](0)
 		gmp.Go(func() { root.run(body) })
@@ -319,7 +320,7 @@ func Benchmark(b *testing.B, fn func(*testing.B)) bool {
 	}
 	o := options(b)
 	progrand.SetSeed(o.Config.Seed)
-	_, err := gmp.Run(o.Config, func() { fn(b) })
+	_, err := gmp.Run(o.Config, func() { runInits(); fn(b) })
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -338,7 +339,7 @@ func Example(fn func()) bool {
 		panic(err)
 	}
 	progrand.SetSeed(o.Config.Seed)
-	if _, err := gmp.Run(o.Config, fn); err != nil {
+	if _, err := gmp.Run(o.Config, func() { runInits(); fn() }); err != nil {
 		panic(err.Error())
 	}
 	return true
@@ -364,7 +365,7 @@ func Main(main func()) bool {
 	}
 	o.Config.MaxTime = 0
 	progrand.SetSeed(o.Config.Seed)
-	_, err = gmp.Run(o.Config, main)
+	_, err = gmp.Run(o.Config, func() { runInits(); main() })
 	if err != nil {
 		fmt.Fprintln(os.Stderr, strings.TrimRight(err.Error(), "\n"))
 		os.Exit(2)

@@ -40,6 +40,9 @@ func (r *fileRW) special(n ast.Node) (string, bool) {
 			}
 		}
 	case *ast.ValueSpec:
+		if s, ok := r.valueSpec(n); ok {
+			return s, true
+		}
 		if len(n.Names) == 2 && len(n.Values) == 1 {
 			if u, ok := unparen(n.Values[0]).(*ast.UnaryExpr); ok && u.Op == token.ARROW {
 				start := r.off(n.Pos())
@@ -85,6 +88,9 @@ func (r *fileRW) special(n ast.Node) (string, bool) {
 	case *ast.ImportSpec:
 		return r.importSpec(n)
 	case *ast.FuncDecl:
+		if s, ok := r.initFunc(n); ok {
+			return s, true
+		}
 		return r.funcDecl(n)
 	case *ast.TypeSwitchStmt:
 		r.checkTypeSwitch(n)

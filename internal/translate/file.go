@@ -69,6 +69,7 @@ type Result struct {
 func (t *Translator) TranslatePackage(pkg *Package) *Result {
 	p := &pkgRW{tr: t, pkg: pkg.Types, info: pkg.Info, fset: pkg.Fset, path: pkg.Path}
 	res := &Result{Files: map[string]string{}}
+	p.inits = p.planInits(pkg.Files, pkg.Names)
 	for _, f := range pkg.Files {
 		name := pkg.Names[f]
 		out := p.file(f, pkg.Src[f], name)
@@ -148,6 +149,7 @@ func (p *pkgRW) file(f *ast.File, src []byte, filename string) (out string) {
 		last = e
 	}
 	b.Write(src[last:])
+	b.WriteString(r.initHook())
 	body := b.String()
 	if len(r.added) == 0 {
 		return body

@@ -42,6 +42,7 @@ type pkgRW struct {
 	fset  *token.FileSet
 	diags []Diagnostic
 	path  string
+	inits *initPlan
 }
 
 // Diagnostic is something the translator cannot translate faithfully: a
