@@ -3,12 +3,14 @@ package translate
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"go/ast"
 	"go/token"
 	"io"
 	"os"
+	"os/exec"
 	"sort"
 	"strings"
 	"sync"
@@ -130,8 +132,14 @@ func Plan(cfg LoadConfig, patterns ...string) (*Program, error) {
 	for _, r := range roots {
 		visit(r, true)
 	}
-	if len(roots) > 0 {
-		prog.MainModule = mainModule(roots)
+	prog.MainModule = mainModule(roots)
+	if prog.MainModule == nil {
+		// The packages are all dependencies: ask for the main module.
+		m, err := goListMain(cfg)
+		if err != nil {
+			return nil, err
+		}
+		prog.MainModule = m
 	}
 	// Order: dependencies first, then keys over that order.
 	var order []string
@@ -185,6 +193,23 @@ func Plan(cfg LoadConfig, patterns ...string) (*Program, error) {
 	return prog, nil
 }
 
+// goListMain returns the main module of cfg.Dir.
+func goListMain(cfg LoadConfig) (*packages.Module, error) {
+	cmd := exec.Command("go", "list", "-m", "-json")
+	cmd.Dir = cfg.Dir
+	cmd.Env = cfg.Env
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("go list -m: %v", err)
+	}
+	var m packages.Module
+	if err := json.Unmarshal(out, &m); err != nil {
+		return nil, err
+	}
+	m.Main = true
+	return &m, nil
+}
+
 func hasCgo(p *packages.Package) bool {
 	for _, ip := range p.Imports {
 		if ip.PkgPath == "C" || ip.PkgPath == "runtime/cgo" {
@@ -220,10 +245,15 @@ func TypeCheck(cfg LoadConfig, prog *Program, units []*Unit) ([]*Package, error)
 	}
 	mode := packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo | packages.NeedImports | packages.NeedModule
 	var rootPats, depPats []string
+	seenPat := map[string]bool{}
 	for _, u := range units {
-		if u.Root && !strings.HasSuffix(u.Path, "_test") {
-			rootPats = append(rootPats, u.Path)
-		} else if !u.Root {
+		if u.Root {
+			// An external test package comes with its package's tests.
+			if p := strings.TrimSuffix(u.Path, "_test"); !seenPat[p] {
+				seenPat[p] = true
+				rootPats = append(rootPats, p)
+			}
+		} else {
 			depPats = append(depPats, u.Path)
 		}
 	}
