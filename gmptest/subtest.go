@@ -2,6 +2,7 @@ package gmptest
 
 import (
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -69,18 +70,39 @@ func (st *tstate) run(body func(*testing.T)) {
 	st.goid = gmp.Goid()
 	returned := false
 	defer func() {
-		if !returned {
-			if r := recover(); r != nil {
-				// A panicking test takes the program down, as in Go;
-				// its cleanups run first (testing's doPanic).
-				st.runCleanups()
-				panic(r)
-			}
+		if !returned && panicking() {
+			// A panicking test takes the program down, as in Go; its
+			// cleanups run first (testing's doPanic). The panic is not
+			// recovered, so that the report shows the panicking frames.
+			st.runCleanups()
+			return
 		}
 		st.finish()
 	}()
 	body(st.t)
 	returned = true
+}
+
+// panicking reports whether the deferred function calling it runs
+// because of a panic (called by runtime.gopanic) rather than
+// runtime.Goexit. recover would tell too, but a recovered and re-raised
+// panic loses the frames that panicked.
+func panicking() bool {
+	var pcs [8]uintptr
+	n := runtime.Callers(3, pcs[:])
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		switch f.Function {
+		case "runtime.gopanic", "runtime.panicmem", "runtime.panicdivide", "runtime.sigpanic":
+			return true
+		case "runtime.Goexit":
+			return false
+		}
+		if !more {
+			return false
+		}
+	}
 }
 
 // finish waits for the parallel subtests, runs the cleanups and reports

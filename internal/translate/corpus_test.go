@@ -2,12 +2,14 @@ package translate_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gmplab/gmp/internal/translate"
 )
@@ -21,6 +23,16 @@ import (
 // (go test ./internal/translate) builds every program once for each side
 // in one go command each, so it stays within seconds.
 
+// command is exec.Command with a deadline: a program that hangs fails its
+// test instead of the whole run.
+func command(name string, args ...string) *exec.Cmd {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Cancel = func() error { cancel(); return cmd.Process.Kill() }
+	time.AfterFunc(time.Minute+time.Second, cancel)
+	return cmd
+}
+
 // shortProgs are the programs of a -short run.
 var shortProgs = []string{"sieve", "powser", "fanin", "nilcase", "namedchan", "labels"}
 
@@ -28,7 +40,7 @@ var shortProgs = []string{"sieve", "powser", "fanin", "nilcase", "namedchan", "l
 var configs = [][2]int{{1, 1}, {4, 1}, {4, 2}, {2, 7}}
 
 func TestCorpus(t *testing.T) {
-	progs, err := filepath.Glob("testdata/progs/*")
+	progs, err := filepath.Glob("../../testdata/translate/progs/*")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +48,7 @@ func TestCorpus(t *testing.T) {
 	if testing.Short() {
 		progs = nil
 		for _, p := range shortProgs {
-			progs = append(progs, "testdata/progs/"+p)
+			progs = append(progs, "../../testdata/translate/progs/"+p)
 		}
 		cfgs = cfgs[1:2]
 	}
@@ -86,12 +98,12 @@ func TestCorpus(t *testing.T) {
 		name := filepath.Base(p)
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			want, err := exec.Command(native + name).CombinedOutput()
+			want, err := command(native + name).CombinedOutput()
 			if err != nil {
 				t.Fatalf("native run: %v\n%s", err, want)
 			}
 			for _, c := range cfgs {
-				cmd := exec.Command(sim + name)
+				cmd := command(sim + name)
 				cmd.Env = append(os.Environ(), fmt.Sprintf("GMPRUN=procs=%d,seed=%d", c[0], c[1]))
 				got, err := cmd.CombinedOutput()
 				if err != nil {
@@ -103,7 +115,7 @@ func TestCorpus(t *testing.T) {
 				}
 			}
 			// Deterministic: the same configuration prints the same bytes.
-			cmd := exec.Command(sim + name)
+			cmd := command(sim + name)
 			cmd.Env = append(os.Environ(), "GMPRUN=procs=4,seed=3")
 			a, _ := cmd.CombinedOutput()
 			cmd = exec.Command(sim + name)

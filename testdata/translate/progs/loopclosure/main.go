@@ -46,7 +46,7 @@ func main() {
 		a.mu.Lock()
 		n := len(a.got)
 		a.mu.Unlock()
-		if n == 16 {
+		if n == 13 {
 			break
 		}
 		wg.Add(1)
