@@ -63,35 +63,81 @@ func Stack(buf []byte, all bool) int {
 // reached is not produced, and one added during the iteration is not.
 func MapRange[M ~map[K]V, K comparable, V any](m M) iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
-		if len(m) == 0 {
-			return
-		}
-		keys := make([]K, 0, len(m))
-		vals := make([]V, 0, len(m))
-		for k, v := range m {
-			keys = append(keys, k)
-			vals = append(vals, v)
-		}
-		// The host's order is random: put the keys in a canonical order
-		// first (by value; see sortKeys), then shuffle from the seed.
-		sortKeys(keys, vals)
-		for i := len(keys) - 1; i > 0; i-- {
-			j := progrand.Intn(i + 1)
-			keys[i], keys[j] = keys[j], keys[i]
-			vals[i], vals[j] = vals[j], vals[i]
-		}
-		for i, k := range keys {
-			v, ok := m[k]
-			if !ok {
-				if k != k { // NaN: cannot be looked up, still present
-					v = vals[i]
-				} else {
-					continue
-				}
-			}
+		for it, k, v, ok := MapFirst(m); ok; k, v, ok = it.Next() {
 			if !yield(k, v) {
 				return
 			}
 		}
 	}
+}
+
+// RangeFirst starts a range over a channel without a range-over-func
+// (which code of modules older than Go 1.23 cannot use): the translator
+// writes for v := range c as
+//
+//	for _c, v, _ok := gmp.RangeFirst(c); _ok; v, _ok = _c.Recv2() {
+//
+// so that c is evaluated once and v is the loop's own variable, with the
+// loop-variable semantics of the module's Go version.
+func RangeFirst[T any](c Chan[T]) (Chan[T], T, bool) {
+	v, ok := c.Recv2()
+	return c, v, ok
+}
+
+// MapIter is a range over a map in the simulation's seeded order (see
+// MapRange), written without a range-over-func:
+//
+//	for _it, k, v, _ok := gmp.MapFirst(m); _ok; k, v, _ok = _it.Next() {
+type MapIter[K comparable, V any] struct {
+	keys   []K
+	vals   []V
+	i      int
+	lookup func(K) (V, bool)
+}
+
+// MapFirst starts a range over m and returns its first entry.
+func MapFirst[M ~map[K]V, K comparable, V any](m M) (*MapIter[K, V], K, V, bool) {
+	it := &MapIter[K, V]{lookup: func(k K) (V, bool) { v, ok := m[k]; return v, ok }}
+	it.keys, it.vals = mapOrder(m)
+	k, v, ok := it.Next()
+	return it, k, v, ok
+}
+
+// Next returns the next entry; ok is false at the end. An entry deleted
+// since the range began is skipped.
+func (it *MapIter[K, V]) Next() (k K, v V, ok bool) {
+	for it.i < len(it.keys) {
+		k = it.keys[it.i]
+		i := it.i
+		it.i++
+		v, ok = it.lookup(k)
+		if !ok && k != k { // NaN: cannot be looked up, still present
+			v, ok = it.vals[i], true
+		}
+		if ok {
+			return k, v, true
+		}
+	}
+	var zk K
+	var zv V
+	return zk, zv, false
+}
+
+// mapOrder returns m's keys and values in the simulation's seeded order.
+func mapOrder[M ~map[K]V, K comparable, V any](m M) ([]K, []V) {
+	keys := make([]K, 0, len(m))
+	vals := make([]V, 0, len(m))
+	for k, v := range m {
+		keys = append(keys, k)
+		vals = append(vals, v)
+	}
+	// The host's order is random: put the keys in a canonical order
+	// first (by value; see sortKeys), then shuffle from the seed.
+	sortKeys(keys, vals)
+	for i := len(keys) - 1; i > 0; i-- {
+		j := progrand.Intn(i + 1)
+		keys[i], keys[j] = keys[j], keys[i]
+		vals[i], vals[j] = vals[j], vals[i]
+	}
+	return keys, vals
 }

@@ -108,6 +108,11 @@ func panicking() bool {
 // finish waits for the parallel subtests, runs the cleanups and reports
 // the test over to its parent (and to std, for a subtest).
 func (st *tstate) finish() {
+	if st.parallel {
+		// Give up the -test.parallel slot while the parallel subtests
+		// run, as tRunner does: they need slots of their own.
+		st.h.sem.Recv()
+	}
 	st.barrier.Close()
 	st.subs.Wait()
 	if st.cancel != nil {
@@ -130,7 +135,6 @@ func (st *tstate) completeTest() {
 	close(st.done)
 	st.ok = <-st.ret
 	if st.parallel {
-		st.h.sem.Recv()
 		st.parent.subs.Done()
 		return
 	}

@@ -39,11 +39,13 @@ The gmp flags (given before the packages or after):
 	-gmp.maxsteps N   stop a simulation after N goroutine resumptions
 	-gmp.trace DIR    write a Go execution trace of each test into DIR
 	-gmp.bench        run benchmarks simulated (default: natively)
+	-gmp.examples=sim run examples simulated (default: natively)
 	-gmp.maporder=false  leave map range order to the host (not replayable)
 	-gmp.x            print the go command's invocation
 
-Benchmarks run natively, on the untranslated package, unless -gmp.bench
-is given. Examples run in simulations.`,
+Benchmarks and examples run natively, on the untranslated packages, in a
+second go test invocation, unless -gmp.bench or -gmp.examples=sim is
+given.`,
 	Flags:       flag.NewFlagSet("test", flag.ContinueOnError),
 	CustomFlags: true,
 }
@@ -68,6 +70,7 @@ var goTestValueFlags = map[string]bool{
 type gmpFlags struct {
 	env      []string // GMPTEST settings
 	bench    bool
+	examples bool // run examples simulated (default: natively)
 	mapOrder bool
 	x        bool
 }
@@ -95,6 +98,11 @@ func splitTestArgs(args []string) (g gmpFlags, goArgs, pkgs []string, tags, dir 
 			switch after {
 			case "bench":
 				g.bench = !hasVal || val == "true"
+			case "examples":
+				if !hasVal {
+					return g, nil, nil, "", "", fmt.Errorf("-gmp.examples needs a value: native or sim")
+				}
+				g.examples = val == "sim"
 			case "x":
 				g.x = true
 			case "maporder":
@@ -170,9 +178,34 @@ func runTest(cmd *command, args []string, stdout, stderr io.Writer) error {
 	if b.ModFile != "" {
 		full = append(full, "-modfile="+b.ModFile)
 	}
+	runPat, skipPat := flagValue(goArgs, "run"), flagValue(goArgs, "skip")
+	nativeExamples := !g.examples && hasExamples(b) && (runPat == "" || strings.HasPrefix(strings.TrimPrefix(runPat, "^"), "Example"))
+	if !g.examples {
+		// Examples run natively, on the untranslated packages (below).
+		skip := "^Example"
+		if skipPat != "" {
+			skip = "(" + skipPat + ")|^Example"
+		}
+		goArgs = append(withoutFlag(goArgs, "skip"), "-skip="+skip)
+	}
 	full = append(full, args2go(goArgs, pkgs)...)
 	env := []string{"GMPTEST=" + strings.Join(g.env, ",")}
 	err = goCommand(stdout, stderr, dir, env, g.x, full)
+	if nativeExamples {
+		nargs := withoutFlag(withoutFlag(goArgs, "skip"), "run")
+		skip := "^(Test|Fuzz)"
+		if skipPat != "" {
+			skip = "(" + skipPat + ")|" + skip
+		}
+		nargs = append(nargs, "-skip="+skip)
+		if runPat != "" {
+			nargs = append(nargs, "-run="+runPat)
+		}
+		nerr := goCommand(stdout, stderr, dir, nil, g.x, append([]string{"test"}, args2go(nargs, pkgs)...))
+		if err == nil {
+			err = nerr
+		}
+	}
 	if len(bench) > 0 {
 		// Benchmarks, natively: the untranslated package.
 		nerr := goCommand(stdout, stderr, dir, nil, g.x, append(append([]string{"test", "-run=^$"}, bench...), pkgs...))
@@ -265,4 +298,57 @@ func runExe(stdout, stderr io.Writer, exe string, args []string, env ...string) 
 		return &exitError{ee.ExitCode()}
 	}
 	return err
+}
+
+// flagValue returns the value of go test flag name in args ("" if absent).
+func flagValue(args []string, name string) string {
+	v := ""
+	for i := 0; i < len(args); i++ {
+		k, val, has := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if k != name || !strings.HasPrefix(args[i], "-") {
+			continue
+		}
+		if !has && i+1 < len(args) {
+			i++
+			val = args[i]
+		}
+		v = val
+	}
+	return v
+}
+
+// withoutFlag returns args without go test flag name (and its value).
+func withoutFlag(args []string, name string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		k, _, has := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if k == name && strings.HasPrefix(args[i], "-") {
+			if !has {
+				i++
+			}
+			continue
+		}
+		out = append(out, args[i])
+	}
+	return out
+}
+
+// hasExamples reports whether a package under test has Example functions
+// with output to check.
+func hasExamples(b *translate.Build) bool {
+	for _, u := range b.Program.Units {
+		if !u.Root {
+			continue
+		}
+		for _, f := range u.Files {
+			if !strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			data, err := os.ReadFile(f)
+			if err == nil && strings.Contains(string(data), "\nfunc Example") {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -207,31 +207,64 @@ func (r *fileRW) builtin(n *ast.CallExpr, name string) (string, bool) {
 }
 
 // rangeStmt rewrites a range over a channel, and over a map when map
-// order is controlled.
+// order is controlled, as a three-clause loop (range-over-func would need
+// Go 1.23 in modules that may be older, and the three-clause loop keeps
+// the module's loop-variable semantics):
+//
+//	for v := range ch      for _c, v, _ok := gmp.RangeFirst(ch); _ok; v, _ok = _c.Recv2() {
+//	for k, v := range m    for _it, k, v, _ok := gmp.MapFirst(m); _ok; k, v, _ok = _it.Next() {
+//
+// The assigning forms (for v = range ch) receive into temporaries and
+// assign at the top of the body.
 func (r *fileRW) rangeStmt(n *ast.RangeStmt) (string, bool) {
 	t := r.typeOf(n.X)
-	var xs string
-	switch {
-	case isChanType(t):
-		xs = r.chanExpr(n.X) + ".All()"
-	case mapOf(t) != nil && r.p.tr.MapOrder && n.Key != nil:
-		xs = r.gmp() + ".MapRange(" + r.node(n.X) + ")"
-	default:
+	isChan := isChanType(t)
+	if !isChan && (mapOf(t) == nil || !r.p.tr.MapOrder || n.Key == nil) {
 		return "", false
 	}
-	start, end := r.off(n.Pos()), r.off(n.End())
-	var b strings.Builder
-	var kids []ast.Node
-	if n.Key != nil {
-		kids = append(kids, n.Key)
+	gmp := r.gmp()
+	it, ok := r.newTemp(), r.newTemp()
+	var vars []string // the loop's variables (or temporaries)
+	var assign string
+	exprs := []ast.Expr{n.Key, n.Value}
+	nv := 2
+	if isChan {
+		nv = 1
 	}
-	if n.Value != nil {
-		kids = append(kids, n.Value)
+	define := n.Tok == token.DEFINE
+	var lhs, tmps []string
+	for i := 0; i < nv; i++ {
+		e := exprs[i]
+		switch {
+		case e == nil:
+			vars = append(vars, "_")
+		case define:
+			vars = append(vars, r.node(e))
+		default:
+			if id, isId := e.(*ast.Ident); isId && id.Name == "_" {
+				vars = append(vars, "_")
+				continue
+			}
+			tv := r.newTemp()
+			vars = append(vars, tv)
+			lhs = append(lhs, r.node(e))
+			tmps = append(tmps, tv)
+		}
 	}
-	b.WriteString(r.spliceRange(start, r.off(n.X.Pos()), kids))
-	b.WriteString(xs)
-	b.WriteString(r.spliceRange(r.off(n.X.End()), end, []ast.Node{n.Body}))
-	return b.String(), true
+	if len(lhs) > 0 {
+		assign = " " + strings.Join(lhs, ", ") + " = " + strings.Join(tmps, ", ") + ";"
+	}
+	vs := strings.Join(vars, ", ")
+	var head string
+	if isChan {
+		head = "for " + it + ", " + vs + ", " + ok + " := " + gmp + ".RangeFirst(" + r.chanExpr(n.X) + "); " + ok + "; " + vs + ", " + ok + " = " + it + ".Recv2() {"
+	} else {
+		head = "for " + it + ", " + vs + ", " + ok + " := " + gmp + ".MapFirst(" + r.node(n.X) + "); " + ok + "; " + vs + ", " + ok + " = " + it + ".Next() {"
+	}
+	start, lbrace := r.off(n.Pos()), r.off(n.Body.Lbrace)+1
+	head += r.resync(head, start, lbrace)
+	body := r.spliceRange(lbrace, r.off(n.Body.End()), bodyStmts(n.Body))
+	return head + assign + body, true
 }
 
 // checkTypeSwitch reports a type switch whose cases differ only in channel

@@ -57,6 +57,11 @@ type Package struct {
 	Files []*ast.File
 	Src   map[*ast.File][]byte // original text of each file
 	Names map[*ast.File]string // absolute file name of each file
+	// GoVersion is the go directive of the package's module ("" if
+	// unknown). Generated code needs generics: the files of a module
+	// older than Go 1.21 get a //go:build go1.21 constraint (which keeps
+	// the loop-variable semantics of before Go 1.22).
+	GoVersion string
 }
 
 // Result is one package's translation.
@@ -74,6 +79,9 @@ func (t *Translator) TranslatePackage(pkg *Package) *Result {
 		name := pkg.Names[f]
 		out := p.file(f, pkg.Src[f], name)
 		if out != string(pkg.Src[f]) {
+			if old(pkg.GoVersion) {
+				out = upgrade(out, f, p.fset, name)
+			}
 			res.Files[name] = out
 		}
 	}
@@ -166,4 +174,36 @@ func (p *pkgRW) file(f *ast.File, src []byte, filename string) (out string) {
 	sort.Strings(specs)
 	at := r.off(f.Name.End())
 	return body[:at] + "; import (" + strings.Join(specs, "; ") + ")" + body[at:]
+}
+
+// old reports whether a module's go version is before Go 1.21.
+func old(v string) bool {
+	if v == "" {
+		return true // a module without a go directive is go 1.16
+	}
+	parts := strings.Split(strings.TrimPrefix(v, "go"), ".")
+	if len(parts) < 2 || parts[0] != "1" {
+		return false
+	}
+	minor, err := strconv.Atoi(parts[1])
+	return err == nil && minor < 21
+}
+
+// upgrade sets a file's language version to go1.21: its //go:build line
+// gains "go1.21 &&", or a new one goes first, followed by a //line
+// directive so that the file's lines keep their numbers.
+func upgrade(src string, f *ast.File, fset *token.FileSet, name string) string {
+	for _, cg := range f.Comments {
+		if cg.Pos() > f.Package {
+			break
+		}
+		for _, c := range cg.List {
+			if expr, ok := strings.CutPrefix(c.Text, "//go:build "); ok {
+				off := fset.Position(c.Pos()).Offset
+				end := off + len(c.Text)
+				return src[:off] + "//go:build go1.21 && (" + expr + ")" + src[end:]
+			}
+		}
+	}
+	return "//go:build go1.21\n\n//line " + name + ":1\n" + src
 }

@@ -286,8 +286,37 @@ func TypeCheck(cfg LoadConfig, prog *Program, units []*Unit) ([]*Package, error)
 	if err := load(rootPats, cfg.Tests); err != nil {
 		return nil, err
 	}
-	if err := load(depPats, false); err != nil {
-		return nil, err
+	depErr := load(depPats, false)
+	if depErr == nil {
+		got := map[string]bool{}
+		for _, p := range all {
+			got[p.PkgPath] = true
+		}
+		for _, d := range depPats {
+			if !got[d] {
+				depErr = fmt.Errorf("package %s not loaded", d)
+			}
+		}
+	}
+	if depErr != nil {
+		// A dependency that only the tests of a dependency reach (testify
+		// under a library's tests) cannot always be named from the main
+		// module: load it through the packages that import it, with their
+		// whole graph from source.
+		all = all[:0]
+		mode |= packages.NeedDeps
+		var pats []string
+		for _, r := range prog.Roots {
+			if r.Module != nil && !strings.HasSuffix(r.ID, ".test") && !strings.Contains(r.ID, " [") {
+				pats = append(pats, r.PkgPath)
+			}
+		}
+		if err := load(pats, cfg.Tests); err != nil {
+			return nil, err
+		}
+		var graph []*packages.Package
+		packages.Visit(all, nil, func(p *packages.Package) { graph = append(graph, p) })
+		all = graph
 	}
 	want := map[string]*Unit{}
 	for _, u := range units {
@@ -309,7 +338,7 @@ func TypeCheck(cfg LoadConfig, prog *Program, units []*Unit) ([]*Package, error)
 		if p == nil {
 			return nil, fmt.Errorf("translate: package %s was not loaded", u.Path)
 		}
-		pkg := &Package{Path: u.Path, Types: p.Types, Info: p.TypesInfo, Fset: p.Fset,
+		pkg := &Package{Path: u.Path, Types: p.Types, Info: p.TypesInfo, Fset: p.Fset, GoVersion: goVersion(p),
 			Src: map[*ast.File][]byte{}, Names: map[*ast.File]string{}}
 		for _, f := range p.Syntax {
 			name := p.Fset.File(f.Pos()).Name()
@@ -357,3 +386,13 @@ var selfHashOnce = sync.OnceValue(func() string {
 })
 
 func selfHash() string { return selfHashOnce() }
+
+func goVersion(p *packages.Package) string {
+	if p.Module == nil {
+		return ""
+	}
+	if p.Module.Replace != nil && p.Module.Replace.GoVersion != "" {
+		return p.Module.Replace.GoVersion
+	}
+	return p.Module.GoVersion
+}
