@@ -19,9 +19,10 @@ import (
 // and translated — and the translated binary must print what the native
 // one prints, at Procs 1 and 4 and several seeds.
 //
-// -short runs a handful of them at one configuration; the full corpus
-// (go test ./internal/translate) builds every program once for each side
-// in one go command each, so it stays within seconds.
+// By default a handful of them run (at one configuration with -short);
+// GMP_TRANSLATE_FULL=1 go test ./internal/translate runs the whole corpus
+// at every configuration, and the third-party suites (TestLibraries).
+// Each side is built in one go command for all programs.
 
 // command is exec.Command with a deadline: a program that hangs fails its
 // test instead of the whole run.
@@ -45,12 +46,15 @@ func TestCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfgs := configs
-	if testing.Short() {
+	if os.Getenv("GMP_TRANSLATE_FULL") == "" {
 		progs = nil
 		for _, p := range shortProgs {
 			progs = append(progs, "../../testdata/translate/progs/"+p)
 		}
-		cfgs = cfgs[1:2]
+		cfgs = cfgs[:2]
+		if testing.Short() {
+			cfgs = cfgs[1:2]
+		}
 	}
 	var pkgs []string
 	for _, p := range progs {

@@ -32,7 +32,7 @@ outer:
 	n := 0
 again:
 	d <- n
-	sel:
+sel:
 	select {
 	case v := <-d:
 		if v > 2 {
