@@ -182,7 +182,13 @@ func Test(t *testing.T, fn func(*testing.T)) bool {
 		name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())
 		o.Config.TraceFile = o.Trace + "/" + name + ".trace"
 	}
+	crashOnPanic = true
 	out := RunTest(t, o.Config, fn)
+	crashOnPanic = false
+	if out.Status == Panic {
+		// An unrecovered panic ends the test binary, as in Go.
+		panic(simPanic{out.Err})
+	}
 	report(t, out, o)
 	return true
 }
@@ -219,6 +225,10 @@ func procsOf(c gmp.Config) int {
 	}
 	return c.Procs
 }
+
+// crashOnPanic makes a simulated panic take the test binary down, as a
+// panic does in go test; Test sets it, the explorer's RunTest calls don't.
+var crashOnPanic bool
 
 // RunTest runs body (a test function, usually TestX itself) as the test
 // goroutine of one simulation with configuration cfg, on the real test t,
@@ -263,7 +273,7 @@ func RunTest(t *testing.T, cfg gmp.Config, body func(*testing.T)) Outcome {
 	if err != nil {
 		// The simulation is over with subtests still waiting on the host:
 		// the innermost gets the message, and each is let go.
-		out.reported = h.abort(err)
+		out.reported = h.abort(err, out.Status == Panic && crashOnPanic)
 	}
 	if err == nil && res != nil {
 		for _, l := range res.Leaks {

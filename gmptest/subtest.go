@@ -44,7 +44,7 @@ type tstate struct {
 
 	// The host side of a subtest: std's t.Run runs on a host goroutine
 	// whose function waits on done; ret receives t.Run's result.
-	done     chan struct{}
+	done     chan any // closed when the body is over; or a panic to raise there
 	ret      chan bool
 	complete bool
 }
@@ -179,11 +179,13 @@ func Run(t *testing.T, name string, f func(t *testing.T)) bool {
 	}
 	start := make(chan *testing.T, 1)
 	ret := make(chan bool, 1)
-	done := make(chan struct{})
+	done := make(chan any, 1)
 	go func() {
 		ret <- t.Run(name, func(sub *testing.T) {
 			start <- sub
-			<-done
+			if v := <-done; v != nil {
+				panic(v) // the simulated program panicked: std reports it
+			}
 		})
 	}()
 	// Host channels: the simulation stands still while std sets up the
@@ -267,12 +269,19 @@ func Context(t testing.TB) context.Context {
 }
 
 // abort ends the host side of the subtests still waiting after the
-// simulation stopped on err: the innermost gets the message and fails,
-// then each returns. It reports whether the message was printed.
-func (h *harness) abort(err error) bool {
+// simulation stopped on err. After a panic, the innermost subtest's host
+// goroutine panics with it, as the panicking test would natively: std
+// prints the --- FAIL lines and the process dies (true is returned if so;
+// it does not return then). Otherwise the innermost gets the message and
+// fails, and each returns.
+func (h *harness) abort(err error, crash bool) bool {
 	printed := false
 	for i := len(h.active) - 1; i >= 0; i-- {
 		st := h.active[i]
+		if crash {
+			st.done <- simPanic{err}
+			select {} // the process is going down
+		}
 		if !printed {
 			fmt.Fprintf(st.t.Output(), "%s\n", strings.TrimRight(err.Error(), "\n"))
 			printed = true
@@ -283,4 +292,13 @@ func (h *harness) abort(err error) bool {
 	}
 	h.active = nil
 	return printed
+}
+
+// simPanic is a simulated goroutine's unrecovered panic, raised again on
+// the host so that go test reports it as Go does; it prints as the panic
+// value followed by the simulated goroutine's stack.
+type simPanic struct{ err error }
+
+func (p simPanic) Error() string {
+	return strings.TrimPrefix(strings.TrimRight(p.err.Error(), "\n"), "panic: ") + "\n\n[the simulated goroutine's stack is above; the host's follows]"
 }

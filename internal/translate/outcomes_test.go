@@ -58,14 +58,13 @@ func TestMain(m *testing.M) {
 
 // TestOutcomes checks how each way a test can end is reported.
 func TestOutcomes(t *testing.T) {
-	out := goTestTranslated(t, "../../testdata/translate/pkgs/outcomes", "", "-v", "-timeout=1m")
+	out := goTestTranslated(t, "../../testdata/translate/pkgs/outcomes", "", "-v", "-timeout=1m", "-skip=TestPanic")
 	want := []string{
 		"--- PASS: TestPass",
 		"--- FAIL: TestFatalInTest", "outcomes_test.go:18: fatal here",
 		"--- FAIL: TestFatalFromGoroutine", "outcomes_test.go:27: fatal in a goroutine", "test goroutine goes on",
 		"--- FAIL: TestLeak", "goroutine(s) still alive after TestLeak returned", "[chan send", "[chan receive",
 		"--- FAIL: TestDeadlock", "fatal error: all goroutines are asleep - deadlock!",
-		"--- PASS: TestPanicInSubtest/ok", "--- FAIL: TestPanicInSubtest/boom", "panic: assignment to entry in nil map",
 		"--- PASS: TestAfterPanic",
 		"--- SKIP: TestSkip", "skipped on purpose",
 		"--- PASS: TestSubFilter/x", "--- PASS: TestSubFilter/y",
@@ -91,10 +90,28 @@ func TestOutcomes(t *testing.T) {
 		t.Logf("output:\n%s", out)
 	}
 	// The same seed prints the same output (timings aside).
-	again := goTestTranslated(t, "../../testdata/translate/pkgs/outcomes", "", "-v", "-timeout=1m")
+	again := goTestTranslated(t, "../../testdata/translate/pkgs/outcomes", "", "-v", "-timeout=1m", "-skip=TestPanic")
 	times := regexp.MustCompile(`\([0-9.]+s\)|\t[0-9.]+s`)
 	if a, b := times.ReplaceAllString(out, ""), times.ReplaceAllString(again, ""); a != b {
 		t.Errorf("two runs differ:\n%s\n---\n%s", a, b)
+	}
+}
+
+// TestPanicCrash checks that a panicking test takes the test binary down,
+// as in Go, with the FAIL lines of its test and the simulated stack.
+func TestPanicCrash(t *testing.T) {
+	out := goTestTranslated(t, "../../testdata/translate/pkgs/outcomes", "", "-v", "-run=TestPanic|TestAfterPanic")
+	for _, w := range []string{"--- PASS: TestPanicInSubtest/ok", "--- FAIL: TestPanicInSubtest/boom", "--- FAIL: TestPanicInSubtest ",
+		"panic: assignment to entry in nil map", "outcomes_test.go:49", "FAIL\tgithub.com/gmplab/gmp/testdata/translate/pkgs/outcomes"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q", w)
+		}
+	}
+	if strings.Contains(out, "TestAfterPanic") || strings.Contains(out, "not reached") {
+		t.Errorf("the binary went on after the panic")
+	}
+	if t.Failed() {
+		t.Logf("output:\n%s", out)
 	}
 }
 
