@@ -56,6 +56,15 @@ func TestCorpus(t *testing.T) {
 			cfgs = cfgs[1:2]
 		}
 	}
+	// Programs whose native output is not deterministic (map order):
+	// TestMapOrderReplay checks them against themselves.
+	var kept []string
+	for _, p := range progs {
+		if filepath.Base(p) != "maporder" {
+			kept = append(kept, p)
+		}
+	}
+	progs = kept
 	var pkgs []string
 	for _, p := range progs {
 		pkgs = append(pkgs, "./"+p)

@@ -105,6 +105,13 @@ func (p *pkgRW) file(f *ast.File, src []byte, filename string) (out string) {
 	}
 	r.gmpName = "gmp"
 	r.nils = r.nilTargets()
+	for _, cg := range f.Comments {
+		for _, c := range cg.List {
+			if strings.HasPrefix(c.Text, "//go:linkname ") {
+				p.errorf(c.Pos(), "//go:linkname reaches into another package's internals, which the translation does not see (it may be the runtime's, which the simulation replaces): remove it from the code under test")
+			}
+		}
+	}
 	ast.Inspect(f, func(n ast.Node) bool {
 		if id, ok := n.(*ast.Ident); ok {
 			if id.Name == "gmp" || id.Name == "gmptest" {

@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -138,5 +139,74 @@ func TestJSON(t *testing.T) {
 		if !strings.Contains(out, w) {
 			t.Errorf("-json output lacks %s:\n%s", w, out)
 		}
+	}
+}
+
+// TestDiagnostics checks that what cannot be translated is reported at its
+// line, and nothing else is.
+func TestDiagnostics(t *testing.T) {
+	dir, _ := os.Getwd()
+	b, err := translate.Prepare(translate.LoadConfig{Dir: dir, Tests: true}, translate.Options{MapOrder: true, CacheDir: cacheDir(t)}, "../../testdata/translate/pkgs/untranslatable")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"u.go:15:1: //go:linkname", "u.go:21:2: os/signal.Notify", "u.go:27:10: io.Pipe", "u.go:34:2: reflect.Select", "u.go:39:2: net/http.NewRequestWithContext takes or returns context.Context"}
+	if len(b.Diags) != len(want) {
+		t.Errorf("got %d diagnostics, want %d:\n%v", len(b.Diags), len(want), b.Diags)
+	}
+	for i, w := range want {
+		if i < len(b.Diags) && !strings.Contains(b.Diags[i].String(), w) {
+			t.Errorf("diagnostic %d = %s, want %s", i, b.Diags[i], w)
+		}
+	}
+}
+
+// TestCompileError checks that code that does not compile natively gets
+// the type checker's errors, not a translation.
+func TestCompileError(t *testing.T) {
+	dir, _ := os.Getwd()
+	_, err := translate.Prepare(translate.LoadConfig{Dir: dir, Tests: true}, translate.Options{CacheDir: cacheDir(t)}, "../../testdata/translate/pkgs/badcode")
+	if !translate.IsCompileError(err) || !strings.Contains(err.Error(), "bad.go:4:23") {
+		t.Errorf("err = %v, want the compiler's error at bad.go:4:23", err)
+	}
+}
+
+// TestMapOrderReplay checks that map range order and math/rand's global
+// functions follow the seed: the same seed prints the same, and the seeds
+// do not all print the same (the order is drawn, not fixed).
+func TestMapOrderReplay(t *testing.T) {
+	dir, _ := os.Getwd()
+	pkg := "../../testdata/translate/progs/maporder"
+	b, err := translate.Prepare(translate.LoadConfig{Dir: dir}, translate.Options{MapOrder: true, CacheDir: cacheDir(t)}, pkg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(t.TempDir(), "maporder")
+	args := []string{"build", "-o", exe, "-overlay=" + b.Overlay}
+	if out, err := exec.Command("go", append(args, pkg)...).CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	run := func(seed int) string {
+		cmd := exec.Command(exe)
+		cmd.Env = append(os.Environ(), "GMPRUN=seed="+strconv.Itoa(seed))
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		return string(out)
+	}
+	seen := map[string]bool{}
+	for seed := 1; seed <= 4; seed++ {
+		a, b := run(seed), run(seed)
+		if a != b {
+			t.Errorf("seed %d: two runs differ:\n%s---\n%s", seed, a, b)
+		}
+		if !strings.Contains(a, "sum 28") {
+			t.Errorf("seed %d: %s", seed, a)
+		}
+		seen[a] = true
+	}
+	if len(seen) < 2 {
+		t.Errorf("4 seeds gave one order: %v", seen)
 	}
 }
