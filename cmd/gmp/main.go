@@ -1,11 +1,15 @@
-// Command gmp runs the built-in scenarios of the gmp simulator: programs
+// Command gmp runs the built-in scenarios of the gmp simulator — programs
 // that show the Go runtime's scheduler at work, in virtual time, with the
-// same output for the same seed.
+// same output for the same seed — and ordinary Go packages and their
+// tests, translated to run on it.
 //
 // Usage:
 //
 //	gmp list
 //	gmp run NAME [flags]
+//	gmp run ./cmd/x [flags] [args]
+//	gmp test [go test flags] [-gmp.* flags] [packages]
+//	gmp translate [-explain] [-o DIR] [packages]
 //	gmp help [COMMAND]
 package main
 

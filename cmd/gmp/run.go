@@ -46,7 +46,13 @@ block.pb.gz, mutex.pb.gz, goroutine.pb.gz and schedlat.pb.gz to DIR for
 to the name given and each later one beside it, with the run's label added
 (trace.out, trace.article.out; DIR, DIR/article). The files are complete
 even when the program deadlocks or panics, and the same seed writes the
-same bytes.`,
+same bytes.
+
+NAME may instead be a main package (./cmd/x, or an import path): it is
+translated (see 'gmp help test'), built, and run with its main as
+goroutine 1 of a simulation configured by --procs, --seed, --max-steps,
+--max-time, --preempt and --trace; arguments after the package go to the
+program, and its exit status is the program's.`,
 	Flags: flag.NewFlagSet("run", flag.ContinueOnError),
 }
 
