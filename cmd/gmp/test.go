@@ -189,7 +189,10 @@ func runTest(cmd *command, args []string, stdout, stderr io.Writer) error {
 		goArgs = append(withoutFlag(goArgs, "skip"), "-skip="+skip)
 	}
 	full = append(full, args2go(goArgs, pkgs)...)
-	env := []string{"GMPTEST=" + strings.Join(g.env, ",")}
+	var env []string
+	if len(g.env) > 0 {
+		env = []string{"GMPTEST=" + strings.Join(g.env, ",")}
+	}
 	err = goCommand(stdout, stderr, dir, env, g.x, full)
 	if nativeExamples {
 		nargs := withoutFlag(withoutFlag(goArgs, "skip"), "run")

@@ -84,3 +84,22 @@ func goTestTranslatedIn(t *testing.T, dir, env string, args []string, pkgs ...st
 	out, _ := cmd.CombinedOutput()
 	return string(out)
 }
+
+// TestPackages runs the test suites of the corpus's packages (pub/sub, a
+// rate limiter, a work queue; ordinary Go, never mentioning gmp) at
+// several Procs and seeds.
+func TestPackages(t *testing.T) {
+	pkgs := []string{"../../testdata/translate/pkgs/pubsub", "../../testdata/translate/pkgs/ratelimit", "../../testdata/translate/pkgs/workqueue", "../../testdata/translate/pkgs/subtests"}
+	cfgs := []string{"procs=1,seed=1", "procs=4,seed=2"}
+	if os.Getenv("GMP_TRANSLATE_FULL") != "" {
+		cfgs = append(cfgs, "procs=2,seed=9", "procs=8,seed=4", "procs=4,seed=5,preempt=cooperative")
+	} else if testing.Short() {
+		cfgs = cfgs[1:]
+	}
+	for _, c := range cfgs {
+		out := goTestTranslatedIn(t, ".", c, nil, pkgs...)
+		if regexp.MustCompile(`(?m)^(FAIL|--- FAIL|panic:)`).MatchString(out) {
+			t.Errorf("GMPTEST=%s:\n%s", c, out)
+		}
+	}
+}
