@@ -222,6 +222,9 @@ func (r *fileRW) rangeStmt(n *ast.RangeStmt) (string, bool) {
 	if !isChan && (mapOf(t) == nil || !r.p.tr.MapOrder || n.Key == nil) {
 		return "", false
 	}
+	if m := mapOf(t); m != nil && refKey(m.Key(), 0) {
+		r.p.warnf(n.Pos(), "range over a map keyed by %s: keys that are pointers, channels or interfaces holding them have no order that a replay can reproduce: uncontrolled nondeterminism", m.Key())
+	}
 	gmp := r.gmp()
 	it, ok := r.newTemp(), r.newTemp()
 	var vars []string // the loop's variables (or temporaries)
@@ -285,4 +288,26 @@ func (r *fileRW) checkTypeSwitch(n *ast.TypeSwitchStmt) {
 			seen[k] = true
 		}
 	}
+}
+
+// refKey reports whether map keys of type t are ordered by address.
+func refKey(t types.Type, depth int) bool {
+	if depth > 4 {
+		return false
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Pointer, *types.Chan, *types.Signature:
+		return true
+	case *types.Interface:
+		return !u.Empty() // any keys are usually values; named interfaces usually hold pointers
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			if refKey(u.Field(i).Type(), depth+1) {
+				return true
+			}
+		}
+	case *types.Array:
+		return refKey(u.Elem(), depth+1)
+	}
+	return false
 }

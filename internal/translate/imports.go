@@ -100,6 +100,19 @@ var blocking = map[string]string{
 	"testing/synctest.Wait":   "synctest's bubble runs real goroutines",
 }
 
+// nondeterministic are functions whose results depend on the host (a
+// random hash seed, real randomness), which the simulation's seed does not
+// control.
+var nondeterministic = map[string]string{
+	"(*sync.Map).Range":        "the visiting order follows the host's random hash seed",
+	"(reflect.Value).MapKeys":  "the key order is the host's random map order",
+	"(reflect.Value).MapRange": "the iteration order is the host's random map order",
+	"hash/maphash.MakeSeed":    "the seed is random",
+	"crypto/rand.Read":         "the bytes are truly random",
+	"crypto/rand.Int":          "the number is truly random",
+	"crypto/rand.Text":         "the text is truly random",
+}
+
 // checkCall reports calls the translation cannot make faithful: blocking
 // standard APIs, and standard functions whose signature passes a channel
 // or a mirrored type (a gmp channel or context cannot cross into code
@@ -117,6 +130,9 @@ func (r *fileRW) checkCall(n *ast.CallExpr) {
 		return
 	}
 	path := fn.Pkg().Path()
+	if why, ok := nondeterministic[fn.FullName()]; ok {
+		r.p.warnf(n.Pos(), "%s: %s: uncontrolled nondeterminism (a replay of the seed may differ)", fn.FullName(), why)
+	}
 	if r.p.tr.translated(path) {
 		return
 	}
