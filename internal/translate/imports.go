@@ -157,6 +157,9 @@ func (r *fileRW) checkCall(n *ast.CallExpr) {
 		}
 	}
 	if what := crossing(sig); what != "" {
+		if r.bridgeable(n, sig) {
+			return // the call's context arguments go through context.ToStd
+		}
 		r.p.errorf(n.Pos(), "%s takes or returns %s, which the translation replaces by a gmp type; the untranslated standard library cannot take it. Keep this call out of the simulated code", key, what)
 	}
 }
@@ -197,4 +200,41 @@ func crossing(sig *types.Signature) string {
 	}
 	walk(sig, 0)
 	return found
+}
+
+// bridgeable reports whether the only thing sig passes across is
+// context.Context as parameters (not results, not inside other types), so
+// that the call works with its context arguments wrapped in
+// context.ToStd; stdContextArgs does the wrapping.
+func (r *fileRW) bridgeable(n *ast.CallExpr, sig *types.Signature) bool {
+	if sig.Variadic() {
+		return false
+	}
+	isCtx := func(t types.Type) bool {
+		nt, ok := types.Unalias(t).(*types.Named)
+		return ok && nt.Obj().Pkg() != nil && nt.Obj().Pkg().Path() == "context" && nt.Obj().Name() == "Context"
+	}
+	found := false
+	for i := 0; i < sig.Params().Len(); i++ {
+		t := sig.Params().At(i).Type()
+		if isCtx(t) {
+			found = true
+			continue
+		}
+		if crossing(types.NewSignatureType(nil, nil, nil, types.NewTuple(types.NewParam(0, nil, "", t)), nil, false)) != "" {
+			return false
+		}
+	}
+	if !found || crossing(types.NewSignatureType(nil, nil, nil, nil, sig.Results(), false)) != "" {
+		return false
+	}
+	if r.ctxArgs == nil {
+		r.ctxArgs = map[ast.Expr]bool{}
+	}
+	for i, a := range n.Args {
+		if i < sig.Params().Len() && isCtx(sig.Params().At(i).Type()) {
+			r.ctxArgs[a] = true
+		}
+	}
+	return true
 }

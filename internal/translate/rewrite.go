@@ -32,6 +32,7 @@ type fileRW struct {
 	uses    map[*types.PkgName]int
 	isTest  bool
 	nils    map[*ast.Ident]types.Type // nil → the channel type it is assigned to
+	ctxArgs map[ast.Expr]bool         // context arguments of standard calls, bridged with context.ToStd
 }
 
 // pkgRW is the state shared by the files of one package.
@@ -79,10 +80,14 @@ func (r *fileRW) info() *types.Info { return r.p.info }
 
 // node returns the rewritten text of n.
 func (r *fileRW) node(n ast.Node) string {
-	if s, ok := r.special(n); ok {
-		return s
+	s, ok := r.special(n)
+	if !ok {
+		s = r.splice(n)
 	}
-	return r.splice(n)
+	if e, isExpr := n.(ast.Expr); isExpr && r.ctxArgs[e] {
+		s = r.pkgName("context", "context") + ".ToStd(" + s + ")"
+	}
+	return s
 }
 
 // splice returns n's original text with each child replaced by its

@@ -1,6 +1,7 @@
 package subtests
 
 import (
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -31,6 +32,14 @@ func TestTop(t *testing.T) {
 	})
 	if Double(2) != 4 {
 		t.Fatal("arithmetic")
+	}
+}
+
+func TestContextToStd(t *testing.T) {
+	// A gmp context reaches net/http through the bridge.
+	req, err := http.NewRequestWithContext(t.Context(), "GET", "http://example.invalid/", nil)
+	if err != nil || req.URL.Host != "example.invalid" {
+		t.Fatal(req, err)
 	}
 }
 

@@ -34,7 +34,14 @@ func Reflect(c chan int) {
 	reflect.Select([]reflect.SelectCase{{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(c)}})
 }
 
-// Request passes a context to net/http.
+// Request passes a context to net/http: bridged (context.ToStd), no
+// diagnostic.
 func Request(ctx context.Context) {
 	http.NewRequestWithContext(ctx, "GET", "http://localhost", nil)
+}
+
+// RequestContext gets a standard context back: a diagnostic.
+func RequestContext(ctx context.Context) {
+	r, _ := http.NewRequestWithContext(ctx, "GET", "http://localhost", nil)
+	_ = r.Context()
 }
