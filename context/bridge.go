@@ -34,7 +34,7 @@ type bridge struct {
 }
 
 func (b bridge) Deadline() (time.Time, bool) { return b.ctx.Deadline() }
-func (b bridge) Done() <-chan struct{}        { return b.done }
+func (b bridge) Done() <-chan struct{}       { return b.done }
 
 // Err reports ctx's error once the bridge's Done is closed, so that the
 // two agree for a standard-library reader.
