@@ -35,7 +35,7 @@ func command(name string, args ...string) *exec.Cmd {
 }
 
 // shortProgs are the programs of a -short run.
-var shortProgs = []string{"sieve", "powser", "fanin", "nilcase", "namedchan", "labels", "evalorder"}
+var shortProgs = []string{"sieve", "powser", "fanin", "nilcase", "namedchan", "labels", "evalorder", "oddities"}
 
 // configs are the (procs, seed) pairs each program runs at.
 var configs = [][2]int{{1, 1}, {4, 1}, {4, 2}, {2, 7}}

@@ -8,14 +8,26 @@ import (
 
 // nilTargets finds, for each nil in the file, the type it is assigned to:
 // go/types records an assigned nil as untyped, and a nil channel must
-// become the zero gmp.Chan of that type.
+// become the zero gmp.Chan of that type. It also records, in r.convs, the
+// channel-typed values assigned between a named channel type and an
+// unnamed one: Go's assignability allows it (identical underlying types),
+// but after the translation both are named (Pipe and gmp.Chan[T]), so the
+// assignment needs an explicit conversion.
 func (r *fileRW) nilTargets() map[*ast.Ident]types.Type {
 	out := map[*ast.Ident]types.Type{}
+	r.convs = map[ast.Expr]types.Type{}
 	set := func(e ast.Expr, t types.Type) {
-		if id, ok := unparen(e).(*ast.Ident); ok && id.Name == "nil" && t != nil && isChanType(t) {
+		if t == nil || !isChanType(t) {
+			return
+		}
+		if id, ok := unparen(e).(*ast.Ident); ok && id.Name == "nil" {
 			if _, isNil := r.info().Uses[id].(*types.Nil); isNil {
 				out[id] = t
 			}
+			return
+		}
+		if et := r.typeOf(e); et != nil && needsConv(et, t) {
+			r.convs[e] = t
 		}
 	}
 	var sigs []*types.Signature
@@ -117,4 +129,25 @@ func (r *fileRW) nilTargets() map[*ast.Ident]types.Type {
 	}
 	ast.Inspect(r.file, visit)
 	return out
+}
+
+// needsConv reports whether a value of channel type v assigned to channel
+// type t needs an explicit conversion once translated: exactly one of them
+// is a named type.
+func needsConv(v, t types.Type) bool {
+	if !isChanType(v) || types.Identical(v, t) {
+		return false
+	}
+	named := func(t types.Type) (bool, bool) {
+		switch types.Unalias(t).(type) {
+		case *types.Named:
+			return true, true
+		case *types.TypeParam:
+			return false, false
+		}
+		return false, true
+	}
+	nv, okv := named(v)
+	nt, okt := named(t)
+	return okv && okt && nv != nt
 }

@@ -33,6 +33,7 @@ type fileRW struct {
 	isTest  bool
 	nils    map[*ast.Ident]types.Type // nil → the channel type it is assigned to
 	ctxArgs map[ast.Expr]bool         // context arguments of standard calls, bridged with context.ToStd
+	convs   map[ast.Expr]types.Type   // channel values assigned across named/unnamed: convert
 }
 
 // pkgRW is the state shared by the files of one package.
@@ -84,8 +85,17 @@ func (r *fileRW) node(n ast.Node) string {
 	if !ok {
 		s = r.splice(n)
 	}
-	if e, isExpr := n.(ast.Expr); isExpr && r.ctxArgs[e] {
-		s = r.pkgName("context", "context") + ".ToStd(" + s + ")"
+	if e, isExpr := n.(ast.Expr); isExpr {
+		if r.ctxArgs[e] {
+			s = r.pkgName("context", "context") + ".ToStd(" + s + ")"
+		}
+		if t := r.convs[e]; t != nil {
+			if ts, ok := r.typeText(t); ok {
+				s = "(" + ts + ")(" + s + ")"
+			} else {
+				r.p.errorf(e.Pos(), "cannot name the channel type %s here, to which this value is assigned", t)
+			}
+		}
 	}
 	return s
 }
