@@ -193,6 +193,29 @@ func Test(t *testing.T, fn func(*testing.T)) bool {
 	return true
 }
 
+// TestAllowLeaks is Test for a test whose doc comment says //gmp:leaks-ok:
+// goroutines it leaves behind are reported in -v output but do not fail
+// it.
+func TestAllowLeaks(t *testing.T, fn func(*testing.T)) bool {
+	if rt.InRun() {
+		return false
+	}
+	t.Helper()
+	o := options(t)
+	o.Leaks = false
+	crashOnPanic = true
+	out := RunTest(t, o.Config, fn)
+	crashOnPanic = false
+	if out.Status == Panic {
+		panic(simPanic{out.Err})
+	}
+	if out.Status == Leak {
+		t.Logf("gmp: %d goroutine(s) left behind (allowed by //gmp:leaks-ok)", len(out.Leaks))
+	}
+	report(t, out, o)
+	return true
+}
+
 // report prints what the simulation found beyond the test's own failures.
 func report(t *testing.T, out Outcome, o Options) {
 	w := t.Output()

@@ -71,6 +71,7 @@ func TestOutcomes(t *testing.T) {
 		"--- PASS: TestSubFilter/x", "--- PASS: TestSubFilter/y",
 		"cleanup 2\n", "--- FAIL: TestSleepsTooLong", "MaxTime=1m0s",
 		"--- PASS: TestTimers",
+		"--- PASS: TestLeakAllowed", "1 goroutine(s) left behind (allowed by //gmp:leaks-ok)",
 	}
 	for _, w := range want {
 		if !strings.Contains(out, w) {

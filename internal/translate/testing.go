@@ -34,6 +34,9 @@ func (r *fileRW) funcDecl(n *ast.FuncDecl) (string, bool) {
 			return "", false
 		}
 		entry = r.gmptest() + ".Test(" + p + ", " + name + ")"
+		if allowsLeaks(n) {
+			entry = r.gmptest() + ".TestAllowLeaks(" + p + ", " + name + ")"
+		}
 	case r.isTest && isTestFunc(name, "Benchmark") && hasParam(r, n, "B"):
 		p, ok := paramName(n)
 		if !ok {
@@ -44,6 +47,10 @@ func (r *fileRW) funcDecl(n *ast.FuncDecl) (string, bool) {
 		entry = r.gmptest() + ".Example(" + name + ")"
 	case r.isTest && isTestFunc(name, "Fuzz") && hasParam(r, n, "F"):
 		r.p.warnf(n.Pos(), "fuzz target %s: f.Fuzz runs its function on real goroutines; the seed corpus is run inside simulations, fuzzing itself is not supported", name)
+	case r.isTest && name == "TestMain" && hasParam(r, n, "M"):
+		if r.p.simDependent(n.Body, nil) {
+			r.p.warnf(n.Pos(), "TestMain runs natively, outside every simulation: its own use of goroutines, channels, timers or contexts panics; each test's simulation starts after m.Run is called")
+		}
 	case r.p.pkg.Name() == "main" && name == "main" && r.p.tr.Main:
 		entry = r.gmprun() + ".Main(main)"
 	}
@@ -156,4 +163,18 @@ func derefNamed(t types.Type) (*types.Named, bool) {
 	}
 	n, ok := t.(*types.Named)
 	return n, ok
+}
+
+// allowsLeaks reports whether a test's doc comment carries the directive
+// //gmp:leaks-ok: goroutines it leaves behind are not a failure.
+func allowsLeaks(fn *ast.FuncDecl) bool {
+	if fn.Doc == nil {
+		return false
+	}
+	for _, c := range fn.Doc.List {
+		if strings.TrimSpace(c.Text) == "//gmp:leaks-ok" {
+			return true
+		}
+	}
+	return false
 }

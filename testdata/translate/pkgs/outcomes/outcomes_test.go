@@ -83,3 +83,10 @@ func TestTimers(t *testing.T) {
 		t.Errorf("slept %v", d)
 	}
 }
+
+// TestLeakAllowed leaves a goroutine behind on purpose.
+//
+//gmp:leaks-ok
+func TestLeakAllowed(t *testing.T) {
+	go Wait(make(chan int))
+}
