@@ -28,18 +28,40 @@
 //
 // The constructs, one function each (see translator.md's table):
 //
-//	go f(x)                 { _f, _a := f, x; gmp.Go(func() { _f(_a) }) }   (gostmt.go)
-//	chan T, <-chan T, …     gmp.Chan[T]                                     (chan.go)
+//	go f(x)                 { _gmp1 := x; gmp.Go(func() { f(_gmp1) }) }     (gostmt.go)
+//	go func() {…}()         gmp.Go(func() {…})
+//	chan T, <-chan T, …     gmp.Chan[T]                                      (chan.go)
 //	make(chan T, n)         gmp.MakeChan[T](n)
 //	ch <- v, <-ch           ch.Send(v), ch.Recv(); v, ok := <-ch → ch.Recv2()
 //	close/len/cap(ch)       ch.Close(), ch.Len(), ch.Cap()
-//	for v := range ch       for v := range ch.All()
-//	nil (of chan type)      (gmp.Chan[T]{})
+//	ch == nil, nil          ch.IsNil(), (gmp.Chan[T]{})                     (nil.go)
+//	named ↔ unnamed chan    an explicit conversion (both are named once translated)
+//	for v := range ch       for _c, v, _ok := gmp.RangeFirst(ch); _ok; v, _ok = _c.Recv2() {
+//	for k, v := range m     for _it, k, v, _ok := gmp.MapFirst(m); _ok; k, v, _ok = _it.Next() {  (seeded order)
 //	select {…}              switch c0, c1 := a.RecvCase(), b.SendCase(x); gmp.Select(c0, c1) {…}  (select.go)
-//	runtime.Gosched …       gmp.Gosched …                                   (imports.go)
-//	sync, time, context …   import swap to the gmp mirrors
-//	for k, v := range m     for k, v := range gmp.MapRange(m)   (seeded order)
-//	func TestX(t)           if gmptest.Test(t, TestX) { return }; …body…    (testing.go)
+//	select {}               for { gmp.Select() }
+//	runtime.Gosched …       gmp.Gosched …                                    (imports.go)
+//	sync, time, context …   import swap to the gmp mirrors (math/rand and maps too)
+//	std API taking a ctx    its context argument wrapped in context.ToStd
+//	func TestX(t)           if gmptest.Test(t, TestX) { return }; …body…     (testing.go)
+//	t.Run, t.Parallel …     gmptest.Run(t, …), gmptest.Parallel(t) …
+//	var x = make(chan …)    initialised at the start of each simulation      (inits.go)
+//
+// The loops are three-clause loops, not range-over-func, so that code of
+// modules older than Go 1.23 compiles and keeps its loop-variable
+// semantics; files of modules older than Go 1.21 (which cannot use
+// generics) get a //go:build go1.21 line and a //line directive.
+//
+// The pipeline (load.go, build.go): Plan lists the packages (go list
+// through go/packages, no type checking) and keys each by its files,
+// its translated imports' keys and the translator binary; the units not
+// in the cache are type-checked (only they are parsed; the rest comes from
+// export data) and rewritten; main-module files go to an -overlay file,
+// the other modules' to shadow copies under the cache that an alternate
+// go.mod (-modfile) replaces them with, next to a require (and, for a
+// checkout, a replace) of the running gmp. Cache entries are written to a
+// temporary directory and renamed, so an interrupted run leaves nothing
+// half-written.
 //
 // Anything that cannot be translated is a Diagnostic (file:line, what, why,
 // what to do), never a crash or a silent skip.

@@ -10,8 +10,8 @@ import (
 // and the arguments in the calling goroutine, so they go into temporaries
 // before gmp.Go starts a goroutine that makes the call:
 //
-//	go f(x, y)        { _gmp1, _gmp2 := x, y; gmp.Go(func() { f(_gmp1, _gmp2) }) }
-//	go obj.M(x)       { _gmp1, _gmp2 := obj.M, x; gmp.Go(func() { _gmp1(_gmp2) }) }
+//	go f(x, y)        { _gmp1 := x; _gmp2 := y; gmp.Go(func() { f(_gmp1, _gmp2) }) }
+//	go obj.M(x)       { _gmp1 := obj.M; _gmp2 := x; gmp.Go(func() { _gmp1(_gmp2) }) }
 //	go func() {…}()   gmp.Go(func() {…})
 //	go f()            gmp.Go(f)          (f of type func(): a nil f throws, as in Go)
 //
