@@ -141,3 +141,23 @@ func mapOrder[M ~map[K]V, K comparable, V any](m M) ([]K, []V) {
 	}
 	return keys, vals
 }
+
+// Go1 … Go4 are go f(a, …) for a function of one to four parameters and no
+// results: f and its arguments are evaluated by the caller (as the go
+// statement evaluates them in the calling goroutine), and the new
+// goroutine calls f. Unlike a wrapper closure written in the caller, they
+// leave the numbering of the caller's closures (main.func1, func2 …) as it
+// is natively, and their own frame is hidden in dumps, as the compiler's
+// gowrap is not.
+func Go1[A any](f func(A), a A) { rt.Go(func() { f(a) }, 2) }
+
+// Go2 is go f(a, b); see Go1.
+func Go2[A, B any](f func(A, B), a A, b B) { rt.Go(func() { f(a, b) }, 2) }
+
+// Go3 is go f(a, b, c); see Go1.
+func Go3[A, B, C any](f func(A, B, C), a A, b B, c C) { rt.Go(func() { f(a, b, c) }, 2) }
+
+// Go4 is go f(a, b, c, d); see Go1.
+func Go4[A, B, C, D any](f func(A, B, C, D), a A, b B, c C, d D) {
+	rt.Go(func() { f(a, b, c, d) }, 2)
+}

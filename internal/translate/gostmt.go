@@ -3,6 +3,7 @@ package translate
 import (
 	"go/ast"
 	"go/types"
+	"strconv"
 	"strings"
 )
 
@@ -10,14 +11,20 @@ import (
 // and the arguments in the calling goroutine, so they go into temporaries
 // before gmp.Go starts a goroutine that makes the call:
 //
-//	go f(x, y)        { _gmp1 := x; _gmp2 := y; gmp.Go(func() { f(_gmp1, _gmp2) }) }
-//	go obj.M(x)       { _gmp1 := obj.M; _gmp2 := x; gmp.Go(func() { _gmp1(_gmp2) }) }
+//	go f(x, y)        gmp.Go2(f, x, y)                 (1–4 arguments, no results)
+//	go obj.M(x)       gmp.Go1(obj.M, x)
+//	go f(g())         { _gmp1, _gmp2 := g(); gmp.Go(func() { f(_gmp1, _gmp2) }) }
 //	go func() {…}()   gmp.Go(func() {…})
 //	go f()            gmp.Go(f)          (f of type func(): a nil f throws, as in Go)
 //
-// Deviation: a wrapper closure is a closure of the enclosing function, so
-// the closures written after it in that function are numbered one higher
-// in stack traces (func2 for func1 …); file:line are unchanged.
+// gmp.GoN evaluates f and the arguments as the call's operands, in order,
+// before the goroutine starts; its frame is hidden in dumps, so the new
+// goroutine's stack starts at f, as natively.
+// Deviation: the other forms (variadic calls, results, builtins, generic
+// callees, multi-value arguments) use a wrapper closure, which is a
+// closure of the enclosing function: the closures written after it are
+// numbered one higher in stack traces (func2 for func1 …); file:line are
+// unchanged.
 func (r *fileRW) goStmt(n *ast.GoStmt) string {
 	call := n.Call
 	fun := unparen(call.Fun)
@@ -31,6 +38,24 @@ func (r *fileRW) goStmt(n *ast.GoStmt) string {
 			return wrap(gmp + ".Go(" + r.node(fl) + ")")
 		}
 		return wrap(gmp + ".Go(" + r.node(call.Fun) + ")")
+	}
+
+	// go f(a, b): gmp.Go2(f, a, b), when the call is that simple.
+	if sig != nil && !sig.Variadic() && sig.Results().Len() == 0 && len(call.Args) == sig.Params().Len() &&
+		len(call.Args) >= 1 && len(call.Args) <= 4 && !r.isGenericFunc(fun) && !isBuiltinCall(r, fun) && !r.namedFunc(call.Fun) {
+		args := []string{r.node(call.Fun)}
+		for i, a := range call.Args {
+			s := r.node(a)
+			tv := r.info().Types[a]
+			if b, ok := tv.Type.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
+				// An untyped argument takes its type from f's parameter.
+				if ts, ok := r.typeText(sig.Params().At(i).Type()); ok && !tv.IsNil() {
+					s = ts + "(" + s + ")"
+				}
+			}
+			args = append(args, s)
+		}
+		return wrap(gmp + ".Go" + strconv.Itoa(len(call.Args)) + "(" + strings.Join(args, ", ") + ")")
 	}
 
 	var names, vals []string
@@ -104,6 +129,22 @@ func (r *fileRW) goStmt(n *ast.GoStmt) string {
 	}
 	b.WriteString(gmp + ".Go(func() { " + inner + " }) }")
 	return wrap(b.String())
+}
+
+func isBuiltinCall(r *fileRW, fun ast.Expr) bool {
+	id, ok := fun.(*ast.Ident)
+	if !ok {
+		return false
+	}
+	_, b := r.info().Uses[id].(*types.Builtin)
+	return b
+}
+
+// namedFunc reports whether e's type is a named function type, which
+// type inference would not unify with func(A) the way the call does.
+func (r *fileRW) namedFunc(e ast.Expr) bool {
+	_, named := types.Unalias(r.typeOf(e)).(*types.Named)
+	return named
 }
 
 func id(e ast.Expr) string { return e.(*ast.Ident).Name }
