@@ -161,3 +161,16 @@ func Go3[A, B, C any](f func(A, B, C), a A, b B, c C) { rt.Go(func() { f(a, b, c
 func Go4[A, B, C, D any](f func(A, B, C, D), a A, b B, c C, d D) {
 	rt.Go(func() { f(a, b, c, d) }, 2)
 }
+
+// GoR0 … GoR3 are Go1 … for a function with one result, which the
+// goroutine discards (go f(x) where f returns a value).
+func GoR0[R any](f func() R) { rt.Go(func() { f() }, 2) }
+
+// GoR1 is go f(a) for f with one result; see GoR0.
+func GoR1[A, R any](f func(A) R, a A) { rt.Go(func() { f(a) }, 2) }
+
+// GoR2 is go f(a, b) for f with one result; see GoR0.
+func GoR2[A, B, R any](f func(A, B) R, a A, b B) { rt.Go(func() { f(a, b) }, 2) }
+
+// GoR3 is go f(a, b, c) for f with one result; see GoR0.
+func GoR3[A, B, C, R any](f func(A, B, C) R, a A, b B, c C) { rt.Go(func() { f(a, b, c) }, 2) }

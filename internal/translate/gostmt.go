@@ -41,8 +41,13 @@ func (r *fileRW) goStmt(n *ast.GoStmt) string {
 	}
 
 	// go f(a, b): gmp.Go2(f, a, b), when the call is that simple.
-	if sig != nil && !sig.Variadic() && sig.Results().Len() == 0 && len(call.Args) == sig.Params().Len() &&
-		len(call.Args) >= 1 && len(call.Args) <= 4 && !r.isGenericFunc(fun) && !isBuiltinCall(r, fun) && !r.namedFunc(call.Fun) {
+	nres := 0
+	if sig != nil {
+		nres = sig.Results().Len()
+	}
+	maxArgs := map[int]int{0: 4, 1: 3}[nres]
+	if sig != nil && !sig.Variadic() && nres <= 1 && len(call.Args) == sig.Params().Len() &&
+		len(call.Args) >= 1-nres && len(call.Args) <= maxArgs && !r.isGenericFunc(fun) && !isBuiltinCall(r, fun) && !r.namedFunc(call.Fun) {
 		args := []string{r.node(call.Fun)}
 		for i, a := range call.Args {
 			s := r.node(a)
@@ -55,7 +60,11 @@ func (r *fileRW) goStmt(n *ast.GoStmt) string {
 			}
 			args = append(args, s)
 		}
-		return wrap(gmp + ".Go" + strconv.Itoa(len(call.Args)) + "(" + strings.Join(args, ", ") + ")")
+		helper := ".Go"
+		if nres == 1 {
+			helper = ".GoR"
+		}
+		return wrap(gmp + helper + strconv.Itoa(len(call.Args)) + "(" + strings.Join(args, ", ") + ")")
 	}
 
 	var names, vals []string
