@@ -371,6 +371,10 @@ func (c *cancelCtx) Done() gmp.Chan[struct{}] {
 
 func (c *cancelCtx) Err() error {
 	c.checkRun()
+	// The atomic load costs virtual time, so that a goroutine polling Err
+	// in a loop (for ctx.Err() == nil {}) lets the other Ps run — as they
+	// do on real hardware while it spins.
+	chargeAtomic()
 	// An atomic load is ~5x faster than a mutex, which can matter in
 	// tight loops.
 	if err := c.err; err != nil {

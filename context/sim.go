@@ -102,3 +102,6 @@ func (s *childSet) remove(c canceler) {
 		s.holes = 0
 	}
 }
+
+// chargeAtomic spends the virtual time of an atomic load.
+func chargeAtomic() { rt.Charge(rt.Costs().Atomic) }

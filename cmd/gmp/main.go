@@ -1,11 +1,15 @@
-// Command gmp runs the built-in scenarios of the gmp simulator: programs
+// Command gmp runs the built-in scenarios of the gmp simulator — programs
 // that show the Go runtime's scheduler at work, in virtual time, with the
-// same output for the same seed.
+// same output for the same seed — and ordinary Go packages and their
+// tests, translated to run on it.
 //
 // Usage:
 //
 //	gmp list
 //	gmp run NAME [flags]
+//	gmp run ./cmd/x [flags] [args]
+//	gmp test [go test flags] [-gmp.* flags] [packages]
+//	gmp translate [-explain] [-o DIR] [packages]
 //	gmp help [COMMAND]
 package main
 
@@ -25,10 +29,13 @@ type command struct {
 	Short     string
 	Long      string
 	Flags     *flag.FlagSet
-	Run       func(cmd *command, args []string, stdout, stderr io.Writer) error
+	// CustomFlags: the command parses its own arguments (gmp test passes
+	// go test's flags through).
+	CustomFlags bool
+	Run         func(cmd *command, args []string, stdout, stderr io.Writer) error
 }
 
-var commands = []*command{cmdList, cmdRun}
+var commands = []*command{cmdList, cmdRun, cmdTest, cmdTranslate}
 
 func main() {
 	handleSignals = true
@@ -62,6 +69,9 @@ func gmpMain(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cmd.Flags.SetOutput(io.Discard)
+	if cmd.CustomFlags {
+		return finish(cmd, cmd.Run(cmd, args[1:], stdout, stderr), stderr)
+	}
 	// Flags may come before or after the positional arguments
 	// (gmp run NAME --procs 2), so parse around each positional one.
 	var positional []string
@@ -82,18 +92,27 @@ func gmpMain(args []string, stdout, stderr io.Writer) int {
 		positional = append(positional, rest[0])
 		rest = rest[1:]
 	}
-	if err := cmd.Run(cmd, positional, stdout, stderr); err != nil {
-		if errors.Is(err, errUsage) {
-			return 2
-		}
-		fmt.Fprintf(stderr, "gmp %s: %v\n", cmd.Name, err)
-		var ie *interruptedError
-		if errors.As(err, &ie) {
-			return ie.exitCode()
-		}
-		return 1
+	return finish(cmd, cmd.Run(cmd, positional, stdout, stderr), stderr)
+}
+
+// finish turns a command's error into the exit status.
+func finish(cmd *command, err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
 	}
-	return 0
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code // a child's failure: its output says why
+	}
+	fmt.Fprintf(stderr, "gmp %s: %v\n", cmd.Name, err)
+	var ie *interruptedError
+	if errors.As(err, &ie) {
+		return ie.exitCode()
+	}
+	return 1
 }
 
 func lookup(name string) *command {

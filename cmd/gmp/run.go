@@ -91,7 +91,13 @@ with status 128+signal (130 for SIGINT). A second signal stops at once,
 removing the unfinished files of the simulation in progress. (A single
 simulation cannot be cut short from outside; those of the built-in
 scenarios take well under a second, and the watchdog ends one stuck
-outside the simulator.)`,
+outside the simulator.)
+
+NAME may instead be a main package (./cmd/x, or an import path): it is
+translated (see 'gmp help test'), built, and run with its main as
+goroutine 1 of a simulation configured by --procs, --seed, --max-steps,
+--max-time, --preempt and --trace; arguments after the package go to the
+program, and its exit status is the program's.`,
 	Flags: flag.NewFlagSet("run", flag.ContinueOnError),
 }
 
@@ -134,6 +140,9 @@ func init() {
 func init() { cmdRun.Run = runRun }
 
 func runRun(cmd *command, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && isPackageArg(args[0]) {
+		return runPackage(args, stdout, stderr)
+	}
 	if len(args) != 1 {
 		if len(args) == 0 {
 			fmt.Fprintf(stderr, "gmp run: no scenario given\nusage: %s\nRun 'gmp list' to see the scenarios.\n", cmd.UsageLine)

@@ -93,6 +93,13 @@ func GOMAXPROCS(n int) int {
 	return gomaxprocsSet(n)
 }
 
+// NumCPU returns the simulated machine's CPU count: the Ps the run started
+// with (1 for the wasm preset), as runtime.NumCPU.
+func NumCPU() int {
+	getg()
+	return int(numCPUStartup)
+}
+
 // Nanotime returns the virtual time in ns since the start of the run.
 // Like any call of a non-inlined function (time.Now is one), it is a
 // cooperative preemption point.
