@@ -415,6 +415,10 @@ func Select(cases ...SelectCase) int {
 }
 
 func init() {
+	link.SetChooser = func(cfg any, c rt.Chooser, abstract bool) {
+		p := cfg.(*Config)
+		p.chooser, p.abstract = c, abstract
+	}
 	link.ChanHchan = func(c any) *rt.Hchan {
 		if tc := c.(Chan[time.Time]); tc.c != nil {
 			return &tc.c.h

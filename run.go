@@ -100,6 +100,12 @@ type Config struct {
 	// fails before simulating anything when two coincide (paths are
 	// compared after resolving symbolic and hard links).
 	PprofDir string
+
+	// chooser and abstract are the explorer's (package gmptest), set
+	// through internal/link: a Chooser takes the run's nondeterministic
+	// decisions.
+	chooser  rt.Chooser
+	abstract bool
 }
 
 // PreemptMode selects how sysmon's preemption requests take effect.
@@ -196,6 +202,8 @@ func (cfg Config) runtimeConfig() (rt.Config, error) {
 		SchedDetail:  cfg.SchedDetail,
 		Watchdog:     cfg.Watchdog,
 		Observers:    append([]observe.Observer(nil), cfg.Observers...),
+		Chooser:      cfg.chooser,
+		Abstract:     cfg.abstract,
 	}
 	if rc.Procs == 0 {
 		rc.Procs = 4

@@ -24,6 +24,8 @@
 package sync
 
 import (
+	"unsafe"
+
 	stdsync "sync"
 
 	"github.com/gmplab/gmp/internal/rt"
@@ -119,7 +121,7 @@ func addInt32(addr *int32, delta int32) int32 {
 // Models internal/sync/mutex.go:Lock. The fast path charges
 // CostModel.MutexLock before its CAS.
 func (m *Mutex) Lock() {
-	rt.Charge(rt.Costs().MutexLock)
+	rt.SyncOp(rt.OpLock, unsafe.Pointer(m), rt.Costs().MutexLock)
 	// Fast path: grab unlocked mutex.
 	if casInt32(&m.state, 0, mutexLocked) {
 		return
@@ -136,7 +138,7 @@ func (m *Mutex) Lock() {
 //
 // Models internal/sync/mutex.go:TryLock.
 func (m *Mutex) TryLock() bool {
-	rt.Charge(rt.Costs().Atomic)
+	rt.SyncOp(rt.OpLock, unsafe.Pointer(m), rt.Costs().Atomic)
 	old := m.state
 	if old&(mutexLocked|mutexStarving) != 0 {
 		return false
@@ -249,7 +251,7 @@ func (m *Mutex) lockSlow() {
 // Models internal/sync/mutex.go:Unlock. The fast path charges
 // CostModel.MutexLock before its atomic add.
 func (m *Mutex) Unlock() {
-	rt.Charge(rt.Costs().MutexLock)
+	rt.SyncOp(rt.OpUnlock, unsafe.Pointer(m), rt.Costs().MutexLock)
 	// Fast path: drop lock bit.
 	new := addInt32(&m.state, -mutexLocked)
 	if new != 0 {

@@ -1,6 +1,10 @@
 package sync
 
-import "github.com/gmplab/gmp/internal/rt"
+import (
+	"unsafe"
+
+	"github.com/gmplab/gmp/internal/rt"
+)
 
 // A RWMutex is a reader/writer mutual exclusion lock.
 // The lock can be held by an arbitrary number of readers or a single writer.
@@ -43,7 +47,7 @@ const rwmutexMaxReaders = 1 << 30 // sync/rwmutex.go
 // call excludes new readers from acquiring the lock. See the
 // documentation on the [RWMutex] type.
 func (rw *RWMutex) RLock() {
-	rt.Charge(rt.Costs().Atomic)
+	rt.SyncOp(rt.OpRLock, unsafe.Pointer(rw), rt.Costs().Atomic)
 	if addInt32(&rw.readerCount, 1) < 0 {
 		// A writer is pending, wait for it.
 		rt.Semacquire(&rw.readerSem, false, rt.SemaReasonRWMutexRLock)
@@ -56,7 +60,7 @@ func (rw *RWMutex) RLock() {
 // and use of TryRLock is often a sign of a deeper problem
 // in a particular use of mutexes.
 func (rw *RWMutex) TryRLock() bool {
-	rt.Charge(rt.Costs().Atomic)
+	rt.SyncOp(rt.OpRLock, unsafe.Pointer(rw), rt.Costs().Atomic)
 	for {
 		c := rw.readerCount
 		if c < 0 {
@@ -74,7 +78,7 @@ func (rw *RWMutex) TryRLock() bool {
 // on entry to RUnlock: the program dies with
 // "fatal error: sync: RUnlock of unlocked RWMutex".
 func (rw *RWMutex) RUnlock() {
-	rt.Charge(rt.Costs().Atomic)
+	rt.SyncOp(rt.OpRUnlock, unsafe.Pointer(rw), rt.Costs().Atomic)
 	if r := addInt32(&rw.readerCount, -1); r < 0 {
 		// Outlined slow-path to allow the fast-path to be inlined
 		rw.rUnlockSlow(r)
@@ -133,7 +137,7 @@ func (rw *RWMutex) TryLock() bool {
 // arrange for another goroutine to [RWMutex.RUnlock] ([RWMutex.Unlock]) it.
 func (rw *RWMutex) Unlock() {
 	// Announce to readers there is no active writer.
-	rt.Charge(rt.Costs().Atomic)
+	rt.SyncOp(rt.OpUnlock, unsafe.Pointer(rw), rt.Costs().Atomic)
 	r := addInt32(&rw.readerCount, rwmutexMaxReaders)
 	if r >= rwmutexMaxReaders {
 		rt.Throw("sync: Unlock of unlocked RWMutex")

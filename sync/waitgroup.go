@@ -1,6 +1,10 @@
 package sync
 
-import "github.com/gmplab/gmp/internal/rt"
+import (
+	"unsafe"
+
+	"github.com/gmplab/gmp/internal/rt"
+)
 
 // A WaitGroup is a counting semaphore typically used to wait
 // for a group of goroutines or tasks to finish.
@@ -68,7 +72,7 @@ type WaitGroup struct {
 // new Add calls must happen after all previous Wait calls have returned.
 // See the WaitGroup example.
 func (wg *WaitGroup) Add(delta int) {
-	rt.Charge(rt.Costs().Atomic)
+	rt.SyncOp(rt.OpWGAdd, unsafe.Pointer(wg), rt.Costs().Atomic)
 	wg.state += uint64(delta) << 32
 	state := wg.state
 	v := int32(state >> 32)
@@ -116,7 +120,7 @@ func (wg *WaitGroup) Done() {
 
 // Wait blocks until the [WaitGroup] task counter is zero.
 func (wg *WaitGroup) Wait() {
-	rt.Charge(rt.Costs().Atomic)
+	rt.SyncOp(rt.OpWGWait, unsafe.Pointer(wg), rt.Costs().Atomic)
 	for {
 		state := wg.state
 		v := int32(state >> 32)

@@ -15,3 +15,8 @@ var ChanHchan func(c any) *rt.Hchan
 // metrics imports link). Set by package metrics; package gmp calls it to
 // fill Result.Metrics.
 var Metrics any
+
+// SetChooser makes a *gmp.Config's run take its nondeterministic decisions
+// from c (abstract: any runnable goroutine may run next). Set by package
+// gmp; used by the explorer.
+var SetChooser func(cfg any, c rt.Chooser, abstract bool)

@@ -21,7 +21,7 @@ func Go(fn func(), skip int) {
 	if fn == nil {
 		Throw("go of nil func value")
 	}
-	preemptCheck()
+	preemptOp(curg, OpGo, 0)
 	newproc(fn, callerpc(skip))
 }
 

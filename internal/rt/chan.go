@@ -152,6 +152,14 @@ func InitChan(h *Hchan, ops ChanOps, size int) {
 	*h = Hchan{dataqsiz: uint(size), ops: ops, id: chanCount}
 }
 
+// idOrZero is c's id for a Chooser's decisions (0 for a nil channel).
+func (c *Hchan) idOrZero() int64 {
+	if c == nil {
+		return 0
+	}
+	return c.id
+}
+
 // plainError is a runtime error without the "runtime error: " prefix
 // (panic.go:plainError), e.g. "send on closed channel".
 type plainError string
@@ -186,7 +194,7 @@ func empty(c *Hchan) bool {
 // and other Ms ran; in Go the channel lock hides that window).
 func ChanSend(c *Hchan, cell unsafe.Pointer, block bool) bool {
 	gp := getg()
-	preemptCheck()
+	preemptOp(gp, OpSend, c.idOrZero())
 	if c == nil {
 		if !block {
 			return false
@@ -327,7 +335,7 @@ func send(c *Hchan, sg *sudog, cell unsafe.Pointer) {
 // looks again, as in ChanSend.
 func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received bool) {
 	gp := getg()
-	preemptCheck()
+	preemptOp(gp, OpRecv, c.idOrZero())
 	if c == nil {
 		if !block {
 			return
@@ -469,8 +477,8 @@ func chanparkcommit(gp *g, _ any) bool { return true }
 // readied last-enqueued-sender first, first-enqueued-receiver last (the
 // list is a stack), so the first receiver ends in runnext and runs first.
 func ChanClose(c *Hchan) {
-	getg()
-	preemptCheck()
+	gp := getg()
+	preemptOp(gp, OpClose, c.idOrZero())
 	if c == nil {
 		panic(plainError("close of nil channel"))
 	}

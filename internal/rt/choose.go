@@ -1,5 +1,7 @@
 package rt
 
+import "unsafe"
+
 // The choice funnel: every decision the simulated runtime makes that the
 // real runtime leaves to the hardware, the OS or a random number goes
 // through choose. With no Chooser (an ordinary run) each decision takes its
@@ -152,6 +154,49 @@ func ParseSite(s string) (Site, bool) {
 	return 0, false
 }
 
+// Op is the operation a goroutine is about to perform when a
+// ChoicePreempt decision is asked at a runtime call: what a strategy that
+// reorders operations on one object (GoPie) needs to see.
+type Op uint8
+
+const (
+	OpNone    Op = iota
+	OpGo         // a go statement
+	OpSend       // a channel send (Obj: the channel)
+	OpRecv       // a channel receive (Obj: the channel)
+	OpClose      // close (Obj: the channel)
+	OpSelect     // a select of several cases
+	OpLock       // sync.Mutex.Lock, RWMutex.Lock (Obj: the mutex)
+	OpUnlock     // sync.Mutex.Unlock, RWMutex.Unlock (Obj: the mutex)
+	OpRLock      // RWMutex.RLock (Obj: the mutex)
+	OpRUnlock    // RWMutex.RUnlock (Obj: the mutex)
+	OpWGAdd      // WaitGroup.Add/Done (Obj: the WaitGroup)
+	OpWGWait     // WaitGroup.Wait (Obj: the WaitGroup)
+	OpAcquire    // a semaphore acquire (Obj: the semaphore)
+	OpRelease    // a semaphore release (Obj: the semaphore)
+	OpNotify     // Cond.Signal/Broadcast (Obj: the Cond)
+	OpWait       // Cond.Wait (Obj: the Cond)
+	OpSleep      // time.Sleep
+	OpSyscall    // a system call
+	OpNetWait    // a network wait
+	OpOther      // any other runtime call
+	numOps
+)
+
+var opNames = [numOps]string{
+	OpGo: "go", OpSend: "chan send", OpRecv: "chan receive", OpClose: "close", OpSelect: "select",
+	OpLock: "Lock", OpUnlock: "Unlock", OpRLock: "RLock", OpRUnlock: "RUnlock", OpWGAdd: "WaitGroup.Add",
+	OpWGWait: "WaitGroup.Wait", OpAcquire: "semacquire", OpRelease: "semrelease", OpNotify: "Cond notify",
+	OpWait: "Cond.Wait", OpSleep: "Sleep", OpSyscall: "syscall", OpNetWait: "network wait", OpOther: "runtime call",
+}
+
+func (o Op) String() string {
+	if o < numOps && opNames[o] != "" {
+		return opNames[o]
+	}
+	return "?"
+}
+
 // A Decision is one question the runtime asks its Chooser. It is only
 // valid during the call.
 type Decision struct {
@@ -167,6 +212,11 @@ type Decision struct {
 	// of the options; for ChoiceTie, the goroutines the tied threads run
 	// (0 for a thread without one).
 	Gs []int64
+	// Op and Obj say, for ChoicePreempt, what the goroutine is about to
+	// do and to which object (a channel's or sync object's id, unique in
+	// the run; 0 for none).
+	Op  Op
+	Obj int64
 }
 
 // A Chooser takes the runtime's nondeterministic decisions for one run
@@ -266,4 +316,67 @@ func ChooseOrder(site Site, n int, swap func(i, j int)) {
 			swap(i, int(j))
 		}
 	}
+}
+
+// preemptOp is preemptCheck for a runtime call that tells the Chooser what
+// it is about to do.
+func preemptOp(gp *g, op Op, obj int64) {
+	if gp.preempt || chooser != nil {
+		preemptOpSlow(gp, op, obj)
+	}
+}
+
+//go:noinline
+func preemptOpSlow(gp *g, op Op, obj int64) {
+	if !canPreemptM(gp.m) {
+		return
+	}
+	if gp.preempt || choosePreempt(gp, op, obj) {
+		gopreempt()
+	}
+}
+
+// choosePreempt asks whether gp is preempted before op on obj.
+func choosePreempt(gp *g, op Op, obj int64) bool {
+	d := &decision
+	*d = Decision{Index: decisions, Kind: ChoicePreempt, Site: SiteAPI, N: 2, Time: now, Gs: d.Gs[:0], Op: op, Obj: obj, G: gp.goid}
+	decisions++
+	if curm != nil {
+		d.M = curm.id
+	}
+	v := chooser.Choose(d)
+	if v < 0 || v >= 2 {
+		throwf("Chooser: preempt chose %d", v)
+	}
+	return v == 1
+}
+
+// objIDs numbers the sync objects a run's strategies see (mutexes,
+// WaitGroups, semaphores, Conds): by first use, so ids are the same in
+// every run of the same schedule.
+var objIDs map[unsafe.Pointer]int64
+
+// objID returns addr's id in this run.
+func objID(addr unsafe.Pointer) int64 {
+	id, ok := objIDs[addr]
+	if !ok {
+		if objIDs == nil {
+			objIDs = make(map[unsafe.Pointer]int64)
+		}
+		id = int64(len(objIDs)) + 1<<32 // apart from channel ids
+		objIDs[addr] = id
+	}
+	return id
+}
+
+// SyncOp is the runtime call of a sync mirror's fast path (Mutex.Lock and
+// friends): it charges its cost, and under a Chooser it is a preemption
+// point that says what is about to happen to obj. In an ordinary run it
+// is exactly Charge(cost) — not a preemption point, as before.
+func SyncOp(op Op, obj unsafe.Pointer, cost int64) {
+	gp := getg()
+	if chooser != nil && canPreemptM(gp.m) && choosePreempt(gp, op, objID(obj)) {
+		gopreempt()
+	}
+	charge(SiteCharge, cost)
 }

@@ -36,7 +36,7 @@ func netpollGenericInit() { netpollInited = true }
 // ready, d ns from now. Models runtime.netpollblock (netpoll.go).
 func netWait(d int64) {
 	gp := getg()
-	preemptCheck()
+	preemptOp(gp, OpNetWait, 0)
 	if d <= 0 {
 		// The data is already there: a read on a ready descriptor
 		// returns without parking (netpollblock's pdReady fast path).

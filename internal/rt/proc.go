@@ -1355,7 +1355,7 @@ func preemptNow(gp *g) {
 	if !canPreemptM(gp.m) {
 		return
 	}
-	if gp.preempt || choose(ChoicePreempt, SiteAPI, 2, 0, gp) == 1 {
+	if gp.preempt || choosePreempt(gp, OpOther, 0) {
 		gopreempt()
 	}
 }

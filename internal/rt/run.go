@@ -417,6 +417,7 @@ func resetGlobals() {
 	setObservers(nil)
 	chooser, exploreAbstract, decisions = nil, false, 0
 	decision = Decision{}
+	objIDs = nil
 	semtable = nil
 	sudogCache = nil
 	chanCount = 0

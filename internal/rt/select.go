@@ -29,7 +29,7 @@ func (c *Hchan) sortkey() int64 { return c.id }
 // after it (as ChanSend does).
 func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 	gp := getg()
-	preemptCheck()
+	preemptOp(gp, OpSelect, 0)
 	ncases := len(cases)
 	charge(SiteSelect, costs.Select+int64(ncases)*costs.SelectCase)
 
@@ -259,8 +259,8 @@ func CountSelect() {
 // Block parks the current goroutine forever: select {} with no cases.
 // Models runtime.block (select.go).
 func Block() {
-	getg()
-	preemptCheck()
+	gp := getg()
+	preemptOp(gp, OpSelect, 0)
 	stats.ChanBlocks++
 	gopark(nil, nil, waitReasonSelectNoCases, blockForever)
 	throw("unreachable")

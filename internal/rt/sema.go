@@ -35,6 +35,22 @@ import "unsafe"
 //   - sudog.ticket is 0 while queued; 1 means the count was consumed on the
 //     waiter's behalf (a hand-off), as in Go.
 
+// semaObj and notifyObj are the ids of a semaphore and a notify list for a
+// Chooser (0 when nobody is choosing: the map is not worth keeping).
+func semaObj(addr *uint32) int64 {
+	if chooser == nil {
+		return 0
+	}
+	return objID(unsafe.Pointer(addr))
+}
+
+func notifyObj(l *NotifyList) int64 {
+	if chooser == nil {
+		return 0
+	}
+	return objID(unsafe.Pointer(l))
+}
+
 // SemaReason is the wait reason a semaphore wait records; each maps to the
 // waitReason Go's linknamed entry point passes (sema.go).
 type SemaReason uint8
@@ -104,8 +120,8 @@ func cansemacquire(addr *uint32) bool {
 // Deviation: the waiter is queued by gopark's unlock function, after the
 // G is _Gwaiting (see the invariants above).
 func Semacquire(addr *uint32, lifo bool, reason SemaReason) {
-	getg()
-	preemptCheck()
+	gp := getg()
+	preemptOp(gp, OpAcquire, semaObj(addr))
 	// Easy case.
 	if cansemacquire(addr) {
 		return
@@ -210,8 +226,8 @@ func (q *semaQueue) dequeue() *sudog {
 // Deviation: a release that comes while an acquirer is still parking finds
 // no waiter and only increments the count (see the invariants above).
 func Semrelease(addr *uint32, handoff bool) {
-	getg()
-	preemptCheck()
+	gp := getg()
+	preemptOp(gp, OpRelease, semaObj(addr))
 	*addr++
 	// Easy case: no waiters? This check must happen after the increment,
 	// to avoid a missed wakeup (see the loop in Semacquire).
@@ -334,8 +350,8 @@ func notifyListCommit(gp *g, arg any) bool {
 // order, so the last one ends in runnext and runs first.
 // Models runtime.notifyListNotifyAll.
 func (l *NotifyList) NotifyAll() {
-	getg()
-	preemptCheck()
+	gp := getg()
+	preemptOp(gp, OpNotify, notifyObj(l))
 	// Fast-path: if there are no new waiters since the last notification
 	// we don't need to acquire the lock.
 	if l.wait == l.notify {
@@ -362,8 +378,8 @@ func (l *NotifyList) NotifyAll() {
 // NotifyOne notifies one entry in the list: the one with the oldest
 // un-notified ticket. Models runtime.notifyListNotifyOne.
 func (l *NotifyList) NotifyOne() {
-	getg()
-	preemptCheck()
+	gp := getg()
+	preemptOp(gp, OpNotify, notifyObj(l))
 	// Fast-path: if there are no new waiters since the last notification
 	// we don't need to acquire the lock at all.
 	if l.wait == l.notify {

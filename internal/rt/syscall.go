@@ -18,7 +18,7 @@ package rt
 // goroutine.
 func syscall(d int64) {
 	gp := getg()
-	preemptCheck()
+	preemptOp(gp, OpSyscall, 0)
 	if d < 0 {
 		d = 0
 	}

@@ -98,7 +98,7 @@ func (t *timer) updateHeap() (updated bool) {
 // nanoseconds. Models runtime.timeSleep (time.go).
 func timeSleep(ns int64) {
 	gp := getg()
-	preemptCheck()
+	preemptOp(gp, OpSleep, 0)
 	if ns <= 0 {
 		return
 	}
