@@ -211,17 +211,21 @@ func (w *Writer) emit(m *mState, t uint64, typ byte, args ...uint64) {
 			w.genMinTs = t
 		}
 	}
-	n := len(m.batch)
-	m.batch = append(m.batch, typ)
-	m.batch = binary.AppendUvarint(m.batch, t-m.lastEnc)
+	// The batch has room for the event (see above): append without
+	// growing, on a local copy, and store it back once.
+	b := m.batch
+	n := len(b)
+	b = append(b, typ)
+	b = binary.AppendUvarint(b, t-m.lastEnc)
 	for _, a := range args {
-		m.batch = binary.AppendUvarint(m.batch, a)
+		b = binary.AppendUvarint(b, a)
 	}
+	m.batch = b
 	m.lastEnc = t
 	w.maxTick = max(w.maxTick, t)
 	w.genEvents++
 	w.events++
-	w.genBytes += len(m.batch) - n
+	w.genBytes += len(b) - n
 }
 
 // smallBatch is the capacity up to which a thread's batch grows by
