@@ -62,6 +62,16 @@ func BenchmarkTraceOverhead(b *testing.B) {
 			c.Observers = []observe.Observer{o}
 			return o.Events
 		}},
+		{"perfetto-gtracks", func(c *gmp.Config, w io.Writer) func() int64 {
+			o := perfetto.New(w, perfetto.Options{})
+			c.Observers = []observe.Observer{o}
+			return o.Events
+		}},
+		{"perfetto-json", func(c *gmp.Config, w io.Writer) func() int64 {
+			o := perfetto.New(w, perfetto.Options{Format: perfetto.JSON, NoGoroutineTracks: true})
+			c.Observers = []observe.Observer{o}
+			return o.Events
+		}},
 		{"pprof", func(c *gmp.Config, _ io.Writer) func() int64 {
 			c.Observers = []observe.Observer{pprof.New()}
 			return nil
