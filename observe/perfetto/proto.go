@@ -41,7 +41,6 @@ type protoEncoder struct {
 	pkt     []byte // the packet being written
 	in      []byte // its InternedData
 	td      []byte // a TrackDescriptor
-	da      []byte // a DebugAnnotation
 	entry   []byte // an interned entry
 	scratch []byte // a name
 
@@ -52,6 +51,7 @@ type protoEncoder struct {
 	strs     interner            // debug annotation string values
 	nextStr  uint64              // last debug annotation string value iid
 	counter  []bool              // series whose counter track is declared
+	declared int                 // series up to which all are declared
 	tracks   map[trackRef]bool   // declared P, M and G tracks (for renames)
 	lvar     [binary.MaxVarintLen64 + 1]byte
 }
@@ -257,7 +257,7 @@ func (e *protoEncoder) descriptorBytes(uuid, parent uint64, name []byte, rank in
 
 func (e *protoEncoder) begin(tr trackRef, t int64, s *slice, flows *pendingFlows) {
 	te := e.startEvent(t)
-	te = appendVarintField(te, fTEType, typeSliceBegin)
+	te = append(te, tagType, typeSliceBegin)
 	te = appendVarintField(te, fTETrackUUID, trackUUID(tr))
 	te = appendVarintField(te, fTENameIID, e.nameIID(s.name))
 	if s.goid != 0 {
@@ -278,7 +278,7 @@ func (e *protoEncoder) begin(tr trackRef, t int64, s *slice, flows *pendingFlows
 
 func (e *protoEncoder) end(tr trackRef, t int64, s *slice, a arg) {
 	te := e.startEvent(t)
-	te = appendVarintField(te, fTEType, typeSliceEnd)
+	te = append(te, tagType, typeSliceEnd)
 	te = appendVarintField(te, fTETrackUUID, trackUUID(tr))
 	if a.kind != aNone {
 		te = e.appendAnnotation(te, a)
@@ -292,7 +292,7 @@ func (e *protoEncoder) instant(tr trackRef, t int64, name label, args [2]arg) {
 
 func (e *protoEncoder) instantFlow(tr trackRef, t int64, name label, args [2]arg, flowID uint64) {
 	te := e.startEvent(t)
-	te = appendVarintField(te, fTEType, typeInstant)
+	te = append(te, tagType, typeInstant)
 	te = appendVarintField(te, fTETrackUUID, trackUUID(tr))
 	te = appendVarintField(te, fTENameIID, e.nameIID(name))
 	for _, a := range args {
@@ -313,14 +313,21 @@ func (e *protoEncoder) flowStart(f *flow) {
 
 // counters writes the changed series, up to 1+maxExtraCounters an event.
 func (e *protoEncoder) counters(t int64, cur, last []int64) {
-	for len(e.counter) < len(cur) {
-		e.counter = append(e.counter, false)
-	}
-	// Descriptors first: they are packets of their own.
-	for i, v := range cur {
-		if v != last[i] && !e.counter[i] {
-			e.counter[i] = true
-			e.declareSeries(i)
+	if len(cur) > e.declared {
+		// Descriptors first: they are packets of their own.
+		for len(e.counter) < len(cur) {
+			e.counter = append(e.counter, false)
+		}
+		all := true
+		for i, v := range cur {
+			if v != last[i] && !e.counter[i] {
+				e.counter[i] = true
+				e.declareSeries(i)
+			}
+			all = all && e.counter[i]
+		}
+		if all {
+			e.declared = len(cur)
 		}
 	}
 	n := 0
@@ -329,14 +336,13 @@ func (e *protoEncoder) counters(t int64, cur, last []int64) {
 		if v == last[i] {
 			continue
 		}
-		uuid := seriesUUID(i)
 		if n == 0 {
 			te = e.startEvent(t)
-			te = appendVarintField(te, fTEType, typeCounter)
-			te = appendVarintField(te, fTETrackUUID, uuid)
+			te = append(te, tagType, typeCounter)
+			te = appendVarintField(te, fTETrackUUID, seriesUUID(i))
 			te = appendVarintField(te, fTECounterValue, uint64(v))
 		} else {
-			te = appendVarintField(te, fTEExtraCounterUUIDs, uuid)
+			te = appendVarintField(te, fTEExtraCounterUUIDs, seriesUUID(i))
 			te = appendVarintField(te, fTEExtraCounterValues, uint64(v))
 		}
 		if n++; n == 1+maxExtraCounters {
@@ -428,6 +434,8 @@ const (
 	tagSequenceID    = fTrustedSequenceID<<3 | wireVarint
 	tagSequenceFlags = fSequenceFlags<<3 | wireVarint
 	tagTrackEvent    = fTrackEvent<<3 | wireBytes
+	tagType          = fTEType<<3 | wireVarint
+	tagAnnotation    = fTEDebugAnnotations<<3 | wireBytes
 )
 
 // patchLen writes n as the uvarint at b[at], where one byte was reserved
@@ -501,16 +509,18 @@ func (e *protoEncoder) appendAnnotation(te []byte, a arg) []byte {
 		e.keyIIDs[a.key] = kid
 		e.internName(fIDAnnotationNames, kid, append(e.scratch[:0], argKeys[a.key]...))
 	}
-	d := appendVarintField(e.da[:0], fDANameIID, kid)
+	te = append(te, tagAnnotation, 0)
+	start := len(te)
+	te = appendVarintField(te, fDANameIID, kid)
 	switch a.kind {
 	case aInt:
-		d = appendVarintField(d, fDAIntValue, uint64(a.n))
+		te = appendVarintField(te, fDAIntValue, uint64(a.n))
 	case aBool:
-		d = appendVarintField(d, fDABoolValue, uint64(a.n))
+		te = appendVarintField(te, fDABoolValue, uint64(a.n))
 	case aText:
-		d = appendTag(d, fDAStringValue, wireBytes)
-		d = binary.AppendUvarint(d, uint64(len(a.s)))
-		d = append(d, a.s...)
+		te = appendTag(te, fDAStringValue, wireBytes)
+		te = binary.AppendUvarint(te, uint64(len(a.s)))
+		te = append(te, a.s...)
 	case aStr, aTakenBy:
 		s := a.s
 		if a.kind == aTakenBy {
@@ -520,10 +530,9 @@ func (e *protoEncoder) appendAnnotation(te []byte, a arg) []byte {
 		if isNew {
 			e.internName(fIDStringValues, sid, append(e.scratch[:0], s...))
 		}
-		d = appendVarintField(d, fDAStringValueIID, sid)
+		te = appendVarintField(te, fDAStringValueIID, sid)
 	}
-	e.da = d
-	return appendBytesField(te, fTEDebugAnnotations, d)
+	return patchLen(te, start-1, len(te)-start)
 }
 
 // interner gives strings IDs from 1, looking constant strings up by
