@@ -2,6 +2,7 @@ package pprof_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -100,11 +101,26 @@ func TestProfiles(t *testing.T) {
 				if len(prof.Mapping) != 1 || !prof.Mapping[0].HasFunctions || !prof.Mapping[0].HasLineNumbers {
 					t.Errorf("%s: mapping does not say symbols are present: %+v", k.File(), prof.Mapping)
 				}
+				seen := map[string]bool{}
 				for _, s := range prof.Sample {
-					if k != pprof.Goroutine && (len(s.Label["goroutine"]) != 1 || len(s.Label["P"]) != 1) && k != pprof.Mutex {
-						t.Errorf("%s: sample without goroutine/P labels: %v", k.File(), s.Label)
+					if k != pprof.Goroutine && len(s.Label["P"]) != 1 {
+						t.Errorf("%s: sample without a P label: %v", k.File(), s.Label)
 						break
 					}
+					if len(s.Label["goroutine"]) > 0 {
+						t.Errorf("%s: sample with a goroutine label: %v", k.File(), s.Label)
+						break
+					}
+					// One sample per stack and labels, as Go's profiles.
+					key := fmt.Sprint(s.Label)
+					for _, l := range s.Location {
+						key += fmt.Sprint(" ", l.ID)
+					}
+					if seen[key] {
+						t.Errorf("%s: two samples of one stack and labels: %s", k.File(), key)
+						break
+					}
+					seen[key] = true
 				}
 			}
 			// Totals agree with the run's counters.

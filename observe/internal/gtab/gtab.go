@@ -2,39 +2,43 @@
 // goroutine ID.
 //
 // A run creates goroutines with increasing IDs (Go's goidgen, handed out
-// in per-P batches) and most of them are short-lived: spawn100k creates
-// 100,000 and has a few hundred alive at once. A map of pointers costs an
-// allocation and a map insert and delete per goroutine; a Table keeps the
-// values in pages of 1024 indexed by ID, and recycles a page once its
-// goroutines have ended and IDs have moved past it, so its memory follows
-// the goroutines alive, not the goroutines ever created. IDs too large
-// for a page index go to a map.
+// in per-P batches of 16) and most of them are short-lived: spawn100k
+// creates 100,000 and has a few hundred alive at once. A map of pointers
+// costs an allocation, a map insert and a delete per goroutine, and a map
+// lookup per event. A Table keeps the values in pages of 64 indexed by ID
+// — a lookup is two indexings — and recycles a page once its goroutines
+// have ended and IDs have moved past it. Its directory of pages starts at
+// the page of the oldest goroutine alive, so memory follows the
+// goroutines alive (and the span of their IDs), not the goroutines ever
+// created. IDs too large for a page index go to a map.
 package gtab
 
 import (
 	"iter"
+	"math/bits"
 	"slices"
 )
 
 const (
-	pageBits = 10
+	pageBits = 6
 	pageSize = 1 << pageBits
-	maxDense = 1 << 32 // IDs below this are paged
+	maxDense = 1 << 40 // IDs below this are paged
+	maxFree  = 16      // recycled pages kept for reuse
 )
 
 // Table maps goroutine IDs to values of type T. The zero value is an
 // empty table. A *T it returns stays valid until the ID is deleted.
 type Table[T any] struct {
-	pages []*page[T]
-	free  []*page[T] // recycled pages, cleared
+	pages []*page[T] // pages[i] holds IDs of page base+i
+	base  int64
 	top   int64      // the page of the highest ID added
+	free  []*page[T] // recycled pages, cleared
 	big   map[int64]*T
 	n     int
 }
 
 type page[T any] struct {
-	live int
-	used [pageSize / 64]uint64
+	used uint64 // bit j: ID j of the page is in the table
 	vals [pageSize]T
 }
 
@@ -46,16 +50,13 @@ func (t *Table[T]) Get(id int64) *T {
 	if uint64(id) >= maxDense {
 		return t.big[id]
 	}
-	i := id >> pageBits
-	if i >= int64(len(t.pages)) {
+	i := id>>pageBits - t.base
+	if uint64(i) >= uint64(len(t.pages)) {
 		return nil
 	}
 	p := t.pages[i]
-	if p == nil {
-		return nil
-	}
 	j := id & (pageSize - 1)
-	if p.used[j>>6]&(1<<(j&63)) == 0 {
+	if p == nil || p.used&(1<<j) == 0 {
 		return nil
 	}
 	return &p.vals[j]
@@ -75,7 +76,16 @@ func (t *Table[T]) Add(id int64) *T {
 		t.n++
 		return v
 	}
-	i := id >> pageBits
+	pi := id >> pageBits
+	if len(t.pages) == 0 {
+		t.base = pi
+	}
+	if pi < t.base {
+		// An ID below the oldest page alive: extend the directory down.
+		t.pages = slices.Insert(t.pages, 0, make([]*page[T], t.base-pi)...)
+		t.base = pi
+	}
+	i := pi - t.base
 	if i >= int64(len(t.pages)) {
 		t.pages = append(t.pages, make([]*page[T], i+1-int64(len(t.pages)))...)
 	}
@@ -89,11 +99,10 @@ func (t *Table[T]) Add(id int64) *T {
 		}
 		t.pages[i] = p
 	}
-	t.top = max(t.top, i)
+	t.top = max(t.top, pi)
 	j := id & (pageSize - 1)
-	if p.used[j>>6]&(1<<(j&63)) == 0 {
-		p.used[j>>6] |= 1 << (j & 63)
-		p.live++
+	if p.used&(1<<j) == 0 {
+		p.used |= 1 << j
 		t.n++
 	}
 	return &p.vals[j]
@@ -108,31 +117,38 @@ func (t *Table[T]) Delete(id int64) {
 		}
 		return
 	}
-	i := id >> pageBits
-	if i >= int64(len(t.pages)) || t.pages[i] == nil {
+	pi := id >> pageBits
+	i := pi - t.base
+	if uint64(i) >= uint64(len(t.pages)) || t.pages[i] == nil {
 		return
 	}
 	p := t.pages[i]
 	j := id & (pageSize - 1)
-	if p.used[j>>6]&(1<<(j&63)) == 0 {
+	if p.used&(1<<j) == 0 {
 		return
 	}
-	p.used[j>>6] &^= 1 << (j & 63)
+	p.used &^= 1 << j
 	var zero T
 	p.vals[j] = zero
-	p.live--
 	t.n--
-	if p.live == 0 && i < t.top {
-		// IDs have moved on: recycle the page. (The page of the highest
-		// ID stays, or a program that creates and ends one goroutine at a
-		// time would clear a page per goroutine.)
-		t.pages[i] = nil
-		*p = page[T]{}
+	if p.used != 0 || pi >= t.top {
+		// The page of the highest ID stays, or a program that creates and
+		// ends one goroutine at a time would clear a page per goroutine.
+		return
+	}
+	// IDs have moved on: recycle the page, and drop the directory's
+	// empty head.
+	t.pages[i] = nil
+	if len(t.free) < maxFree {
 		t.free = append(t.free, p)
+	}
+	for len(t.pages) > 0 && t.pages[0] == nil {
+		t.pages = t.pages[1:]
+		t.base++
 	}
 }
 
-// All returns the IDs and values: those below 1<<32 in increasing order,
+// All returns the IDs and values: those below 1<<40 in increasing order,
 // then the others in increasing order.
 func (t *Table[T]) All() iter.Seq2[int64, *T] {
 	return func(yield func(int64, *T) bool) {
@@ -140,11 +156,10 @@ func (t *Table[T]) All() iter.Seq2[int64, *T] {
 			if p == nil {
 				continue
 			}
-			for j := range pageSize {
-				if p.used[j>>6]&(1<<(j&63)) != 0 {
-					if !yield(int64(i)<<pageBits|int64(j), &p.vals[j]) {
-						return
-					}
+			for u := p.used; u != 0; u &= u - 1 {
+				j := bits.TrailingZeros64(u)
+				if !yield((t.base+int64(i))<<pageBits|int64(j), &p.vals[j]) {
+					return
 				}
 			}
 		}

@@ -21,7 +21,7 @@ func TestTableMatchesMap(t *testing.T) {
 			if r.IntN(1000) == 0 {
 				id = -id
 			} else if r.IntN(1000) == 0 {
-				id += 1 << 40
+				id += 1 << 41
 			}
 			*tab.Add(id) = id * 3
 			want[id] = id * 3
@@ -46,7 +46,7 @@ func TestTableMatchesMap(t *testing.T) {
 		if *v != want[id] {
 			t.Fatalf("All: %d = %d, want %d", id, *v, want[id])
 		}
-		if id >= 0 && id < 1<<32 {
+		if id >= 0 && id < 1<<40 {
 			if id <= last {
 				t.Fatalf("All: %d after %d", id, last)
 			}
@@ -62,9 +62,10 @@ func TestTableMatchesMap(t *testing.T) {
 	}
 }
 
-// TestTableMemoryFollowsLive checks that pages are recycled: a million
-// goroutines created and ended a few at a time need a few pages, not a
-// thousand.
+// TestTableMemoryFollowsLive checks that pages are recycled and the
+// directory starts at the oldest goroutine alive: a million goroutines
+// created and ended a few hundred at a time need a few pages, and so do
+// stragglers that live long.
 func TestTableMemoryFollowsLive(t *testing.T) {
 	var tab Table[[4]int64]
 	for id := int64(1); id <= 1_000_000; id++ {
@@ -72,14 +73,28 @@ func TestTableMemoryFollowsLive(t *testing.T) {
 		if id > 300 {
 			tab.Delete(id - 300)
 		}
-	}
-	pages := len(tab.free)
-	for _, p := range tab.pages {
-		if p != nil {
-			pages++
+		if id%100_000 == 0 {
+			if n := tab.pageCount(); n > 16 || len(tab.pages) > 16 {
+				t.Fatalf("after %d goroutines: %d pages, a directory of %d, for 300 alive", id, n, len(tab.pages))
+			}
 		}
 	}
-	if pages > 4 {
-		t.Errorf("%d pages for 300 live goroutines", pages)
+	if tab.base < 1_000_000/pageSize-16 {
+		t.Errorf("the directory starts at page %d, the oldest goroutine alive is in page %d", tab.base, (1_000_000-300)/pageSize)
 	}
+	// An ID below the directory still works.
+	*tab.Add(5) = [4]int64{5}
+	if v := tab.Get(5); v == nil || v[0] != 5 || tab.Get(6) != nil {
+		t.Fatal("Add below the directory")
+	}
+}
+
+func (t *Table[T]) pageCount() int {
+	n := len(t.free)
+	for _, p := range t.pages {
+		if p != nil {
+			n++
+		}
+	}
+	return n
 }
