@@ -40,9 +40,11 @@ to standard error.
 
 --trace writes a Go execution trace of the simulation: open it with
 'go tool trace FILE' (timelines by P and by thread, goroutine analysis,
-blocking and scheduler-latency profiles) or gotraceui. --perfetto writes
-Chrome trace-event JSON for https://ui.perfetto.dev with the run queues,
-spinning threads and idle Ps as counters. --pprof writes cpu.pb.gz,
+blocking and scheduler-latency profiles) or gotraceui. --perfetto writes a
+trace for https://ui.perfetto.dev with the run queues, spinning threads and
+idle Ps as counters: in Perfetto's protobuf format (FILE.pftrace, say), or
+as Chrome trace-event JSON if FILE ends in .json (larger; chrome://tracing
+opens it too). --pprof writes cpu.pb.gz,
 block.pb.gz, mutex.pb.gz, goroutine.pb.gz and schedlat.pb.gz to DIR for
 'go tool pprof'. A scenario that runs several simulations writes the first
 to the name given and each later one beside it, with the run's label added
@@ -77,7 +79,7 @@ var (
 	runMaxTime     = cmdRun.Flags.Duration("max-time", 0, "stop the simulation at this much virtual time (0: no limit)")
 	runMaxSteps    = cmdRun.Flags.Int64("max-steps", 0, "stop after this many goroutine resumptions (0: no limit)")
 	runTrace       = cmdRun.Flags.String("trace", "", "write a Go execution trace (go tool trace) to `FILE`")
-	runPerfetto    = cmdRun.Flags.String("perfetto", "", "write Chrome/Perfetto trace-event JSON to `FILE`")
+	runPerfetto    = cmdRun.Flags.String("perfetto", "", "write a Perfetto trace to `FILE` (Chrome trace-event JSON if it ends in .json)")
 	runPprof       = cmdRun.Flags.String("pprof", "", "write pprof profiles (cpu, block, mutex, goroutine, schedlat) to `DIR`")
 )
 

@@ -3,7 +3,6 @@ package perfetto_test
 import (
 	"fmt"
 	"math"
-	"sort"
 
 	"google.golang.org/protobuf/encoding/protowire"
 )
@@ -591,20 +590,4 @@ func (tr *pTrace) path(uuid uint64) string {
 		return t.name
 	}
 	return tr.path(t.parent) + "/" + t.name
-}
-
-// sortedSlices returns the slices sorted by track path, time, name.
-func (tr *pTrace) sortedSlices() []*pSlice {
-	out := append([]*pSlice(nil), tr.Slices...)
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if pa, pb := tr.path(a.Track), tr.path(b.Track); pa != pb {
-			return pa < pb
-		}
-		if a.Ts != b.Ts {
-			return a.Ts < b.Ts
-		}
-		return a.Name < b.Name
-	})
-	return out
 }

@@ -157,7 +157,6 @@ func compareJSON(t *testing.T, label string, tr *pTrace, js []byte) {
 
 	// Slices and instants.
 	jsl, psl := map[string]int{}, map[string]int{}
-	type fl struct{ name, src, dst string }
 	jfl, pfl := map[string]int{}, map[string]int{}
 	flowEnds := map[uint64][2]*event{}
 	for i := range evs {
