@@ -1,7 +1,6 @@
 package perfetto
 
 import (
-	"bufio"
 	"io"
 	"strconv"
 	"unicode/utf8"
@@ -11,14 +10,14 @@ import (
 // slices, written when they end; "s"/"f" pairs for flows, written when
 // they end; "i" instants; "C" counters; "M" metadata naming the tracks.
 type jsonEncoder struct {
-	bw      *bufio.Writer
+	w       io.Writer
 	e       error
-	buf     []byte
+	out     []byte // output not yet written to w
 	nEvents int64
 }
 
 func newJSONEncoder(w io.Writer, opts Options) *jsonEncoder {
-	e := &jsonEncoder{bw: bufio.NewWriterSize(w, 64<<10)}
+	e := &jsonEncoder{w: w, out: make([]byte, 0, outSize+outSlack)}
 	e.raw(`{"displayTimeUnit":"ns","otherData":{"generator":"gmp (github.com/gmplab/gmp)","clock":"virtual"},"traceEvents":[`)
 	e.meta(PidPs, 0, "process_name", text("Ps"))
 	e.meta(PidMs, 0, "process_name", text("Ms (threads)"))
@@ -198,10 +197,17 @@ func (e *jsonEncoder) counters(t int64, cur, last []int64) {
 
 func (e *jsonEncoder) close() error {
 	e.raw("\n]}\n")
-	if err := e.bw.Flush(); err != nil && e.e == nil {
-		e.e = err
-	}
+	e.flush()
 	return e.e
+}
+
+func (e *jsonEncoder) flush() {
+	if len(e.out) > 0 && e.e == nil {
+		if _, err := e.w.Write(e.out); err != nil {
+			e.e = err
+		}
+	}
+	e.out = e.out[:0]
 }
 
 func (e *jsonEncoder) meta(pid int, tid int64, what string, name label) {
@@ -258,9 +264,9 @@ func appendArg(b []byte, a arg) []byte {
 	return appendQuote(b, a.s)
 }
 
-// begin0 starts an event in the scratch buffer; end0 writes it.
+// begin0 starts an event in the output buffer; end0 completes it.
 func (e *jsonEncoder) begin0() []byte {
-	b := e.buf[:0]
+	b := e.out
 	if e.nEvents > 0 {
 		b = append(b, ",\n"...)
 	} else {
@@ -270,21 +276,15 @@ func (e *jsonEncoder) begin0() []byte {
 }
 
 func (e *jsonEncoder) end0(b []byte, n int64) {
-	e.buf = b
+	e.out = b
 	e.nEvents += n
-	if e.e == nil {
-		if _, err := e.bw.Write(b); err != nil {
-			e.e = err
-		}
+	if len(b) >= outSize {
+		e.flush()
 	}
 }
 
 func (e *jsonEncoder) raw(s string) {
-	if e.e == nil {
-		if _, err := e.bw.WriteString(s); err != nil {
-			e.e = err
-		}
-	}
+	e.out = append(e.out, s...)
 }
 
 // appendMicros appends ns as microseconds with three decimals.

@@ -128,6 +128,7 @@ type Observer struct {
 	gWaiting, gSyscall  int64
 	mSyscall            int64
 
+	gtracks bool // !opts.NoGoroutineTracks
 	flows   uint64
 	started bool
 	closed  bool
@@ -370,9 +371,10 @@ type encoder interface {
 // close w.
 func New(w io.Writer, opts Options) *Observer {
 	o := &Observer{
-		opts:  opts,
-		tab:   stacks.NewTable(),
-		names: make(map[uintptr]string),
+		opts:    opts,
+		gtracks: !opts.NoGoroutineTracks,
+		tab:     stacks.NewTable(),
+		names:   make(map[uintptr]string),
 	}
 	if opts.Format == JSON {
 		o.enc = newJSONEncoder(w, opts)
@@ -429,7 +431,9 @@ func (o *Observer) Event(ev *observe.Event) {
 	case observe.GoCreate:
 		g := o.gs.Add(ev.G)
 		*g = gTrack{fn: o.entryName(ev)}
-		o.gState(ev.G, g, t, text("runnable"), [2]arg{})
+		if o.gtracks {
+			o.gState(ev.G, g, t, text("runnable"), [2]arg{})
+		}
 		o.gRunnable++
 		if ev.Target != 0 {
 			o.addFlow(g, "go", t, ev.P, ev.M)
@@ -443,7 +447,9 @@ func (o *Observer) Event(ev *observe.Event) {
 			o.enc.begin(trackRef{tP, int64(p.id)}, t, &p.inner, &g.pending)
 		}
 		o.mAct(ev.M, t, name, ev.G, arg{})
-		o.gState(ev.G, g, t, text("running"), args2(intArg(kP, int64(ev.P)), intArg(kM, ev.M)))
+		if o.gtracks {
+			o.gState(ev.G, g, t, text("running"), args2(intArg(kP, int64(ev.P)), intArg(kM, ev.M)))
+		}
 		g.pending.clear()
 		o.gRunnable--
 		o.gRunning++
@@ -460,10 +466,14 @@ func (o *Observer) Event(ev *observe.Event) {
 		g := o.g(ev.G)
 		switch ev.Kind {
 		case observe.GoStop:
-			o.gState(ev.G, g, t, text("runnable"), args1(strArg(kAfter, reason)))
+			if o.gtracks {
+				o.gState(ev.G, g, t, text("runnable"), args1(strArg(kAfter, reason)))
+			}
 			o.gRunnable++
 		case observe.GoBlock:
-			o.gState(ev.G, g, t, text(reason), args1(strArg(kWaitreason, observe.WaitReason(ev.Arg).String())))
+			if o.gtracks {
+				o.gState(ev.G, g, t, text(reason), args1(strArg(kWaitreason, observe.WaitReason(ev.Arg).String())))
+			}
 			o.gWaiting++
 		default:
 			if !o.opts.NoGoroutineTracks && g.state.open {
@@ -473,7 +483,9 @@ func (o *Observer) Event(ev *observe.Event) {
 		}
 	case observe.GoUnblock:
 		g := o.g(ev.G)
-		o.gState(ev.G, g, t, text("runnable"), [2]arg{})
+		if o.gtracks {
+			o.gState(ev.G, g, t, text("runnable"), [2]arg{})
+		}
 		o.gWaiting--
 		o.gRunnable++
 		if ev.Target != 0 {
@@ -490,7 +502,9 @@ func (o *Observer) Event(ev *observe.Event) {
 			o.enc.begin(trackRef{tP, int64(p.id)}, t, &p.inner, nil)
 		}
 		o.mAct(ev.M, t, name, ev.G, endArg("syscall"))
-		o.gState(ev.G, g, t, text("syscall"), [2]arg{})
+		if o.gtracks {
+			o.gState(ev.G, g, t, text("syscall"), [2]arg{})
+		}
 		o.gRunning--
 		o.gSyscall++
 		o.mSyscall++
@@ -503,14 +517,18 @@ func (o *Observer) Event(ev *observe.Event) {
 			o.enc.begin(trackRef{tP, int64(p.id)}, t, &p.inner, nil)
 		}
 		o.mAct(ev.M, t, name, ev.G, arg{})
-		o.gState(ev.G, g, t, text("running"), [2]arg{})
+		if o.gtracks {
+			o.gState(ev.G, g, t, text("running"), [2]arg{})
+		}
 		o.gSyscall--
 		o.gRunning++
 		o.mSyscall--
 	case observe.GoSyscallEndBlocked:
 		g := o.g(ev.G)
 		o.mAct(ev.M, t, label{}, 0, endArg("lost its P"))
-		o.gState(ev.G, g, t, text("runnable"), args1(strArg(kAfter, "syscall")))
+		if o.gtracks {
+			o.gState(ev.G, g, t, text("runnable"), args1(strArg(kAfter, "syscall")))
+		}
 		o.gSyscall--
 		o.gRunnable++
 		o.mSyscall--
@@ -706,11 +724,9 @@ func (o *Observer) mAct(id, t int64, name label, goid int64, a arg) {
 	}
 }
 
-// gState ends goroutine id's current state slice and starts the next.
+// gState ends goroutine id's current state slice and starts the next. Its
+// callers check o.gtracks first, to build no arguments for nothing.
 func (o *Observer) gState(id int64, g *gTrack, t int64, name label, args [2]arg) {
-	if o.opts.NoGoroutineTracks {
-		return
-	}
 	tr := trackRef{tG, id}
 	if !g.named {
 		g.named = true
