@@ -24,8 +24,8 @@ import (
 //   - a slice is a TYPE_SLICE_BEGIN and a TYPE_SLICE_END on its track; an
 //     arrow is an instant at its source carrying flow_ids and the
 //     destination slice's begin carrying terminating_flow_ids;
-//   - the counters that change at one instant share one TYPE_COUNTER
-//     event (extra_counter_values, at most 8 extra per event).
+//   - the counters that change at one instant are extra_counter_values of
+//     the instant's last event (at most 8), or share a TYPE_COUNTER event.
 //
 // The tracks are custom tracks in four groups (TrackDescriptor parent_uuid),
 // ordered explicitly, never merged with siblings of the same name.
@@ -37,6 +37,7 @@ type protoEncoder struct {
 	lastT   int64
 	// Offsets in out of the packet being written and of its TrackEvent.
 	pktStart, teStart int
+	open              bool // the packet is open: its lengths are not set
 
 	pkt     []byte // the packet being written
 	in      []byte // its InternedData
@@ -273,7 +274,7 @@ func (e *protoEncoder) begin(tr trackRef, t int64, s *slice, flows *pendingFlows
 			te = appendFixed64Field(te, fTETerminatingFlowIDs, flows.get(i).id)
 		}
 	}
-	e.finishEvent(te)
+	e.keepOpen(te)
 }
 
 func (e *protoEncoder) end(tr trackRef, t int64, s *slice, a arg) {
@@ -283,7 +284,7 @@ func (e *protoEncoder) end(tr trackRef, t int64, s *slice, a arg) {
 	if a.kind != aNone {
 		te = e.appendAnnotation(te, a)
 	}
-	e.finishEvent(te)
+	e.keepOpen(te)
 }
 
 func (e *protoEncoder) instant(tr trackRef, t int64, name label, args [2]arg) {
@@ -303,7 +304,7 @@ func (e *protoEncoder) instantFlow(tr trackRef, t int64, name label, args [2]arg
 	if flowID != 0 {
 		te = appendFixed64Field(te, fTEFlowIDs, flowID)
 	}
-	e.finishEvent(te)
+	e.keepOpen(te)
 }
 
 // flowStart writes the source of an arrow: an instant named after it.
@@ -311,7 +312,9 @@ func (e *protoEncoder) flowStart(f *flow) {
 	e.instantFlow(f.src, f.ts, text(f.name), [2]arg{}, f.id)
 }
 
-// counters writes the changed series, up to 1+maxExtraCounters an event.
+// counters writes the changed series: as extra_counter_values of the
+// last event if it is at t and still open, else in COUNTER events, up to
+// 1+maxExtraCounters an event.
 func (e *protoEncoder) counters(t int64, cur, last []int64) {
 	if len(cur) > e.declared {
 		// Descriptors first: they are packets of their own.
@@ -332,8 +335,21 @@ func (e *protoEncoder) counters(t int64, cur, last []int64) {
 	}
 	n := 0
 	var te []byte
+	extra := 0 // series attached to the open event
+	if e.open && e.lastT == t {
+		te = e.out
+		extra = maxExtraCounters
+	}
 	for i, v := range cur {
 		if v == last[i] {
+			continue
+		}
+		if extra > 0 {
+			te = appendVarintField(te, fTEExtraCounterUUIDs, seriesUUID(i))
+			te = appendVarintField(te, fTEExtraCounterValues, uint64(v))
+			if extra--; extra == 0 {
+				e.out = te
+			}
 			continue
 		}
 		if n == 0 {
@@ -352,6 +368,8 @@ func (e *protoEncoder) counters(t int64, cur, last []int64) {
 	}
 	if n > 0 {
 		e.finishEvent(te)
+	} else if extra > 0 {
+		e.out = te
 	}
 }
 
@@ -374,6 +392,7 @@ func (e *protoEncoder) declareSeries(i int) {
 }
 
 func (e *protoEncoder) close() error {
+	e.settle()
 	e.flush()
 	return e.e
 }
@@ -400,6 +419,7 @@ func (e *protoEncoder) flush() {
 // more). The interned data the TrackEvent needs goes after it: a reader
 // decodes a packet's fields whatever their order.
 func (e *protoEncoder) startEvent(t int64) []byte {
+	e.settle()
 	if t < e.lastT {
 		t = e.lastT // never happens: events come in time order
 	}
@@ -425,6 +445,22 @@ func (e *protoEncoder) finishEvent(b []byte) {
 	e.packets++
 	if len(b) >= outSize {
 		e.flush()
+	}
+}
+
+// keepOpen leaves the event in b open at the end of e.out: the counters
+// that change at its instant may join it. The next packet, or close,
+// finishes it.
+func (e *protoEncoder) keepOpen(b []byte) {
+	e.out = b
+	e.open = true
+}
+
+// settle finishes the open event, if any.
+func (e *protoEncoder) settle() {
+	if e.open {
+		e.open = false
+		e.finishEvent(e.out)
 	}
 }
 
@@ -456,6 +492,7 @@ func patchLen(b []byte, at, n int) []byte {
 
 // writePacket writes p as a Trace.packet field.
 func (e *protoEncoder) writePacket(p []byte) {
+	e.settle()
 	b := appendBytesField(e.out, fTracePacket, p)
 	e.out = b
 	e.packets++
