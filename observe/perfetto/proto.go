@@ -39,8 +39,8 @@ type protoEncoder struct {
 	pktStart, teStart int
 	open              bool // the packet is open: its lengths are not set
 
-	pkt     []byte // the packet being written
-	in      []byte // its InternedData
+	pkt     []byte // a packet other than a TrackEvent's
+	in      []byte // the InternedData of the TrackEvent being written
 	td      []byte // a TrackDescriptor
 	entry   []byte // an interned entry
 	scratch []byte // a name
@@ -53,7 +53,6 @@ type protoEncoder struct {
 	nextStr  uint64              // last debug annotation string value iid
 	counter  []bool              // series whose counter track is declared
 	declared int                 // series up to which all are declared
-	tracks   map[trackRef]bool   // declared P, M and G tracks (for renames)
 	lvar     [binary.MaxVarintLen64 + 1]byte
 }
 
@@ -168,7 +167,6 @@ func newProtoEncoder(w io.Writer, opts Options) *protoEncoder {
 		w:        w,
 		out:      make([]byte, 0, outSize+outSlack),
 		labelIDs: make(map[labelKey]uint64),
-		tracks:   make(map[trackRef]bool),
 	}
 	// The sequence's first packet: its clock and defaults.
 	p := e.pkt[:0]
