@@ -90,8 +90,10 @@ type field struct {
 	b   []byte // bytes
 }
 
-func decodeFields(b []byte) ([]field, error) {
-	var out []field
+func decodeFields(b []byte) ([]field, error) { return appendFields(nil, b) }
+
+// appendFields decodes a message's fields into out.
+func appendFields(out []field, b []byte) ([]field, error) {
 	for len(b) > 0 {
 		num, typ, n := protowire.ConsumeTag(b)
 		if n < 0 {
@@ -158,6 +160,7 @@ func decodeTrace(data []byte) (*pTrace, error) {
 	if err != nil {
 		return nil, fmt.Errorf("Trace: %v", err)
 	}
+	var p, ev []field // reused
 	for pi, pf := range top {
 		if pf.num != 1 || pf.typ != protowire.BytesType {
 			return nil, fmt.Errorf("Trace has field %d (want only packet = 1)", pf.num)
@@ -166,7 +169,7 @@ func decodeTrace(data []byte) (*pTrace, error) {
 		fail := func(format string, args ...any) error {
 			return fmt.Errorf("packet %d: %s", pi, fmt.Sprintf(format, args...))
 		}
-		p, err := decodeFields(pf.b)
+		p, err = appendFields(p[:0], pf.b)
 		if err != nil {
 			return nil, fail("%v", err)
 		}
@@ -270,7 +273,7 @@ func decodeTrace(data []byte) (*pTrace, error) {
 			return nil, fail("time goes back from %d to %d", lastTs, ts)
 		}
 		lastTs = ts
-		ev, err := decodeFields(te.b)
+		ev, err = appendFields(ev[:0], te.b)
 		if err != nil {
 			return nil, fail("track_event: %v", err)
 		}
@@ -293,29 +296,36 @@ func decodeTrace(data []byte) (*pTrace, error) {
 		} else if f, ok := one(ev, 23); ok {
 			name = string(f.b)
 		}
-		args := map[string]any{}
-		for _, f := range all(ev, 4) { // debug_annotations
-			k, v, err := annotation(seq, f.b)
-			if err != nil {
-				return nil, fail("debug annotation: %v", err)
-			}
-			args[k] = v
-		}
+		var args map[string]any
 		var out, in []uint64
-		for _, f := range all(ev, 47) {
-			if f.typ != protowire.Fixed64Type {
-				return nil, fail("flow_ids not fixed64")
+		var uuids, vals []field
+		for _, f := range ev {
+			switch f.num {
+			case 4: // debug_annotations
+				k, v, err := annotation(seq, f.b)
+				if err != nil {
+					return nil, fail("debug annotation: %v", err)
+				}
+				if args == nil {
+					args = map[string]any{}
+				}
+				args[k] = v
+			case 47, 48: // flow_ids, terminating_flow_ids
+				if f.typ != protowire.Fixed64Type {
+					return nil, fail("flow ids not fixed64")
+				}
+				if f.num == 47 {
+					out = append(out, f.v)
+				} else {
+					in = append(in, f.v)
+				}
+			case 31: // extra_counter_track_uuids
+				uuids = append(uuids, f)
+			case 12: // extra_counter_values
+				vals = append(vals, f)
 			}
-			out = append(out, f.v)
-		}
-		for _, f := range all(ev, 48) {
-			if f.typ != protowire.Fixed64Type {
-				return nil, fail("terminating_flow_ids not fixed64")
-			}
-			in = append(in, f.v)
 		}
 		// extra_counter_values, on any type of event.
-		uuids, vals := all(ev, 31), all(ev, 12)
 		if len(vals) > 8 {
 			return nil, fail("%d extra counter values (trace processor takes 8)", len(vals))
 		}
@@ -354,6 +364,9 @@ func decodeTrace(data []byte) (*pTrace, error) {
 			stacks[uf.v] = st[:len(st)-1]
 			s.Dur = ts - s.Ts
 			for k, v := range args { // begin and end arguments are merged
+				if s.Args == nil {
+					s.Args = map[string]any{}
+				}
 				s.Args[k] = v
 			}
 			s.FlowsOut, s.FlowsIn = append(s.FlowsOut, out...), append(s.FlowsIn, in...)
