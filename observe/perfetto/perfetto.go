@@ -385,11 +385,17 @@ func New(w io.Writer, opts Options) *Observer {
 	return o
 }
 
-// kinds are the events the output is drawn from: every kind but GoStatus
-// (the G tracks follow the scheduler events), Work (CPU time within a
-// run) and SchedTrace. The queue events are there for the counters: each
-// is a moment a run queue length changes.
-var kinds = observe.AllKinds &^ observe.KindsOf(observe.GoStatus, observe.Work, observe.SchedTrace)
+// kinds are the events the output is drawn from: the scheduler's, not
+// GoStatus (the goroutine tracks follow the scheduler events), Work (CPU
+// time within a run) or SchedTrace. The queue events are there for the
+// counters: each is a moment a run queue's length changes.
+var kinds = observe.KindsOf(observe.GoCreate, observe.GoStart, observe.GoStop, observe.GoBlock,
+	observe.GoUnblock, observe.GoDestroy, observe.GoSyscallBegin, observe.GoSyscallEnd,
+	observe.GoSyscallEndBlocked, observe.ProcStart, observe.ProcStop, observe.ProcSteal,
+	observe.ProcsChange, observe.MStart, observe.MPark, observe.MUnpark, observe.MSpin,
+	observe.Steal, observe.RunqOverflow, observe.GlobalRunqGet, observe.Preempt,
+	observe.TimerFire, observe.Netpoll, observe.SysmonWake, observe.UserLog, observe.End,
+	observe.RunqPut, observe.GlobalRunqPut)
 
 // Kinds implements observe.Subscriber.
 func (o *Observer) Kinds() observe.KindSet { return kinds }
