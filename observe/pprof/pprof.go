@@ -70,7 +70,8 @@ func (k Kind) File() string { return kindFiles[k] }
 // virtual clock starts there (gmp.Epoch).
 var Epoch = time.Date(2009, time.November, 10, 23, 0, 0, 0, time.UTC)
 
-// Observer accumulates the profiles. It is an observe.StackObserver.
+// Observer accumulates the profiles. It is an observe.Subscriber and an
+// observe.StackObserver.
 type Observer struct {
 	tab *stacks.Table
 
@@ -155,6 +156,18 @@ func New() *Observer {
 
 // WantStacks implements observe.StackObserver.
 func (o *Observer) WantStacks() bool { return true }
+
+// kinds are the events the profiles are built from. RunqPut and
+// GlobalRunqPut are there for Event's test of the event before a
+// ProcStop: a GoStop right before it, on its thread, is procresize moving
+// the goroutine calling GOMAXPROCS, while a goroutine a stop-the-world
+// stopped goes on a run queue first (and waits there).
+var kinds = observe.KindsOf(observe.GoCreate, observe.GoStart, observe.GoStop, observe.GoBlock,
+	observe.GoUnblock, observe.GoDestroy, observe.GoSyscallEndBlocked, observe.ProcStop,
+	observe.Work, observe.End, observe.RunqPut, observe.GlobalRunqPut)
+
+// Kinds implements observe.Subscriber.
+func (o *Observer) Kinds() observe.KindSet { return kinds }
 
 // Event implements observe.Observer.
 func (o *Observer) Event(ev *observe.Event) {
