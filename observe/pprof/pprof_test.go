@@ -267,3 +267,42 @@ func TestScenarioProfiles(t *testing.T) {
 		})
 	}
 }
+
+// unsubscribed hides an Observer's Kinds: the runtime then sends it every
+// event.
+type unsubscribed struct{ o *pprof.Observer }
+
+func (u unsubscribed) Event(ev *observe.Event) { u.o.Event(ev) }
+func (u unsubscribed) WantStacks() bool        { return true }
+
+// TestSubscription checks that the kinds the Observer subscribes to are
+// all it needs: fed the whole stream, it writes the same bytes.
+func TestSubscription(t *testing.T) {
+	for _, p := range testprog.All() {
+		for _, c := range testprog.Configs() {
+			var obs [2]*pprof.Observer
+			for i := range obs {
+				obs[i] = pprof.New()
+				cfg := c.Config
+				if i == 0 {
+					cfg.Observers = []observe.Observer{obs[i]}
+				} else {
+					cfg.Observers = []observe.Observer{unsubscribed{obs[i]}}
+				}
+				gmp.Run(cfg, p.Main)
+			}
+			for _, k := range pprof.Kinds() {
+				var a, b bytes.Buffer
+				if err := obs[0].Write(k, &a); err != nil {
+					t.Fatal(err)
+				}
+				if err := obs[1].Write(k, &b); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(a.Bytes(), b.Bytes()) {
+					t.Errorf("%s/%s: %s differs when the Observer gets every event", p.Name, c.Name, k.File())
+				}
+			}
+		}
+	}
+}
