@@ -322,6 +322,9 @@ func (defaultCase) done(unsafe.Pointer, bool, bool)                {}
 // Default returns the default case of a Select.
 func Default() SelectCase { return defaultCase{} }
 
+// maxSelectCases is selectgo's limit on the cases of one select.
+const maxSelectCases = 1 << 16
+
 // Select runs a select statement over cases and returns the index of the
 // case that proceeded (the default case's index if none could). Like the
 // compiler, it turns a select with no cases into a block forever, one case
@@ -329,7 +332,13 @@ func Default() SelectCase { return defaultCase{} }
 // non-blocking one; otherwise selectgo picks among the ready cases in a
 // random order from the runtime's seeded generator, or parks on all of
 // them.
+// It panics if given more than 65,536 cases, as reflect.Select does.
 func Select(cases ...SelectCase) int {
+	if len(cases) > maxSelectCases {
+		// selectgo indexes its cases with uint16s; Go's compiler never
+		// emits more, and reflect.Select panics the same way.
+		panic("gmp.Select: too many cases (max 65536)")
+	}
 	rt.CountSelect()
 	const maxStack = 8
 	var scBuf [maxStack]rt.Scase

@@ -1,6 +1,12 @@
 package gmp
 
-import "github.com/gmplab/gmp/internal/rt"
+import (
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/gmplab/gmp/internal/rt"
+)
 
 // CostModel is the virtual time, in nanoseconds, that the simulated runtime
 // charges for its own operations. User code between runtime calls costs
@@ -84,3 +90,19 @@ type CostModel struct {
 // MCreate) were measured on a virtual machine, where waking an idle vCPU
 // dominates them; bare metal is typically 2–5 µs for a futex wake.
 func DefaultCosts() CostModel { return CostModel(rt.DefaultCosts()) }
+
+// maxCost bounds every entry of a CostModel: a runtime operation that takes
+// longer than this is a mistake in the model (a duration given in the
+// wrong unit, say), not a machine.
+const maxCost = int64(time.Hour)
+
+// validate reports the first entry of c that is negative or above maxCost.
+func (c *CostModel) validate() error {
+	v := reflect.ValueOf(c).Elem()
+	for i := range v.NumField() {
+		if x := v.Field(i).Int(); x < 0 || x > maxCost {
+			return fmt.Errorf("gmp: Config.Costs.%s = %d ns: a cost must be between 0 and %v", v.Type().Field(i).Name, x, time.Duration(maxCost))
+		}
+	}
+	return nil
+}

@@ -78,22 +78,24 @@ func (e *PanicError) Unwrap() error {
 	return err
 }
 
-// LimitError reports that Config.MaxTime or Config.MaxSteps stopped the run.
+// LimitError reports that a limit stopped the run: Config.MaxTime or
+// Config.MaxSteps, the end of virtual time, or a clock that stopped moving.
 type LimitError struct {
-	// What is the limit that was hit: "virtual time" (MaxTime) or "steps"
-	// (MaxSteps).
+	// What is the limit that was hit: "virtual time" (MaxTime), "steps"
+	// (MaxSteps), "end of virtual time" (a wait or Work reached
+	// math.MaxInt64 ns, about 292 years, where every deadline saturates),
+	// or "stalled clock" (10,000,000 goroutine switches without virtual
+	// time moving: a loop that spends no virtual time, which neither
+	// MaxTime nor the watchdog could stop).
 	What string
-	// Limit is the limit's value: ns of virtual time, or steps.
+	// Limit is the limit's value: ns of virtual time, steps, or switches.
 	Limit int64
 	// At is the virtual time at which the run stopped.
 	At time.Duration
 }
 
 func (e *LimitError) Error() string {
-	if e.What == "steps" {
-		return fmt.Sprintf("gmp: simulation stopped after MaxSteps=%d goroutine resumptions (at virtual time %v)", e.Limit, e.At)
-	}
-	return fmt.Sprintf("gmp: simulation stopped at MaxTime=%v of virtual time", time.Duration(e.Limit))
+	return (&rt.LimitError{What: e.What, Limit: e.Limit, At: int64(e.At)}).Error()
 }
 
 // WatchdogError reports a goroutine body that blocked outside the simulator

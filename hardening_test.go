@@ -3,12 +3,15 @@ package gmp_test
 import (
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	stdtime "time"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/sync"
 	"github.com/gmplab/gmp/time"
 )
@@ -115,4 +118,215 @@ func TestZombieFrozen(t *testing.T) {
 		}
 	}
 	stdtime.Sleep(20 * stdtime.Millisecond) // a zombie that panicked would crash the test binary
+}
+
+// TestTimeOverflow: no duration wraps virtual time around. Each of these
+// would take about 292 years, which ends the run with a LimitError at the
+// end of virtual time (where every deadline saturates, as Go clamps a
+// timer's when) — never a negative clock, a wait that returns at once, or
+// a hang.
+func TestTimeOverflow(t *testing.T) {
+	const huge = stdtime.Duration(math.MaxInt64)
+	for name, f := range map[string]func(){
+		"Syscall":        func() { gmp.Syscall(huge) },
+		"NetWait":        func() { gmp.NetWait(huge) },
+		"Sleep":          func() { time.Sleep(huge) },
+		"Sleep-after-1h": func() { time.Sleep(stdtime.Hour); time.Sleep(huge) },
+		"Timer":          func() { time.NewTimer(huge).C.Recv() },
+		"After":          func() { gmp.Select(time.After(huge).RecvCase()) },
+	} {
+		for _, procs := range []int{1, 4} {
+			start := stdtime.Now()
+			res, err := gmp.Run(gmp.Config{Procs: procs}, func() {
+				gmp.Go(func() {
+					for range 3 {
+						gmp.Work(stdtime.Millisecond)
+					}
+				})
+				f()
+				t.Errorf("%s returned", name)
+			})
+			var le *gmp.LimitError
+			if !errors.As(err, &le) || le.What != "end of virtual time" {
+				t.Errorf("%s, procs %d: err = %v, want the end of virtual time", name, procs, err)
+			}
+			if res.VirtualTime != huge {
+				t.Errorf("%s, procs %d: virtual time %v, want %v", name, procs, res.VirtualTime, huge)
+			}
+			if wall := stdtime.Since(start); wall > 5*stdtime.Second {
+				t.Errorf("%s, procs %d: took %v of wall time", name, procs, wall)
+			}
+		}
+	}
+	// Work of 292 years is a goroutine computing for that long: it is
+	// preempted every 10 ms like any other (so only MaxTime ends such a
+	// run in reasonable wall time), other goroutines run beside it, and
+	// the clock never wraps.
+	for _, procs := range []int{1, 4} {
+		res, err := gmp.Run(gmp.Config{Procs: procs, MaxTime: stdtime.Hour}, func() {
+			gmp.Go(func() { gmp.Work(huge) })
+			for range 10 {
+				time.Sleep(stdtime.Minute)
+			}
+			gmp.Work(huge)
+		})
+		var le *gmp.LimitError
+		if !errors.As(err, &le) || le.What != "virtual time" || res.VirtualTime != stdtime.Hour {
+			t.Errorf("Work(MaxInt64), procs %d, MaxTime 1h: err = %v, virtual time %v", procs, err, res.VirtualTime)
+		}
+		res, err = gmp.Run(gmp.Config{Procs: procs}, func() {
+			gmp.Go(func() { gmp.Work(huge) })
+			time.Sleep(stdtime.Second)
+		})
+		if err != nil || res.VirtualTime < stdtime.Second || res.VirtualTime > 2*stdtime.Second {
+			t.Errorf("main returning beside Work(MaxInt64), procs %d: err = %v, virtual time %v", procs, err, res.VirtualTime)
+		}
+	}
+	// A syscall that ends a second before the end of time returns, in
+	// little wall time, through some 2.6 billion hours of sysmon's idle
+	// rounds.
+	start := stdtime.Now()
+	res, err := gmp.Run(gmp.Config{}, func() { gmp.Syscall(huge - stdtime.Second) })
+	if err != nil || res.VirtualTime < huge-stdtime.Second {
+		t.Errorf("Syscall(MaxInt64-1s): err = %v, virtual time %v", err, res.VirtualTime)
+	}
+	if wall := stdtime.Since(start); wall > 5*stdtime.Second {
+		t.Errorf("Syscall(MaxInt64-1s) took %v of wall time", wall)
+	}
+}
+
+// TestStalledClock: a loop that spends no virtual time cannot be stopped
+// by MaxTime or the watchdog; it ends with a LimitError that says so.
+func TestStalledClock(t *testing.T) {
+	zero := gmp.CostModel{}
+	res, err := gmp.Run(gmp.Config{Procs: 2, Costs: &zero, MaxTime: stdtime.Millisecond, Watchdog: stdtime.Second}, func() {
+		gmp.Go(func() {
+			for {
+				gmp.Gosched()
+			}
+		})
+		for {
+			gmp.Gosched()
+		}
+	})
+	var le *gmp.LimitError
+	if !errors.As(err, &le) || le.What != "stalled clock" || !strings.Contains(err.Error(), "without virtual time moving") {
+		t.Fatalf("err = %v, want a stalled-clock LimitError", err)
+	}
+	if res.VirtualTime != 0 {
+		t.Errorf("virtual time %v", res.VirtualTime)
+	}
+}
+
+// TestBadCosts: a cost model with a negative or absurd entry is refused
+// before anything runs, naming the entry.
+func TestBadCosts(t *testing.T) {
+	for _, set := range []func(*gmp.CostModel){
+		func(c *gmp.CostModel) { c.ChanSend = -1 },
+		func(c *gmp.CostModel) { c.MWakeup = math.MaxInt64 },
+		func(c *gmp.CostModel) { c.TimerOp = int64(2 * stdtime.Hour) },
+	} {
+		c := gmp.DefaultCosts()
+		set(&c)
+		_, err := gmp.Run(gmp.Config{Costs: &c}, func() { t.Error("ran") })
+		if err == nil || !strings.Contains(err.Error(), "Config.Costs.") {
+			t.Errorf("err = %v, want one naming the cost", err)
+		}
+	}
+	if _, err := gmp.Run(gmp.Config{Procs: 1 << 20}, func() { t.Error("ran") }); err == nil || !strings.Contains(err.Error(), "limit") {
+		t.Errorf("Procs 1<<20: err = %v", err)
+	}
+	_, err := gmp.Run(gmp.Config{}, func() { gmp.GOMAXPROCS(1 << 30) })
+	if err == nil || !strings.Contains(err.Error(), "GOMAXPROCS(1073741824) is above the simulator's limit") {
+		t.Errorf("GOMAXPROCS(1<<30): err = %v", err)
+	}
+}
+
+// TestSelectTooManyCases: a select of more than 65,536 cases panics as
+// reflect.Select does (selectgo indexes cases with uint16s); 65,536 work,
+// and the last of them can be the one that proceeds.
+func TestSelectTooManyCases(t *testing.T) {
+	_, err := gmp.Run(gmp.Config{Procs: 1}, func() {
+		chans := make([]gmp.Chan[int], 1<<16+1)
+		cases := make([]gmp.SelectCase, len(chans))
+		for i := range chans {
+			chans[i] = gmp.MakeChan[int](1)
+			cases[i] = chans[i].RecvCase()
+		}
+		if msg := panicMessage(func() { gmp.Select(cases...) }); msg != "gmp.Select: too many cases (max 65536)" {
+			t.Errorf("select of 65,537 cases: panic %q", msg)
+		}
+		last := 1<<16 - 1
+		chans[last].Send(7)
+		if got := gmp.Select(cases[:1<<16]...); got != last {
+			t.Errorf("select of 65,536 cases chose %d, want %d", got, last)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+//go:noinline
+func rangeWorker(ch gmp.Chan[int]) {
+	for v := range ch.All() {
+		_ = v
+	}
+}
+
+// TestRangeDump: a goroutine blocked in for range ch.All() shows, in a
+// dump, its own function blocked on the receive — like for v := range ch —
+// and no frame of gmp's iterator, even inlined into the caller (where the
+// closure takes the caller's name).
+func TestRangeDump(t *testing.T) {
+	_, err := gmp.Run(gmp.Config{Procs: 1}, func() {
+		ch := gmp.MakeChan[int](0)
+		gmp.Go(func() { rangeWorker(ch) })
+		gmp.MakeChan[int](0).Recv()
+	})
+	if !gmp.IsDeadlock(err) {
+		t.Fatalf("err = %v, want a deadlock", err)
+	}
+	dump := err.Error()
+	i := strings.Index(dump, "goroutine 7 [chan receive]:\n")
+	if i < 0 {
+		t.Fatalf("no goroutine 7 blocked in a receive:\n%s", dump)
+	}
+	g7, _, _ := strings.Cut(dump[i:], "\n\n")
+	lines := strings.Split(g7, "\n")
+	if len(lines) < 2 || !strings.HasPrefix(lines[1], "github.com/gmplab/gmp_test.rangeWorker(") {
+		t.Errorf("goroutine 7's first frame is not rangeWorker:\n%s", g7)
+	}
+	if strings.Contains(g7, "All.func") || strings.Contains(g7, "/chan.go") {
+		t.Errorf("the dump shows gmp's iterator:\n%s", g7)
+	}
+}
+
+// statusLog records the G status changes of a run.
+type statusLog struct{ log []string }
+
+func (s *statusLog) Kinds() observe.KindSet { return observe.KindsOf(observe.GoStatus) }
+func (s *statusLog) Event(ev *observe.Event) {
+	s.log = append(s.log, fmt.Sprintf("G%d %s->%s %s", ev.G, observe.GStatus(ev.Arg), observe.GStatus(ev.Arg2), observe.WaitReason(ev.Arg3)))
+}
+
+// TestSTWWaitReason: the goroutine that stops the world for GOMAXPROCS goes
+// to _Gwaiting with the reason "stopping the world" in the very event of
+// that change (Go sets the reason before the status).
+func TestSTWWaitReason(t *testing.T) {
+	obs := &statusLog{}
+	var me int64
+	_, err := gmp.Run(gmp.Config{Procs: 2, Observers: []observe.Observer{obs}}, func() {
+		me = gmp.Goid()
+		time.Sleep(stdtime.Millisecond) // a wait reason to be left over
+		obs.log = nil
+		gmp.GOMAXPROCS(3)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("G%d _Grunning->_Gwaiting stopping the world", me)
+	if !slices.Contains(obs.log, want) {
+		t.Errorf("no %q among the status changes:\n%s", want, strings.Join(obs.log, "\n"))
+	}
 }

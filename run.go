@@ -181,6 +181,10 @@ func (cfg Config) Validate() error {
 	return err
 }
 
+// maxProcs bounds Config.Procs: every P is a few KiB of the host's memory
+// and a slot the scheduler scans, and Go itself runs well below it.
+const maxProcs = 1 << 16
+
 // runtimeConfig validates cfg and fills in the defaults.
 func (cfg Config) runtimeConfig() (rt.Config, error) {
 	rc := rt.Config{
@@ -208,7 +212,13 @@ func (cfg Config) runtimeConfig() (rt.Config, error) {
 	if cfg.MaxTime < 0 || cfg.MaxSteps < 0 || cfg.MaxThreads < 0 || cfg.StealCap < 0 || cfg.SchedTrace < 0 {
 		return rc, errors.New("gmp: Config.MaxTime, MaxSteps, MaxThreads, StealCap and SchedTrace must not be negative")
 	}
+	if rc.Procs > maxProcs {
+		return rc, fmt.Errorf("gmp: Config.Procs %d is above the simulator's limit of %d", cfg.Procs, maxProcs)
+	}
 	if cfg.Costs != nil {
+		if err := cfg.Costs.validate(); err != nil {
+			return rc, err
+		}
 		rc.Costs = rt.CostModel(*cfg.Costs)
 	} else {
 		rc.Costs = rt.DefaultCosts()

@@ -94,8 +94,9 @@ const (
 	// SchedTrace: a schedtrace line is due (Config.SchedTrace); Arg is 1
 	// for the detailed form (scheddetail).
 	SchedTrace
-	// UserLog: G called gmp.Log. Reason is the category, Text the message,
-	// Stack the call's stack.
+	// UserLog: G called gmp.Log or trace.Log. Reason is the category, Text
+	// the message, Arg the task it belongs to (0 for none), Stack the
+	// call's stack.
 	UserLog
 	// End: the run ended. Reason is "exit", "deadlock", "panic", "limit"
 	// or "fatal". M and P are -1.
@@ -112,6 +113,20 @@ const (
 	// GlobalRunqPut: Arg goroutines went on the global run queue, at its
 	// head if Arg2 is 1.
 	GlobalRunqPut
+	// UserTaskBegin: G began a task (trace.NewTask). Arg is the task's id
+	// (unique in the run, from 1), Arg2 its parent's (0 for none), Reason
+	// its type; Stack is the call's stack.
+	UserTaskBegin
+	// UserTaskEnd: G ended task Arg (trace.Task.End), of type Reason, which
+	// had lasted Arg2 ns; Stack is the call's stack.
+	UserTaskEnd
+	// UserRegionBegin: G began a region of type Reason in task Arg (0: the
+	// background task) (trace.StartRegion); Stack is the call's stack.
+	UserRegionBegin
+	// UserRegionEnd: G ended its innermost region of type Reason in task
+	// Arg, which had lasted Arg2 ns (trace.Region.End); Stack is the call's
+	// stack.
+	UserRegionEnd
 
 	numKinds
 )
@@ -128,6 +143,8 @@ var kindNames = [numKinds]string{
 	Netpoll: "Netpoll", SysmonWake: "SysmonWake", SchedTrace: "SchedTrace",
 	UserLog: "UserLog", End: "End", Work: "Work", GoStatus: "GoStatus",
 	RunqPut: "RunqPut", GlobalRunqPut: "GlobalRunqPut",
+	UserTaskBegin: "UserTaskBegin", UserTaskEnd: "UserTaskEnd",
+	UserRegionBegin: "UserRegionBegin", UserRegionEnd: "UserRegionEnd",
 }
 
 // String returns the kind's name: the name of its constant ("GoCreate").
@@ -206,14 +223,15 @@ type Event struct {
 	// Arg3 is the kind's third number (GoStatus's wait reason).
 	Arg3 int64
 	// Reason is the kind's text: why a goroutine stopped or blocked
-	// (GoStop, GoBlock), a log's category (UserLog), how the run ended
-	// (End).
+	// (GoStop, GoBlock), a log's category (UserLog), a task's or region's
+	// type (UserTask…, UserRegion…), how the run ended (End).
 	Reason string
 	// Text is a user log's message (UserLog).
 	Text string
 	// Stack is the goroutine's call stack at the event, as return PCs
 	// innermost first, on the kinds that have one (GoCreate, GoStop,
-	// GoBlock, GoUnblock, GoSyscallBegin, UserLog, Work) when a
+	// GoBlock, GoUnblock, GoSyscallBegin, UserLog, Work, UserTask…,
+	// UserRegion…) when a
 	// StackObserver asked for stacks. It starts with the simulator's own
 	// frames and holds at most 64 frames; Frames turns it into the
 	// program's frames. Like the Event, it is only valid during the call.

@@ -95,8 +95,8 @@ func TestHistogramMerge(t *testing.T) {
 // and AllKinds holds every kind.
 func TestKinds(t *testing.T) {
 	all := observe.AllKinds.Kinds()
-	if len(all) != int(observe.GlobalRunqPut) {
-		t.Fatalf("AllKinds has %d kinds, the last kind is %d", len(all), observe.GlobalRunqPut)
+	if len(all) != int(observe.UserRegionEnd) {
+		t.Fatalf("AllKinds has %d kinds, the last kind is %d", len(all), observe.UserRegionEnd)
 	}
 	names := map[string]bool{}
 	for i, k := range all {

@@ -7,18 +7,21 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/gmpdebug"
+	"github.com/gmplab/gmp/internal/sweep"
+	"github.com/gmplab/gmp/observe/html"
 	"github.com/gmplab/gmp/scenarios"
 )
 
 var cmdRun = &command{
 	Name:      "run",
-	UsageLine: "gmp run NAME [--procs N] [--seed N] [--schedtrace DUR] [--scheddetail] [--stats FILE] [--trace FILE] [--perfetto FILE] [--pprof DIR] [flags]",
+	UsageLine: "gmp run NAME [--procs LIST] [--seed N | --seeds LIST] [--schedtrace DUR] [--scheddetail] [--stats FILE] [--trace FILE] [--perfetto FILE] [--pprof DIR] [--html FILE] [--csv FILE] [--json FILE] [flags]",
 	Short:     "run a built-in scenario and print what the scheduler did",
 	Long: `Run runs the scenario NAME (see 'gmp list') and prints its report to
 standard output, followed by a summary of each simulation it ran. The
@@ -55,6 +58,34 @@ however spelled, a symbolic or hard link to it, or a later simulation's
 derived name landing on another output) are an error before anything
 runs, and no existing file is touched until its simulation starts.
 
+--html writes one self-contained HTML page (no network needed to view
+it): for each simulation a zoomable timeline with a lane per P (the
+goroutine running, coloured by its function) and per thread (system calls,
+spinning), goroutine states, run queues and threads plotted under them,
+unblock arrows on hover and the schedtrace lines (with --schedtrace) at
+their times; two simulations can be shown one above the other.
+
+Sweeps: --procs, --version, --preempt, --preset, --steal-cap and --cost
+take a list or a range (--procs 1,2,4,8, --procs 1-8, --version
+go1.25,go1.26, --preset none,wasm, --cost MWakeup=5us,50us), and --seeds a
+list or range of seeds (--seeds 1-20). gmp then runs every combination
+under every seed, each simulation in a worker process (this binary run
+again; --jobs at once), and prints a table of the key figures per
+configuration and simulation — virtual time, scheduling latency p50, p99
+and max, steals, hand-offs, preemptions, threads, goroutines, switches,
+runnext hits, channel blocks, and the p50/p99 of each type of user task
+and region (package gmp/trace) — as the median over the seeds with the
+range [min–max]. --csv and --json write the same table; --html adds a plot
+of each figure against the configurations and the timeline of each
+configuration's first seed. Every list is checked before anything runs; a
+sweep of more than 1000 simulations needs --yes (or a yes at the
+terminal). --trace, --perfetto, --pprof and --stats describe one
+simulation and are refused in a sweep.
+
+On a terminal, long runs and sweeps show a progress line on standard error
+(virtual time reached, events/s; runs done and ETA); --progress on|off
+overrides.
+
 SIGINT or SIGTERM (^C) lets the simulation in progress finish — its files
 are complete — runs no further simulation, prints the summary and writes
 --stats for the simulations that ran (with "interrupted": true), and exits
@@ -67,21 +98,40 @@ outside the simulator.)`,
 }
 
 var (
-	runProcs       = cmdRun.Flags.Int("procs", 0, "GOMAXPROCS of the simulated program (default: the scenario's, else 4)")
-	runSeed        = cmdRun.Flags.Uint64("seed", 0, "seed for every random choice of the run")
-	runSchedTrace  = cmdRun.Flags.String("schedtrace", "", "print schedtrace lines every `DUR` of virtual time (ms or a duration)")
-	runSchedDetail = cmdRun.Flags.Bool("scheddetail", false, "print the detailed schedtrace (per P, M and G); needs --schedtrace")
-	runStats       = cmdRun.Flags.String("stats", "", "write the run's counters as JSON to `FILE` (- for standard output, the report then going to standard error)")
-	runVersion     = cmdRun.Flags.String("version", "go1.26", "runtime to model: go1.26, go1.25 or go1.24")
-	runPreempt     = cmdRun.Flags.String("preempt", "async", "preemption: async or cooperative")
-	runPreset      = cmdRun.Flags.String("preset", "", "configuration preset: wasm")
-	runStealCap    = cmdRun.Flags.Int("steal-cap", 0, "steal at most N goroutines at a time (0: half, as Go does)")
-	runMaxTime     = cmdRun.Flags.Duration("max-time", 0, "stop the simulation at this much virtual time (0: no limit)")
-	runMaxSteps    = cmdRun.Flags.Int64("max-steps", 0, "stop after this many goroutine resumptions (0: no limit)")
-	runTrace       = cmdRun.Flags.String("trace", "", "write a Go execution trace (go tool trace) to `FILE`")
-	runPerfetto    = cmdRun.Flags.String("perfetto", "", "write a Perfetto trace to `FILE` (Chrome trace-event JSON if it ends in .json)")
-	runPprof       = cmdRun.Flags.String("pprof", "", "write pprof profiles (cpu, block, mutex, goroutine, schedlat) to `DIR`")
+	runProcs        = &intsFlag{min: 1}
+	runSeed         = cmdRun.Flags.Uint64("seed", 0, "seed for every random choice of the run")
+	runSeeds        = &intsFlag{min: 0}
+	runSchedTrace   = cmdRun.Flags.String("schedtrace", "", "print schedtrace lines every `DUR` of virtual time (ms or a duration)")
+	runSchedDetail  = cmdRun.Flags.Bool("scheddetail", false, "print the detailed schedtrace (per P, M and G); needs --schedtrace")
+	runStats        = cmdRun.Flags.String("stats", "", "write the run's counters as JSON to `FILE` (- for standard output, the report then going to standard error)")
+	runVersion      = &wordsFlag{allowed: []string{"go1.24", "go1.25", "go1.26"}, def: "go1.26"}
+	runPreempt      = &wordsFlag{allowed: []string{"async", "cooperative", "coop"}, def: "async"}
+	runPreset       = &wordsFlag{allowed: []string{"none", "wasm"}}
+	runStealCap     = &intsFlag{min: 0, def: "0"}
+	runCost         = &costFlag{}
+	runMaxTime      = cmdRun.Flags.Duration("max-time", 0, "stop the simulation at this much virtual time (0: no limit)")
+	runMaxSteps     = cmdRun.Flags.Int64("max-steps", 0, "stop after this many goroutine resumptions (0: no limit)")
+	runTrace        = cmdRun.Flags.String("trace", "", "write a Go execution trace (go tool trace) to `FILE`")
+	runPerfetto     = cmdRun.Flags.String("perfetto", "", "write a Perfetto trace to `FILE` (Chrome trace-event JSON if it ends in .json)")
+	runPprof        = cmdRun.Flags.String("pprof", "", "write pprof profiles (cpu, block, mutex, goroutine, schedlat) to `DIR`")
+	runHTML         = cmdRun.Flags.String("html", "", "write the HTML report (timelines; a sweep's table and plots) to `FILE`")
+	runCSV          = cmdRun.Flags.String("csv", "", "write the sweep's table as CSV to `FILE`")
+	runJSON         = cmdRun.Flags.String("json", "", "write the sweep's table as JSON to `FILE`")
+	runJobs         = cmdRun.Flags.Int("jobs", runtime.NumCPU(), "run a sweep's simulations in `N` worker processes at once")
+	runYes          = cmdRun.Flags.Bool("yes", false, "run a sweep of more than 1000 simulations without asking")
+	runProgressMode = cmdRun.Flags.String("progress", "auto", "progress lines on standard error: auto (when it is a terminal), on or off")
 )
+
+func init() {
+	f := cmdRun.Flags
+	f.Var(runProcs, "procs", "GOMAXPROCS of the simulated program (default: the scenario's, else 4); a `LIST` such as 1,2,4,8 or 1-8 sweeps it")
+	f.Var(runSeeds, "seeds", "run each configuration under every seed in `LIST` (1-20, or 1,5,9) and report the spread")
+	f.Var(runVersion, "version", "runtime to model: go1.26, go1.25 or go1.24 (a `LIST` sweeps it)")
+	f.Var(runPreempt, "preempt", "preemption: async or cooperative (a `LIST` sweeps it)")
+	f.Var(runPreset, "preset", "configuration preset: wasm, or none (a `LIST` sweeps it)")
+	f.Var(runStealCap, "steal-cap", "steal at most `N` goroutines at a time (0: half, as Go does; a list sweeps it)")
+	f.Var(runCost, "cost", "override a cost of the model, `NAME=VALUES` in ns or with a unit (MWakeup=5us,50us sweeps it; see gmp.CostModel); repeatable")
+}
 
 func init() { cmdRun.Run = runRun }
 
@@ -102,33 +152,41 @@ func runRun(cmd *command, args []string, stdout, stderr io.Writer) error {
 		return errUsage
 	}
 
+	set := map[string]bool{}
+	cmd.Flags.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	seeds := []uint64{*runSeed}
+	if set["seeds"] {
+		if set["seed"] {
+			return errors.New("--seed and --seeds: give one of them")
+		}
+		seeds = nil
+		for _, v := range runSeeds.vals {
+			seeds = append(seeds, uint64(v))
+		}
+	}
+	knobs := knobValues()
+	var swept []sweep.Knob
+	for _, k := range knobs {
+		if len(k.Values) > 1 {
+			swept = append(swept, k)
+		}
+	}
+	if !sweep.IsWorker() && (len(swept) > 0 || len(seeds) > 1 || *runCSV != "" || *runJSON != "") {
+		return runSweep(cmd, sc, swept, seeds, set, stdout, stderr)
+	}
 	cfg := gmp.Config{
-		Seed:     *runSeed,
-		Version:  *runVersion,
-		Preset:   *runPreset,
-		StealCap: *runStealCap,
+		Seed:     seeds[0],
 		MaxTime:  *runMaxTime,
 		MaxSteps: *runMaxSteps,
 	}
-	set := map[string]bool{}
-	cmd.Flags.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	switch *runPreempt {
-	case "async":
-		cfg.Preempt = gmp.PreemptAsync
-	case "cooperative", "coop":
-		cfg.Preempt = gmp.PreemptCooperative
-	default:
-		return fmt.Errorf("--preempt=%s: want async or cooperative", *runPreempt)
-	}
-	if *runProcs < 0 {
-		return fmt.Errorf("--procs=%d: must be at least 1", *runProcs)
-	}
-	cfg.Procs = sc.Procs
-	if set["procs"] {
-		if *runProcs < 1 {
-			return fmt.Errorf("--procs=%d: must be at least 1", *runProcs)
+	procsSet := false
+	for _, k := range knobs {
+		if applyKnob(&cfg, k.Flag, k.Values[0]) {
+			procsSet = true
 		}
-		cfg.Procs = *runProcs
+	}
+	if !procsSet {
+		cfg.Procs = sc.Procs
 	}
 	if *runSchedTrace != "" {
 		d, err := gmpdebug.ParseDurationMS(*runSchedTrace)
@@ -153,11 +211,17 @@ func runRun(cmd *command, args []string, stdout, stderr io.Writer) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	if sweep.IsWorker() {
+		return runWorker(sc, cfg, procsSet, stdout)
+	}
 	plan := planOutputs(sc.Runs, *runTrace, *runPerfetto, *runPprof)
 	if len(plan) == 0 {
 		return fmt.Errorf("scenario %s declares no simulations", name)
 	}
 	if err := checkPlan(plan, *runStats); err != nil {
+		return err
+	}
+	if err := checkReports(plan, *runStats, map[string]string{"html": *runHTML}); err != nil {
 		return err
 	}
 	// With --stats -, standard output holds the JSON alone (for jq and
@@ -170,7 +234,10 @@ func runRun(cmd *command, args []string, stdout, stderr io.Writer) error {
 	in := watchSignals(stderr)
 	defer in.stop()
 	outs := &outputSet{}
-	r := &scenarios.Runner{Config: cfg, ProcsSet: set["procs"], Out: report, Diag: stderr}
+	r := &scenarios.Runner{Config: cfg, ProcsSet: procsSet, Out: report, Diag: stderr}
+	var collectors []*html.Collector
+	progress := newRunProgress(stderr)
+	defer progress.stop()
 	r.Check = func(label string) error {
 		i := len(r.Runs)
 		if i >= len(plan) || plan[i].label != label {
@@ -182,9 +249,23 @@ func runRun(cmd *command, args []string, stdout, stderr io.Writer) error {
 		p := plan[len(r.Runs)]
 		c.TraceFile, c.PerfettoFile, c.PprofDir = p.trace, p.perfetto, p.pprof
 		outs.add(p)
+		if *runHTML != "" {
+			col := html.NewCollector(label, "")
+			collectors = append(collectors, col)
+			c.Observers = append(c.Observers, col)
+		}
+		c.Observers = append(c.Observers, progress.observe(label))
 	}
 	r.Finished = func(scenarios.Run) { in.finished() }
 	err := sc.Run(r)
+	progress.stop()
+	if len(collectors) > 0 {
+		if werr := writeHTMLFile(*runHTML, singleReport(sc.Name, collectors)); werr != nil && err == nil {
+			err = fmt.Errorf("--html: %v", werr)
+		} else {
+			outs.lines = append(outs.lines, fmt.Sprintf("  %-12s html      %s   (open in a browser)", "report", *runHTML))
+		}
+	}
 	if len(r.Runs) > 0 {
 		writeSummary(report, r.Runs)
 		outs.write(report)

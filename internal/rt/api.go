@@ -56,7 +56,7 @@ func Work(d int64) {
 		}
 		mp := gp.m
 		start := now
-		t := now + left
+		t := addTime(now, left)
 		if mayRunTo(t) {
 			now = t
 		} else {

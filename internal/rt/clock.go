@@ -209,13 +209,24 @@ func mayRunTo(t int64) bool {
 	return tieRand.next() < next.key
 }
 
+// addTime returns t+d for a d ≥ 0, saturating at maxWhen (the end of
+// virtual time, about 292 years in) as the runtime clamps a timer's when:
+// every deadline the simulator computes goes through here, so that a
+// huge duration can never wrap around into the past.
+func addTime(t, d int64) int64 {
+	if d > maxWhen-t {
+		return maxWhen
+	}
+	return t + d
+}
+
 // advance spends d ns of virtual time on the current M (on its g0 or its
 // G, whichever is running).
 func advance(d int64) {
 	if d <= 0 {
 		return
 	}
-	t := now + d
+	t := addTime(now, d)
 	if len(evq) == 0 || t < evq[0].when {
 		now = t // the common case: nobody else wakes up first
 		return
@@ -258,5 +269,5 @@ func gsleep(t int64) {
 // fits reports whether the current M can spend d ns without another M
 // acting first, deciding no ties: advance(d) would not block.
 func fits(d int64) bool {
-	return d <= 0 || len(evq) == 0 || now+d < evq[0].when
+	return d <= 0 || len(evq) == 0 || addTime(now, d) < evq[0].when
 }

@@ -356,6 +356,13 @@ func gogo(gp *g) {
 		return
 	}
 	steps++
+	if now != stepsClock {
+		stepsClock, stepsAtClock = now, 0
+	} else if stepsAtClock++; stepsAtClock >= maxStepsAtInstant {
+		fail(&LimitError{What: "stalled clock", Limit: maxStepsAtInstant, At: now})
+		target = nil
+		return
+	}
 	if steps&7 == 0 {
 		// The watchdog only needs to see progress, not every step; an
 		// atomic store per switch would cost a locked instruction.
@@ -373,6 +380,16 @@ func gogo(gp *g) {
 	}
 	target = gp.co
 }
+
+// maxStepsAtInstant bounds the goroutine switches a run may make without
+// virtual time moving: a loop that spends no virtual time (for { Gosched() }
+// with a zero cost model) would otherwise run forever, out of MaxTime's
+// reach and, since it keeps switching, of the watchdog's.
+const maxStepsAtInstant = 10_000_000
+
+// stepsClock is the virtual time of the last switch, and stepsAtClock the
+// switches made at it.
+var stepsClock, stepsAtClock int64
 
 // newCoro is the target that asks the event loop for curg's coroutine.
 var newCoro coro

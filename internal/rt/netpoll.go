@@ -43,7 +43,7 @@ func netWait(d int64) {
 		return
 	}
 	netpollGenericInit()
-	pw := &pollWait{ready: now + d}
+	pw := &pollWait{ready: addTime(now, d)}
 	gopark(netpollblockcommit, pw, waitReasonIOWait, blockNet)
 }
 
@@ -86,7 +86,7 @@ func netpoll(delay int64) gList {
 		mp.inNetpoll = true
 		wake := int64(-1)
 		if waitns >= 0 {
-			wake = now + waitns + costs.TimerSlack
+			wake = addTime(now, waitns+costs.TimerSlack)
 		}
 		if len(pollq) > 0 {
 			if r := max(pollq[0].ready, now) + costs.MWakeup; wake < 0 || r < wake {
@@ -127,9 +127,9 @@ func netpoll(delay int64) gList {
 func netpollBreak() {
 	if netpollM != nil {
 		if netpollM.ev.index < 0 {
-			wakeAt(netpollM, now+costs.MWakeup)
+			wakeAt(netpollM, addTime(now, costs.MWakeup))
 		} else {
-			wakeEarlier(netpollM, now+costs.MWakeup)
+			wakeEarlier(netpollM, addTime(now, costs.MWakeup))
 		}
 	}
 }

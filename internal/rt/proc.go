@@ -324,7 +324,7 @@ func newm(fn func(), pp *p, id int64) *m {
 		}
 		emit(EvMStart, mp, nil)
 	}
-	wakeAt(mp, now+costs.MCreate)
+	wakeAt(mp, addTime(now, costs.MCreate))
 	return mp
 }
 
@@ -443,7 +443,7 @@ func notewakeup(mp *m) {
 	if want(EvMUnpark) {
 		emit(EvMUnpark, mp, nil)
 	}
-	wakeAt(mp, now+costs.MWakeup)
+	wakeAt(mp, addTime(now, costs.MWakeup))
 }
 
 // startm schedules some M to run pp, creating one if necessary. If pp is
@@ -1023,7 +1023,7 @@ func scheduleFast(mp *m) bool {
 	pp.preempt = false
 	// advance(costs.Schedule), without blocking on this coroutine.
 	if d := costs.Schedule; d > 0 {
-		t := now + d
+		t := addTime(now, d)
 		if !fits(d) && !mayRunTo(t) {
 			mp.nextg, mp.nextInherit = gp, inheritTime
 			sleepAt(mp, t)

@@ -16,6 +16,12 @@ func (r *rng) next() uint64 {
 	return hi ^ lo
 }
 
+// skip advances r by n values, as n calls of next would (wyrand's state is
+// a counter).
+func (r *rng) skip(n uint64) {
+	r.s += n * 0xa0761d6478bd642f
+}
+
 var (
 	runRand rng
 	tieRand rng

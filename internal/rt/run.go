@@ -39,8 +39,13 @@ type LimitError struct {
 }
 
 func (e *LimitError) Error() string {
-	if e.What == "steps" {
+	switch e.What {
+	case "steps":
 		return fmt.Sprintf("gmp: simulation stopped after MaxSteps=%d goroutine resumptions (at virtual time %v)", e.Limit, time.Duration(e.At))
+	case "end of virtual time":
+		return "gmp: simulation reached the end of virtual time (math.MaxInt64 ns, about 292 years): a Work, Sleep, Syscall or NetWait of a duration near math.MaxInt64?"
+	case "stalled clock":
+		return fmt.Sprintf("gmp: simulation stopped after %d goroutine switches without virtual time moving (at %v): a loop that spends no virtual time, such as for { Gosched() } with a zero cost model?", e.Limit, time.Duration(e.At))
 	}
 	return fmt.Sprintf("gmp: simulation stopped at MaxTime=%v of virtual time", time.Duration(e.Limit))
 }
@@ -369,6 +374,7 @@ func resetGlobals() {
 	idlepMask, timerpMask = nil, nil
 	stealOrder = randomOrder{}
 	steps = 0
+	stepsClock, stepsAtClock = 0, 0
 	done = false
 	mainExited = false
 	exitErr = nil
@@ -434,6 +440,13 @@ func eventLoop(main func()) {
 			if maxTime > 0 && mp.ev.when > maxTime {
 				now = maxTime
 				fail(&LimitError{What: "virtual time", Limit: maxTime, At: now})
+				break
+			}
+			if mp.ev.when >= maxWhen {
+				// Every deadline saturates here (addTime): only a wait
+				// of some 292 years reaches it.
+				now = maxWhen
+				fail(&LimitError{What: "end of virtual time", Limit: maxWhen, At: now})
 				break
 			}
 			now = mp.ev.when

@@ -188,6 +188,10 @@ func procresize(nprocs int32) *p {
 	return runnablePs
 }
 
+// maxGOMAXPROCS is the most Ps a simulation may have (Config.Procs has
+// the same bound).
+const maxGOMAXPROCS = 1 << 16
+
 // gomaxprocsSet sets GOMAXPROCS to n (if n > 0) and returns the previous
 // setting. Models runtime.GOMAXPROCS (debug.go): a stop-the-world whose
 // start procresizes.
@@ -200,6 +204,13 @@ func gomaxprocsSet(n int) int {
 	}
 	if !haveSysmon && n > 1 {
 		n = 1 // like wasm: no threads, so only one P
+	}
+	if n > maxGOMAXPROCS {
+		// Deviation: Go has no limit; each simulated P costs the host a
+		// few KiB, so a program asking for millions would exhaust it.
+		fatal("GOMAXPROCS(" + itoa(int64(n)) + ") is above the simulator's limit of " + itoa(maxGOMAXPROCS))
+		mcall(mcallFatal)
+		return ret
 	}
 	sched.customGOMAXPROCS = true
 	if n == ret {
@@ -218,8 +229,8 @@ func gomaxprocsSet(n int) int {
 // Models runtime.stopTheWorld + stopTheWorldWithSema (proc.go).
 func stopTheWorld(gp *g) {
 	mp := gp.m
+	gp.waitreason = waitReasonStoppingTheWorld // casGToWaitingForSuspendG sets it first
 	casgstatus(gp, _Grunning, _Gwaiting)
-	gp.waitreason = waitReasonStoppingTheWorld
 	sched.stopwait = gomaxprocs
 	sched.gcwaiting = true
 	preemptall()
@@ -267,7 +278,7 @@ func stopTheWorld(gp *g) {
 	// Wait for the remaining Ps to stop voluntarily.
 	for sched.stopwait > 0 {
 		stwWaiter = mp
-		gsleep(now + 100*1000) // notetsleep(&sched.stopnote, 100µs)
+		gsleep(addTime(now, 100*1000)) // notetsleep(&sched.stopnote, 100µs)
 		stwWaiter = nil
 		if sched.stopwait > 0 {
 			preemptall()
@@ -284,7 +295,7 @@ func stopTheWorld(gp *g) {
 // (notewakeup(&sched.stopnote)).
 func stwNotify() {
 	if stwWaiter != nil {
-		wakeEarlier(stwWaiter, now+costs.MWakeup)
+		wakeEarlier(stwWaiter, addTime(now, costs.MWakeup))
 	}
 }
 

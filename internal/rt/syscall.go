@@ -24,7 +24,7 @@ func syscall(d int64) {
 	}
 	entersyscall(gp)
 	if d > 0 {
-		gsleep(now + d)
+		gsleep(addTime(now, d))
 	}
 	exitsyscall(gp)
 }

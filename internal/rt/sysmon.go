@@ -51,6 +51,7 @@ func sysmon() {
 		if schedtraceNS <= 0 && (sched.gcwaiting || sched.npidle == gomaxprocs) {
 			syscallWake := false
 			next := timeSleepUntil()
+			sysmonIdleJump(mp, next)
 			if next > now {
 				sched.sysmonwait = true
 				sleep := int64(forcegcperiod / 2)
@@ -59,7 +60,7 @@ func sysmon() {
 				}
 				sysmonWoken = false
 				mp.blocked = true
-				msleep(mp, now+sleep+costs.TimerSlack) // notetsleep(&sched.sysmonnote)
+				msleep(mp, addTime(addTime(now, sleep), costs.TimerSlack)) // notetsleep(&sched.sysmonnote)
 				mp.blocked = false
 				syscallWake = sysmonWoken
 				sched.sysmonwait = false
@@ -105,17 +106,81 @@ func sysmon() {
 	mpark(mp)
 }
 
+// sysmonIdleJump carries out, at once, as many of sysmon's idle rounds as
+// nothing else can interleave with: sysmon deep-sleeps forcegcperiod/2 (the
+// cap exists for the forced GC's sampling), polls the network, retakes
+// nothing and usleeps 10 ms, over and over, while every P is idle and no
+// timer is due — 1,440 rounds a day, and billions before a wait of
+// centuries ends. Each round's virtual times, counters, sysmon's state and
+// the tie-break draws of its two sleeps are exactly those of the rounds it
+// replaces; it only runs when no observer wants the rounds' events and no
+// other thread wakes up before they end. It is called where sysmon is
+// about to deep-sleep, and leaves it there.
+// Deviation: none observable; this is the event loop run ahead.
+func sysmonIdleJump(mp *m, next int64) {
+	const (
+		deep  = forcegcperiod / 2
+		delay = 10 * 1000 // µs: sysmon's longest usleep
+	)
+	if noIdleJump || want(EvSysmonWake) || want(EvNetpoll) || sysmonDelay != delay || sysmonIdle <= 50 ||
+		sched.gcwaiting || next-now < deep {
+		return
+	}
+	// A round, from here: the deep sleep, the network poll at its wakeup
+	// (if there is a poller and no thread is blocked in it: it is then
+	// always more than 10 ms since the last), a retake that finds nothing,
+	// and the 10 ms usleep, back to here.
+	poll := netpollinited() && sched.lastpoll != 0
+	pollCost := int64(0)
+	if poll {
+		pollCost = max(costs.Netpoll, 0)
+	}
+	wake := deep + costs.TimerSlack
+	round := wake + pollCost + delay*1000 + costs.TimerSlack
+	// Round i starts at now+i·round. Every round must start at least deep
+	// before the next timer (its deep sleep is then the full deep), end
+	// before any other thread's wakeup (strictly: a tie is the event
+	// loop's to break), and stay clear of the end of virtual time.
+	k := (next-deep-now)/round + 1
+	if len(evq) > 0 {
+		k = min(k, (evq[0].when-now-1)/round)
+	}
+	if poll && len(pollq) > 0 {
+		// Every round's poll must come before the first descriptor is
+		// ready (then it would find a goroutine to wake).
+		if pollq[0].ready-now-wake <= 0 {
+			return
+		}
+		k = min(k, (pollq[0].ready-now-wake-1)/round+1)
+	}
+	k = min(k, (maxWhen-now)/round-1)
+	if k < 2 {
+		return
+	}
+	if poll {
+		sched.lastpoll = now + (k-1)*round + wake
+	}
+	now += k * round
+	sysmonIdle += int(k)
+	stats.SysmonWakeups += k
+	evqSeq += 2 * uint64(k)
+	tieRand.skip(2 * uint64(k))
+}
+
+// noIdleJump turns sysmonIdleJump off (tests compare the two).
+var noIdleJump bool
+
 // sysmonwake wakes sysmon from its deep sleep (notewakeup(&sched.sysmonnote)).
 func sysmonwake() {
 	sched.sysmonwait = false
 	sysmonWoken = true
-	wakeEarlier(sysmonM, now+costs.MWakeup)
+	wakeEarlier(sysmonM, addTime(now, costs.MWakeup))
 }
 
 // usleep sleeps the current thread for usec µs (plus the kernel's timer
 // slack).
 func usleep(mp *m, usec int64) {
-	msleep(mp, now+usec*1000+costs.TimerSlack)
+	msleep(mp, addTime(now, usec*1000+costs.TimerSlack))
 }
 
 // incidlelocked models runtime.incidlelocked.
@@ -277,7 +342,7 @@ func preemptM(mp *m) bool {
 	}
 	if mp.workWait {
 		mp.signalPending = true
-		wakeEarlier(mp, now+costs.PreemptSignal)
+		wakeEarlier(mp, addTime(now, costs.PreemptSignal))
 	}
 	return true
 }

@@ -108,10 +108,7 @@ func timeSleep(ns int64) {
 		t.init(goroutineReady, gp)
 		gp.timer = t
 	}
-	when := now + ns
-	if when < 0 { // check for overflow.
-		when = maxWhen
-	}
+	when := addTime(now, ns)
 	gp.sleepWhen = when
 	gp.waitunlockcost = costs.TimerOp // resetForSleep's modify
 	gopark(resetForSleep, nil, waitReasonSleep, blockSleep)

@@ -2,6 +2,7 @@ package rt
 
 import (
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -217,12 +218,34 @@ func goroutineheader(b *strings.Builder, gp *g) {
 }
 
 // hiddenFrame reports whether a frame belongs to the simulator's runtime
-// layer, which a dump hides the way Go hides runtime.* frames.
-func hiddenFrame(fn string) bool {
+// layer, which a dump hides the way Go hides runtime.* frames: the runtime,
+// iter, gmp's internal packages and its root package (the API that stands
+// for go statements and channel operations). A closure of the root
+// package inlined into the caller is named after the caller (a for loop
+// over Chan.All is main.f.Chan[...].All.func1), so its file tells it.
+func hiddenFrame(f runtime.Frame) bool {
+	fn := f.Function
 	return strings.HasPrefix(fn, "runtime.") ||
 		strings.HasPrefix(fn, "iter.") ||
 		strings.HasPrefix(fn, modulePath+"/internal/") ||
-		strings.HasPrefix(fn, modulePath+".")
+		strings.HasPrefix(fn, modulePath+".") ||
+		rootFile(f.File)
+}
+
+// rootDir is the directory of gmp's root package, from this file's path
+// (internal/rt/traceback.go).
+var rootDir = func() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		return ""
+	}
+	return filepath.Dir(filepath.Dir(filepath.Dir(file)))
+}()
+
+// rootFile reports whether file is a source file of gmp's root package
+// (not a test).
+func rootFile(file string) bool {
+	return rootDir != "" && filepath.Dir(file) == rootDir && !strings.HasSuffix(file, "_test.go")
 }
 
 const modulePath = "github.com/gmplab/gmp"
@@ -235,7 +258,7 @@ func writeFrames(b *strings.Builder, pcs []uintptr, isPanic bool) {
 	frames := runtime.CallersFrames(pcs)
 	for {
 		f, more := frames.Next()
-		if f.Function != "" && !hiddenFrame(f.Function) {
+		if f.Function != "" && !hiddenFrame(f) {
 			fmt.Fprintf(b, "%s(...)\n\t%s:%d", f.Function, f.File, f.Line)
 			if f.Func != nil && f.PC >= f.Entry {
 				fmt.Fprintf(b, " +0x%x", f.PC-f.Entry)

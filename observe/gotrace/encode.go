@@ -33,6 +33,10 @@ const (
 	evGoSyscallEnd        = 23 // [dt]
 	evGoSyscallEndBlocked = 24 // [dt]
 	evGoStatus            = 25 // [dt, g, m, status]
+	evUserTaskBegin       = 40 // [dt, task, parent task, name string, stack]
+	evUserTaskEnd         = 41 // [dt, task, stack]
+	evUserRegionBegin     = 42 // [dt, task, name string, stack]
+	evUserRegionEnd       = 43 // [dt, task, name string, stack]
 	evUserLog             = 44 // [dt, task, key string, value string, stack]
 
 	maxBatchSize  = 64 << 10 // readers reject larger batches

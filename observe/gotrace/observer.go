@@ -52,6 +52,11 @@ type Observer struct {
 	recent    [4]recentStack
 	recentPos int
 
+	// regions are each goroutine's open regions, innermost last: an end
+	// that does not match the innermost is left out, as the trace's
+	// readers reject it (runtime/trace leaves that misuse to them).
+	regions map[int64][]region
+
 	started     bool
 	procsChange int64 // GOMAXPROCS to report once a goroutine runs (0: none)
 	events      int64 // events received
@@ -73,7 +78,8 @@ func NewObserver(out io.Writer, opts Options) *Observer {
 var kinds = observe.KindsOf(observe.GoCreate, observe.GoStart, observe.GoStop, observe.GoBlock,
 	observe.GoUnblock, observe.GoDestroy, observe.GoSyscallBegin, observe.GoSyscallEnd,
 	observe.GoSyscallEndBlocked, observe.ProcStart, observe.ProcStop, observe.ProcSteal,
-	observe.ProcsChange, observe.UserLog, observe.End)
+	observe.ProcsChange, observe.UserLog, observe.End, observe.UserTaskBegin, observe.UserTaskEnd,
+	observe.UserRegionBegin, observe.UserRegionEnd)
 
 // Kinds implements observe.Subscriber: the Observer receives the kinds a
 // Go execution trace has a place for.
@@ -131,6 +137,7 @@ func (o *Observer) Event(ev *observe.Event) {
 		w.GoUnblock(ts, m, ev.G, o.stack(ev.Stack))
 	case observe.GoDestroy:
 		w.GoDestroy(ts, m)
+		delete(o.regions, ev.G)
 	case observe.GoSyscallBegin:
 		w.GoSyscallBegin(ts, m, o.stack(ev.Stack))
 	case observe.GoSyscallEnd:
@@ -156,10 +163,33 @@ func (o *Observer) Event(ev *observe.Event) {
 			o.procsChange = ev.Arg
 		}
 	case observe.UserLog:
-		w.UserLog(ts, m, ev.Reason, ev.Text, o.stack(ev.Stack))
+		w.UserTaskLog(ts, m, uint64(ev.Arg), ev.Reason, ev.Text, o.stack(ev.Stack))
+	case observe.UserTaskBegin:
+		w.UserTaskBegin(ts, m, uint64(ev.Arg), uint64(ev.Arg2), ev.Reason, o.stack(ev.Stack))
+	case observe.UserTaskEnd:
+		w.UserTaskEnd(ts, m, uint64(ev.Arg), o.stack(ev.Stack))
+	case observe.UserRegionBegin:
+		if o.regions == nil {
+			o.regions = make(map[int64][]region)
+		}
+		o.regions[ev.G] = append(o.regions[ev.G], region{ev.Arg, ev.Reason})
+		w.UserRegionBegin(ts, m, uint64(ev.Arg), ev.Reason, o.stack(ev.Stack))
+	case observe.UserRegionEnd:
+		open := o.regions[ev.G]
+		if len(open) == 0 || open[len(open)-1] != (region{ev.Arg, ev.Reason}) {
+			return
+		}
+		o.regions[ev.G] = open[:len(open)-1]
+		w.UserRegionEnd(ts, m, uint64(ev.Arg), ev.Reason, o.stack(ev.Stack))
 	case observe.End:
 		o.Close()
 	}
+}
+
+// region is an open user region: its task and type.
+type region struct {
+	task int64
+	typ  string
 }
 
 // procStart binds P p to thread m. In the ≤go1.25 model a thread leaving

@@ -707,17 +707,73 @@ func (w *Writer) GoSyscallEndBlocked(ts int64, m int64) {
 // UserLog records a log message (as runtime/trace.Log with no task) by the
 // running goroutine on m. Strings longer than 1 KiB are truncated.
 func (w *Writer) UserLog(ts int64, m int64, category, message string, stack uint64) {
+	w.UserTaskLog(ts, m, 0, category, message, stack)
+}
+
+// UserTaskLog records a log message in task (0: none) by the running
+// goroutine on m (runtime/trace.Log).
+func (w *Writer) UserTaskLog(ts int64, m int64, task uint64, category, message string, stack uint64) {
 	const op = "UserLog"
-	ms := w.enter(op, ts, m)
-	if ms == nil || !w.checkStacks(op, ts, m, stack) {
+	if ms, t, ok := w.userEvent(op, ts, m, stack); ok {
+		w.emit(ms, t, evUserLog, task, w.str(category), w.str(message), w.wireStack(stack))
+	}
+}
+
+// UserTaskBegin records the start of task id (≥ 1, not already active),
+// a child of parent (0: none), of type typ, by the running goroutine on m
+// (runtime/trace.NewTask).
+func (w *Writer) UserTaskBegin(ts int64, m int64, id, parent uint64, typ string, stack uint64) {
+	const op = "UserTaskBegin"
+	if id == 0 {
+		w.failf(op, ts, m, "task ID 0 is the background task")
 		return
 	}
+	if ms, t, ok := w.userEvent(op, ts, m, stack); ok {
+		w.emit(ms, t, evUserTaskBegin, id, parent, w.str(typ), w.wireStack(stack))
+	}
+}
+
+// UserTaskEnd records the end of task id by the running goroutine on m
+// (runtime/trace.Task.End).
+func (w *Writer) UserTaskEnd(ts int64, m int64, id uint64, stack uint64) {
+	if ms, t, ok := w.userEvent("UserTaskEnd", ts, m, stack); ok {
+		w.emit(ms, t, evUserTaskEnd, id, w.wireStack(stack))
+	}
+}
+
+// UserRegionBegin records the start of a region of type typ in task (0:
+// the background task) by the running goroutine on m
+// (runtime/trace.StartRegion). Regions must nest on their goroutine: the
+// readers reject a UserRegionEnd that does not match the goroutine's
+// innermost region.
+func (w *Writer) UserRegionBegin(ts int64, m int64, task uint64, typ string, stack uint64) {
+	if ms, t, ok := w.userEvent("UserRegionBegin", ts, m, stack); ok {
+		w.emit(ms, t, evUserRegionBegin, task, w.str(typ), w.wireStack(stack))
+	}
+}
+
+// UserRegionEnd records the end of the running goroutine's innermost
+// region, of type typ in task (runtime/trace.Region.End).
+func (w *Writer) UserRegionEnd(ts int64, m int64, task uint64, typ string, stack uint64) {
+	if ms, t, ok := w.userEvent("UserRegionEnd", ts, m, stack); ok {
+		w.emit(ms, t, evUserRegionEnd, task, w.str(typ), w.wireStack(stack))
+	}
+}
+
+// userEvent checks what every user annotation needs — a goroutine running
+// on thread m, as the runtime emits them from the calling goroutine — and
+// returns the thread and tick to emit at.
+func (w *Writer) userEvent(op string, ts, m int64, stack uint64) (*mState, uint64, bool) {
+	ms := w.enter(op, ts, m)
+	if ms == nil || !w.checkStacks(op, ts, m, stack) {
+		return nil, 0, false
+	}
 	if _, _, ok := w.running(op, ts, ms); !ok {
-		return
+		return nil, 0, false
 	}
 	t := tick(ts)
 	w.ensureCtx(ms, t)
-	w.emit(ms, t, evUserLog, 0, w.str(category), w.str(message), w.wireStack(stack))
+	return ms, t, true
 }
 
 // GoroutineExists declares a goroutine that exists before its first event:
