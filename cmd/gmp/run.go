@@ -47,11 +47,11 @@ blocking and scheduler-latency profiles) or gotraceui. --perfetto writes a
 trace for https://ui.perfetto.dev with the run queues, spinning threads and
 idle Ps as counters: in Perfetto's protobuf format (FILE.pftrace, say), or
 as Chrome trace-event JSON if FILE ends in .json (larger; chrome://tracing
-opens it too). --pprof writes cpu.pb.gz,
-block.pb.gz, mutex.pb.gz, goroutine.pb.gz and schedlat.pb.gz to DIR for
-'go tool pprof'. A scenario that runs several simulations writes the first
-to the name given and each later one beside it, with the run's label added
-(trace.out, trace.article.out; DIR, DIR/article). The files are complete
+opens it too). --pprof writes cpu.pb.gz, block.pb.gz, mutex.pb.gz,
+goroutine.pb.gz and schedlat.pb.gz to DIR for 'go tool pprof'. A scenario
+that runs several simulations writes the first to the name given and each
+later one beside it, with the run's label added (trace.out,
+trace.article.out; DIR, DIR/article). The files are complete
 even when the program deadlocks or panics, and the same seed writes the
 same bytes. Two outputs that would write the same file (the same path
 however spelled, a symbolic or hard link to it, or a later simulation's
