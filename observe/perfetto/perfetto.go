@@ -161,6 +161,7 @@ type gTrack struct {
 	fn      string // entry function, "" if the goroutine predates the observer
 	named   bool   // its track was declared
 	iid     uint64 // Proto: the interned name, 0 until first used
+	sysIID  uint64 // Proto: the interned "syscall G<n>"
 	state   slice
 	pending pendingFlows
 }
@@ -502,7 +503,7 @@ func (o *Observer) Event(ev *observe.Event) {
 		}
 	case observe.GoSyscallBegin:
 		g := o.g(ev.G)
-		name := label{kind: lSyscall, n: ev.G}
+		name := label{kind: lSyscall, n: ev.G, iid: &g.sysIID}
 		if p := o.p(ev.P); p != nil {
 			o.closeInner(p, t, endArg("syscall"))
 			p.inner = slice{open: true, name: name, start: t, goid: ev.G}

@@ -511,7 +511,7 @@ func (e *protoEncoder) nameIID(l label) uint64 {
 		return id
 	case l.iid != nil && *l.iid != 0:
 		return *l.iid
-	case l.iid != nil: // a goroutine's name, unique to it
+	case l.iid != nil: // a name unique to a goroutine: cached with it, not here
 		e.nextName++
 		*l.iid = e.nextName
 		e.internName(fIDEventNames, e.nextName, appendLabel(e.scratch[:0], l, appendRaw))
