@@ -68,7 +68,7 @@ func openOutputs(cfg *Config) (*outputs, error) {
 	if cfg.PerfettoFile != "" {
 		f, err := os.Create(cfg.PerfettoFile)
 		if err != nil {
-			return fail(fmt.Errorf("gmp: Config.PerfettoFile: cannot create the JSON file: %w", err))
+			return fail(fmt.Errorf("gmp: Config.PerfettoFile: cannot create the Perfetto file: %w", err))
 		}
 		o.perfFile = f
 		perfOut = f // perfetto buffers its own output
@@ -87,7 +87,9 @@ func openOutputs(cfg *Config) (*outputs, error) {
 		o.trace = gotrace.NewObserver(traceOut, gotrace.Options{})
 	}
 	if perfOut != nil {
-		o.perf = perfetto.New(perfOut, perfetto.Options{})
+		// A file ending in .json gets the JSON; anything else, and the
+		// writer of Config.Perfetto, Perfetto's protobuf format.
+		o.perf = perfetto.New(perfOut, perfetto.Options{Format: perfetto.FormatFor(cfg.PerfettoFile)})
 	}
 	return o, nil
 }
@@ -162,7 +164,7 @@ func (o *outputs) finish() error {
 	}
 	if o.perf != nil {
 		if err := o.perf.Close(); err != nil {
-			errs = append(errs, fmt.Errorf("gmp: writing the Perfetto JSON: %w", err))
+			errs = append(errs, fmt.Errorf("gmp: writing the Perfetto trace: %w", err))
 		}
 	}
 	if o.prof != nil {

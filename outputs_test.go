@@ -176,3 +176,41 @@ func TestOutputsClash(t *testing.T) {
 		t.Errorf("trace inside the profile directory: %v", err)
 	}
 }
+
+// TestOutputsPerfettoFormat checks the format Config.PerfettoFile picks by
+// name: Chrome trace-event JSON for a .json file, Perfetto's protobuf for
+// any other (and for the writer of Config.Perfetto). A protobuf trace is a
+// Trace message: its first byte is the tag of field 1 (packet), bytes.
+func TestOutputsPerfettoFormat(t *testing.T) {
+	dir := t.TempDir()
+	main := func() { gmp.Go(func() {}); gmp.Gosched() }
+	var buf bytes.Buffer
+	for _, c := range []struct {
+		cfg  gmp.Config
+		file string
+		json bool
+	}{
+		{gmp.Config{PerfettoFile: filepath.Join(dir, "a.json")}, filepath.Join(dir, "a.json"), true},
+		{gmp.Config{PerfettoFile: filepath.Join(dir, "a.JSON")}, filepath.Join(dir, "a.JSON"), true},
+		{gmp.Config{PerfettoFile: filepath.Join(dir, "a.pftrace")}, filepath.Join(dir, "a.pftrace"), false},
+		{gmp.Config{PerfettoFile: filepath.Join(dir, "a")}, filepath.Join(dir, "a"), false},
+		{gmp.Config{Perfetto: &buf}, "", false},
+	} {
+		if _, err := gmp.Run(c.cfg, main); err != nil {
+			t.Fatal(err)
+		}
+		data := buf.Bytes()
+		if c.file != "" {
+			var err error
+			if data, err = os.ReadFile(c.file); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := json.Valid(data); got != c.json {
+			t.Errorf("%s: JSON %v, want %v", c.file, got, c.json)
+		}
+		if !c.json && (len(data) < 100 || data[0] != 1<<3|2) {
+			t.Errorf("%s: %d bytes starting %x: not a protobuf trace", c.file, len(data), data[:min(len(data), 4)])
+		}
+	}
+}

@@ -81,13 +81,16 @@ type Config struct {
 	// TraceFile, if set, is a file Run creates for the trace (instead of
 	// Trace). Run fails before simulating anything if it cannot create it.
 	TraceFile string
-	// Perfetto, if set, receives the run as Chrome trace-event JSON for
-	// ui.perfetto.dev and chrome://tracing: a track per P, per thread and
-	// per goroutine, flow arrows, and the run queues and thread counts as
-	// counters. See package observe/perfetto.
+	// Perfetto, if set, receives the run in Perfetto's protobuf trace
+	// format for ui.perfetto.dev: a track per P, per thread and per
+	// goroutine, flow arrows, and the run queues and thread counts as
+	// counters. See package observe/perfetto (whose Observer, in
+	// Observers, also writes Chrome trace-event JSON).
 	Perfetto io.Writer
-	// PerfettoFile is a file Run creates for the JSON (instead of
-	// Perfetto), failing before the simulation if it cannot.
+	// PerfettoFile is a file Run creates for the Perfetto trace (instead
+	// of Perfetto), failing before the simulation if it cannot: Chrome
+	// trace-event JSON if its name ends in ".json", the protobuf format
+	// otherwise.
 	PerfettoFile string
 	// PprofDir, if set, is a directory (created if needed) where Run writes
 	// pprof profiles of the run for `go tool pprof`: cpu.pb.gz (virtual CPU

@@ -27,9 +27,10 @@
 // needs no locking. From inside Event an observer may call gmp.Sched and
 // gmp.Goroutines to look at the whole scheduler.
 //
-// The subpackages gotrace (Go execution traces), perfetto (Chrome
-// trace-event JSON), pprof (profiles) and schedtrace (GODEBUG=schedtrace
-// text) are observers that write the stream in other formats; metrics
+// The subpackages gotrace (Go execution traces), perfetto (Perfetto's
+// protobuf format, or Chrome trace-event JSON), pprof (profiles) and
+// schedtrace (GODEBUG=schedtrace text) are observers that write the
+// stream in other formats; metrics
 // reports a run's counters under Go's runtime/metrics names.
 package observe
 

@@ -43,13 +43,15 @@ to standard error.
 
 --trace writes a Go execution trace of the simulation: open it with
 'go tool trace FILE' (timelines by P and by thread, goroutine analysis,
-blocking and scheduler-latency profiles) or gotraceui. --perfetto writes
-Chrome trace-event JSON for https://ui.perfetto.dev with the run queues,
-spinning threads and idle Ps as counters. --pprof writes cpu.pb.gz,
-block.pb.gz, mutex.pb.gz, goroutine.pb.gz and schedlat.pb.gz to DIR for
-'go tool pprof'. A scenario that runs several simulations writes the first
-to the name given and each later one beside it, with the run's label added
-(trace.out, trace.article.out; DIR, DIR/article). The files are complete
+blocking and scheduler-latency profiles) or gotraceui. --perfetto writes a
+trace for https://ui.perfetto.dev with the run queues, spinning threads and
+idle Ps as counters: in Perfetto's protobuf format (FILE.pftrace, say), or
+as Chrome trace-event JSON if FILE ends in .json (larger; chrome://tracing
+opens it too). --pprof writes cpu.pb.gz, block.pb.gz, mutex.pb.gz,
+goroutine.pb.gz and schedlat.pb.gz to DIR for 'go tool pprof'. A scenario
+that runs several simulations writes the first to the name given and each
+later one beside it, with the run's label added (trace.out,
+trace.article.out; DIR, DIR/article). The files are complete
 even when the program deadlocks or panics, and the same seed writes the
 same bytes. Two outputs that would write the same file (the same path
 however spelled, a symbolic or hard link to it, or a later simulation's
@@ -116,7 +118,7 @@ var (
 	runMaxTime      = cmdRun.Flags.Duration("max-time", 0, "stop the simulation at this much virtual time (0: no limit)")
 	runMaxSteps     = cmdRun.Flags.Int64("max-steps", 0, "stop after this many goroutine resumptions (0: no limit)")
 	runTrace        = cmdRun.Flags.String("trace", "", "write a Go execution trace (go tool trace) to `FILE`")
-	runPerfetto     = cmdRun.Flags.String("perfetto", "", "write Chrome/Perfetto trace-event JSON to `FILE`")
+	runPerfetto     = cmdRun.Flags.String("perfetto", "", "write a Perfetto trace to `FILE` (Chrome trace-event JSON if it ends in .json)")
 	runPprof        = cmdRun.Flags.String("pprof", "", "write pprof profiles (cpu, block, mutex, goroutine, schedlat) to `DIR`")
 	runHTML         = cmdRun.Flags.String("html", "", "write the HTML report (timelines; a sweep's table and plots) to `FILE`")
 	runCSV          = cmdRun.Flags.String("csv", "", "write the sweep's table as CSV to `FILE`")

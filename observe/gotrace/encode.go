@@ -2,6 +2,7 @@ package gotrace
 
 import (
 	"encoding/binary"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -187,7 +188,7 @@ type genState struct {
 	maxTick   uint64    // largest tick written so far
 	mOrder    []*mState // threads with a batch in this generation
 	genStacks []uint64  // stack IDs used in this generation, by wire ID-1
-	buf       []byte    // closed batches of this generation
+	chunks    []*[]byte // closed batches of this generation (see chunkPool)
 	tab       []byte    // scratch for table batches
 	hdr       [40]byte  // scratch for batch headers
 }
@@ -204,6 +205,9 @@ func (w *Writer) emit(m *mState, t uint64, typ byte, args ...uint64) {
 	} else if len(m.batch)+maxEventSize > maxBatchSize {
 		w.closeBatch(m)
 	}
+	if len(m.batch)+maxEventSize > cap(m.batch) {
+		m.batch = growBatch(m.batch)
+	}
 	t = max(t, m.lastEnc)
 	if len(m.batch) == 0 {
 		m.base, m.lastEnc = t, t
@@ -211,17 +215,65 @@ func (w *Writer) emit(m *mState, t uint64, typ byte, args ...uint64) {
 			w.genMinTs = t
 		}
 	}
-	n := len(m.batch)
-	m.batch = append(m.batch, typ)
-	m.batch = binary.AppendUvarint(m.batch, t-m.lastEnc)
+	// The batch has room for the event (see above): append without
+	// growing, on a local copy, and store it back once.
+	b := m.batch
+	n := len(b)
+	b = append(b, typ)
+	b = binary.AppendUvarint(b, t-m.lastEnc)
 	for _, a := range args {
-		m.batch = binary.AppendUvarint(m.batch, a)
+		b = binary.AppendUvarint(b, a)
 	}
+	m.batch = b
 	m.lastEnc = t
 	w.maxTick = max(w.maxTick, t)
 	w.genEvents++
 	w.events++
-	w.genBytes += len(m.batch) - n
+	w.genBytes += len(b) - n
+}
+
+// smallBatch is the capacity up to which a thread's batch grows by
+// allocation; beyond it, the batch moves to a full-size buffer from
+// batchPool. Most threads of a run write a few events a generation, and a
+// few write nearly all of them.
+const smallBatch = 4 << 10
+
+// batchPool recycles full-size thread batches across Writers.
+var batchPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, maxBatchSize)
+	return &b
+}}
+
+// growBatch returns b with room for at least one more event.
+func growBatch(b []byte) []byte {
+	var nb []byte
+	if cap(b) < smallBatch {
+		nb = make([]byte, len(b), max(2*cap(b), 256))
+	} else {
+		nb = (*batchPool.Get().(*[]byte))[:len(b)]
+	}
+	copy(nb, b)
+	return nb
+}
+
+// releaseBatches recycles the threads' full-size batches once the trace
+// is written.
+func (w *Writer) releaseBatches() {
+	put := func(m *mState) {
+		if m != nil && cap(m.batch) == maxBatchSize {
+			b := m.batch[:0]
+			batchPool.Put(&b)
+		}
+		if m != nil {
+			m.batch = nil
+		}
+	}
+	for _, m := range w.msDense {
+		put(m)
+	}
+	for _, m := range w.ms {
+		put(m)
+	}
 }
 
 // closeBatch moves m's open batch, with its header, to the generation buffer.
@@ -236,9 +288,52 @@ func (w *Writer) putBatch(m, base uint64, data []byte) {
 	h = binary.AppendUvarint(h, m)
 	h = binary.AppendUvarint(h, base)
 	h = binary.AppendUvarint(h, uint64(len(data)))
-	w.buf = append(w.buf, h...)
-	w.buf = append(w.buf, data...)
+	n := len(h) + len(data)
+	var c *[]byte
+	if k := len(w.chunks); k > 0 && len(*w.chunks[k-1])+n <= cap(*w.chunks[k-1]) {
+		c = w.chunks[k-1]
+	} else {
+		c = getChunk(n)
+		w.chunks = append(w.chunks, c)
+	}
+	*c = append(append(*c, h...), data...)
 	w.genBytes += len(h)
+}
+
+// chunkSize is the size of the chunks a generation is buffered in: a few
+// batches each (batches are at most 64 KiB).
+const chunkSize = 256 << 10
+
+// chunkPool recycles generation chunks, across generations and across
+// Writers. A generation of a million events is a few MB: appending it to
+// one growing slice allocated twice that for every generation of every
+// trace, and the host GC and page faults that fresh memory brings cost
+// more than encoding the events.
+var chunkPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, chunkSize)
+	return &b
+}}
+
+// getChunk returns an empty chunk that holds at least n bytes.
+func getChunk(n int) *[]byte {
+	if n > chunkSize {
+		b := make([]byte, 0, n)
+		return &b
+	}
+	return chunkPool.Get().(*[]byte)
+}
+
+// putChunks writes the generation's chunks in order and recycles them.
+func (w *Writer) putChunks() {
+	for i, c := range w.chunks {
+		w.write(*c)
+		if cap(*c) == chunkSize {
+			*c = (*c)[:0]
+			chunkPool.Put(c)
+		}
+		w.chunks[i] = nil
+	}
+	w.chunks = w.chunks[:0]
 }
 
 // flushGen completes the current generation, writes it out and starts the
@@ -322,7 +417,7 @@ func (w *Writer) flushGen() {
 		w.write([]byte(header))
 		w.started = true
 	}
-	w.write(w.buf)
+	w.putChunks()
 
 	// Reset for the next generation. Thread batches reset themselves when
 	// they see the new generation number.
@@ -330,7 +425,6 @@ func (w *Writer) flushGen() {
 	w.genEvents, w.genBytes, w.genMinTs = 0, 0, 0
 	w.mOrder = w.mOrder[:0]
 	w.genStacks = w.genStacks[:0]
-	w.buf = w.buf[:0]
 	clear(w.strs)
 	w.strCache = [len(w.strCache)]strCacheEntry{}
 	w.gs.compact(w.gen)

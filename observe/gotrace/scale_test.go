@@ -28,11 +28,13 @@ type countingWriter struct{ n int64 }
 func (c *countingWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
 
 // BenchmarkTraceOverhead runs the spawn100k scenario (100,000 goroutines
-// that each Gosched; about 1.6M runtime events) untraced and with each
-// output attached, and reports the cost per runtime event and the bytes
-// written per event. Compare traced to untraced:
+// that each Gosched; about 1.3M runtime events) untraced and with each
+// output attached, and reports the cost per runtime event, the process CPU
+// time per run (cpu-ns/op: user+system time of every thread, the host GC's
+// included, which a loaded machine inflates less than wall time) and the
+// bytes written per event. Compare each output to untraced:
 //
-//	go test ./observe/gotrace -run '^$' -bench TraceOverhead -benchtime 5x
+//	go test ./observe/gotrace -run '^$' -bench TraceOverhead -benchtime 5x -count 5
 func BenchmarkTraceOverhead(b *testing.B) {
 	sc, ok := scenarios.Lookup("spawn100k")
 	if !ok {
@@ -47,30 +49,50 @@ func BenchmarkTraceOverhead(b *testing.B) {
 	events := float64(counter.n)
 	for _, bc := range []struct {
 		name string
-		obs  func(w io.Writer) (observe.Observer, func() int64)
+		cfg  func(c *gmp.Config, w io.Writer) func() int64
 	}{
 		{"untraced", nil},
-		{"trace", func(w io.Writer) (observe.Observer, func() int64) {
+		{"trace", func(c *gmp.Config, w io.Writer) func() int64 {
 			o := gotrace.NewObserver(w, gotrace.Options{})
-			return o, o.Writer().Events
+			c.Observers = []observe.Observer{o}
+			return o.Writer().Events
 		}},
-		{"perfetto", func(w io.Writer) (observe.Observer, func() int64) {
+		{"perfetto", func(c *gmp.Config, w io.Writer) func() int64 {
 			o := perfetto.New(w, perfetto.Options{NoGoroutineTracks: true})
-			return o, o.Events
+			c.Observers = []observe.Observer{o}
+			return o.Events
 		}},
-		{"pprof", func(io.Writer) (observe.Observer, func() int64) { return pprof.New(), nil }},
+		{"perfetto-gtracks", func(c *gmp.Config, w io.Writer) func() int64 {
+			o := perfetto.New(w, perfetto.Options{})
+			c.Observers = []observe.Observer{o}
+			return o.Events
+		}},
+		{"perfetto-json", func(c *gmp.Config, w io.Writer) func() int64 {
+			o := perfetto.New(w, perfetto.Options{Format: perfetto.JSON, NoGoroutineTracks: true})
+			c.Observers = []observe.Observer{o}
+			return o.Events
+		}},
+		{"pprof", func(c *gmp.Config, _ io.Writer) func() int64 {
+			c.Observers = []observe.Observer{pprof.New()}
+			return nil
+		}},
+		{"schedtrace", func(c *gmp.Config, w io.Writer) func() int64 {
+			c.SchedTrace, c.SchedTraceOut = time.Millisecond, w
+			return nil
+		}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			var out countingWriter
 			var written int64
+			var ms0, ms1 runtime.MemStats
+			runtime.ReadMemStats(&ms0)
+			cpu0 := cpuTime()
 			for b.Loop() {
 				out.n = 0
 				cfg := gmp.Config{}
 				var count func() int64
-				if bc.obs != nil {
-					var o observe.Observer
-					o, count = bc.obs(&out)
-					cfg.Observers = []observe.Observer{o}
+				if bc.cfg != nil {
+					count = bc.cfg(&cfg, &out)
 				}
 				if err := sc.Run(&scenarios.Runner{Config: cfg, Out: io.Discard, Diag: io.Discard}); err != nil {
 					b.Fatal(err)
@@ -80,6 +102,9 @@ func BenchmarkTraceOverhead(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/events, "ns/event")
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+			runtime.ReadMemStats(&ms1)
+			b.ReportMetric(float64(ms1.NumGC-ms0.NumGC)/float64(b.N), "GCs/op")
 			b.ReportMetric(events, "events/op")
 			if out.n > 0 {
 				b.ReportMetric(float64(out.n)/events, "bytes/event")

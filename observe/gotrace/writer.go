@@ -273,6 +273,7 @@ func (w *Writer) Close() error {
 	if w.genEvents > 0 || !w.started || len(w.pendingG)+len(w.pendingP) > 0 {
 		w.flushGen()
 	}
+	w.releaseBatches()
 	return w.err
 }
 
@@ -527,10 +528,10 @@ func (w *Writer) GoCreate(ts int64, m int64, newG int64, newStack, stack uint64)
 		w.failf(op, ts, m, "goroutine %d on the thread is %v", ms.g, g.status)
 	default:
 		t := tick(ts)
-		if s := w.gs.slot(newG); s.deadGen == w.gen {
+		if dead, ok := w.gs.deadTick(newG, w.gen); ok {
 			// A reused ID: the reader must see the old goroutine's end
 			// first, and only time orders the two.
-			t = max(t, s.deadTick+1)
+			t = max(t, dead+1)
 		}
 		w.ensureCtx(ms, t)
 		w.emit(ms, t, evGoCreate, uint64(newG), w.wireStack(newStack), w.wireStack(stack))

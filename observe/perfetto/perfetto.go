@@ -1,9 +1,27 @@
-// Package perfetto writes a simulated run as Chrome trace-event JSON, the
-// format the Perfetto UI (ui.perfetto.dev), chrome://tracing and Go's own
-// trace viewer open. It shows what a Go execution trace cannot carry: the
+// Package perfetto writes a simulated run for the Perfetto UI
+// (ui.perfetto.dev). It shows what a Go execution trace cannot carry: the
 // run queues, stealing, spinning threads and idle Ps.
 //
-// The file has four groups of tracks ("processes" in the format):
+// # Formats
+//
+// Two encodings of the same tracks, slices, flows and counters:
+//
+//   - Proto (the default): Perfetto's own protobuf trace format, a stream of
+//     TracePackets holding TrackDescriptors and TrackEvents, with interned
+//     names and delta-encoded timestamps. It is compact (spawn100k: 27
+//     bytes per runtime event without the goroutine tracks, 45 with them)
+//     and Perfetto loads it fast. Only Perfetto reads it.
+//   - JSON: Chrome trace-event JSON, which chrome://tracing and Go's own
+//     trace viewer also open, and any JSON tool can read; it is about five
+//     times larger, slower to write and to load.
+//
+// Options.Format chooses; FormatFor picks JSON for a file name ending in
+// ".json" and Proto for any other, as gmp.Config.PerfettoFile and `gmp
+// run --perfetto` do.
+//
+// # Tracks
+//
+// The file has four groups of tracks (a "process" each in the JSON):
 //
 //   - Ps: a track per P. A slice "M3" spans each time a thread holds the P,
 //     and inside it a slice per goroutine run ("G12 main.worker", with the
@@ -24,25 +42,30 @@
 // Instants mark steals, run queue overflows, preemption requests, timers,
 // network polls, P hand-offs (ProcSteal) and user logs.
 //
-// Times are virtual: the JSON's microseconds are virtual microseconds, with
-// nanosecond decimals. The output is streamed (a slice is written when it
-// ends), so memory does not grow with the length of the run, and it is
-// deterministic.
+// Counters are written once per virtual instant: when several events
+// happen at one time (a GoStop, a runqput and a GoStart at the same
+// nanosecond), a counter shows the value at the end of that instant.
+//
+// Times are virtual nanoseconds (the JSON's microseconds are virtual
+// microseconds, with nanosecond decimals). The output is streamed (a slice
+// is written when it starts or ends), so memory does not grow with the
+// length of the run, and it is deterministic: the same run writes the same
+// bytes.
 package perfetto
 
 import (
-	"bufio"
 	"io"
-	"slices"
+	"path/filepath"
 	"strconv"
-	"unicode/utf8"
+	"strings"
 
 	"github.com/gmplab/gmp/internal/rt"
 	"github.com/gmplab/gmp/observe"
+	"github.com/gmplab/gmp/observe/internal/gtab"
 	"github.com/gmplab/gmp/observe/internal/stacks"
 )
 
-// Track groups ("pid" in the JSON).
+// Track groups: the JSON's "pid"s.
 const (
 	PidPs         = 1
 	PidMs         = 2
@@ -50,50 +73,76 @@ const (
 	PidScheduler  = 4
 )
 
-// Options tunes the output. The zero value writes everything.
+// Format is an output encoding.
+type Format uint8
+
+// The formats.
+const (
+	// Proto is Perfetto's protobuf trace format (the default).
+	Proto Format = iota
+	// JSON is Chrome trace-event JSON.
+	JSON
+)
+
+func (f Format) String() string {
+	if f == JSON {
+		return "json"
+	}
+	return "proto"
+}
+
+// FormatFor returns the format for a file name: JSON if it ends in
+// ".json" (in any case), Proto otherwise (".pftrace", ".perfetto-trace",
+// anything).
+func FormatFor(name string) Format {
+	if strings.EqualFold(filepath.Ext(name), ".json") {
+		return JSON
+	}
+	return Proto
+}
+
+// Options tunes the output. The zero value writes everything, as Proto.
 type Options struct {
+	// Format is the encoding (Proto or JSON).
+	Format Format
 	// NoGoroutineTracks leaves out the track per goroutine (for runs with
 	// very many goroutines).
 	NoGoroutineTracks bool
 }
 
-// Observer is an observe.Observer that writes the JSON.
+// Observer is an observe.Subscriber that writes the run.
 type Observer struct {
-	bw   *bufio.Writer
-	err  error
+	enc  encoder
 	opts Options
 	tab  *stacks.Table
 
 	ps    []*pTrack
 	ms    []*mTrack
-	gs    map[int64]*gTrack
+	gs    gtab.Table[gTrack]
 	names map[uintptr]string // entry PC → function name
 
-	// Counters: the last values written, and the goroutines by state.
-	cur, last            rt.SchedCounters
-	lastSet              bool
-	lastRunq             []int32
-	gRunning, gRunnable  int64
-	gWaiting, gSyscall   int64
-	lastG                [4]int64
-	mSyscall, lastMSys   int32
-	lastThreads, lastIdl int32
+	cnt counterState
 
+	// Goroutines by state, and threads in a syscall: counted here, as the
+	// runtime has no counter of them.
+	gRunning, gRunnable int64
+	gWaiting, gSyscall  int64
+	mSyscall            int64
+
+	gtracks bool // !opts.NoGoroutineTracks
 	flows   uint64
 	started bool
 	closed  bool
 	now     int64
-	buf     []byte
-	nEvents int64
 }
 
-// slice is an open slice on a track.
+// A slice is an open slice on a track.
 type slice struct {
 	open  bool
-	name  string
+	name  label
 	start int64
-	goid  int64
-	arg   string // extra "args" members, already JSON
+	goid  int64 // a "goid" argument if not 0
+	args  [2]arg
 }
 
 type pTrack struct {
@@ -109,69 +158,276 @@ type mTrack struct {
 }
 
 type gTrack struct {
-	name    string
-	named   bool
+	fn      string // entry function, "" if the goroutine predates the observer
+	named   bool   // its track was declared
+	iid     uint64 // Proto: the interned name, 0 until first used
+	sysIID  uint64 // Proto: the interned "syscall G<n>"
 	state   slice
-	pending []flow
+	pending pendingFlows
 }
 
+// pendingFlows are arrows that end where a goroutine next runs. Most
+// goroutines have one or two at a time: they live inline.
+type pendingFlows struct {
+	n    int
+	fl   [2]flow
+	more []flow
+}
+
+func (p *pendingFlows) add(f flow) {
+	if p.n < len(p.fl) {
+		p.fl[p.n] = f
+	} else {
+		p.more = append(p.more, f)
+	}
+	p.n++
+}
+
+func (p *pendingFlows) get(i int) *flow {
+	if i < len(p.fl) {
+		return &p.fl[i]
+	}
+	return &p.more[i-len(p.fl)]
+}
+
+func (p *pendingFlows) clear() {
+	p.n = 0
+	p.more = p.more[:0]
+}
+
+// A flow is an arrow from a track at a time to where a goroutine next runs.
 type flow struct {
 	id   uint64
 	name string
 	ts   int64
-	pid  int
-	tid  int64
+	src  trackRef
 }
 
-// New returns an Observer that writes to w. Call Close (or let the run's
-// End event do it) to finish the JSON; Close does not close w.
+// trackKind and trackRef name a track.
+type trackKind uint8
+
+const (
+	tSched trackKind = iota // the Scheduler's instants (id 0)
+	tP                      // P id
+	tM                      // thread id
+	tG                      // goroutine id
+)
+
+type trackRef struct {
+	kind trackKind
+	id   int64
+}
+
+// A label is the name of a track, slice or instant: fixed text, or a
+// number in a template, rendered only when written.
+type label struct {
+	kind labelKind
+	n    int64
+	text string
+	iid  *uint64 // where Proto caches the interned name, or nil
+}
+
+type labelKind uint8
+
+const (
+	lNone      labelKind = iota
+	lText                // text
+	lGoroutine           // "G<n> <text>", or "G<n>" if text is ""
+	lThread              // "M<n>"
+	lSysmon              // "M<n> (sysmon)"
+	lProc                // "P<n>"
+	lRunq                // "P<n> runq"
+	lSyscall             // "syscall G<n>"
+	lTakeP               // "take P<n>"
+	lProcs               // "GOMAXPROCS=<n>"
+	lEnd                 // "end: <text>"
+)
+
+func text(s string) label { return label{kind: lText, text: s} }
+
+// appendLabel appends l's text to b, its text parts through esc.
+func appendLabel(b []byte, l label, esc func([]byte, string) []byte) []byte {
+	switch l.kind {
+	case lText:
+		return esc(b, l.text)
+	case lGoroutine:
+		b = appendInt(append(b, 'G'), l.n)
+		if l.text != "" {
+			b = esc(append(b, ' '), l.text)
+		}
+		return b
+	case lThread:
+		return appendInt(append(b, 'M'), l.n)
+	case lSysmon:
+		return append(appendInt(append(b, 'M'), l.n), " (sysmon)"...)
+	case lProc:
+		return appendInt(append(b, 'P'), l.n)
+	case lRunq:
+		return append(appendInt(append(b, 'P'), l.n), " runq"...)
+	case lSyscall:
+		return appendInt(append(b, "syscall G"...), l.n)
+	case lTakeP:
+		return appendInt(append(b, "take P"...), l.n)
+	case lProcs:
+		return appendInt(append(b, "GOMAXPROCS="...), l.n)
+	case lEnd:
+		return esc(append(b, "end: "...), l.text)
+	}
+	return b
+}
+
+// appendRaw is appendLabel's esc for text taken as is.
+func appendRaw(b []byte, s string) []byte { return append(b, s...) }
+
+// An arg is an argument of a slice or instant.
+type arg struct {
+	key  argKey
+	kind argKind
+	n    int64
+	s    string
+}
+
+type argKind uint8
+
+const (
+	aNone    argKind = iota
+	aInt             // n
+	aBool            // n != 0
+	aStr             // s, one of few strings (Proto interns it)
+	aText            // s, free text
+	aTakenBy         // "taken by M<n>"
+)
+
+// argKey names an argument: argKeys[key].
+type argKey uint8
+
+const (
+	kGoid argKey = iota
+	kEnd
+	kP
+	kM
+	kAfter
+	kWaitreason
+	kFromP
+	kGoroutines
+	kToGlobal
+	kG
+	kSignal
+	kReady
+	kCategory
+	kMessage
+	kFromM
+	numKeys
+)
+
+var argKeys = [numKeys]string{
+	kGoid: "goid", kEnd: "end", kP: "P", kM: "M", kAfter: "after", kWaitreason: "waitreason",
+	kFromP: "from P", kGoroutines: "goroutines", kToGlobal: "to global", kG: "G", kSignal: "signal",
+	kReady: "ready", kCategory: "category", kMessage: "message", kFromM: "from M",
+}
+
+func intArg(key argKey, n int64) arg   { return arg{key: key, kind: aInt, n: n} }
+func strArg(key argKey, s string) arg  { return arg{key: key, kind: aStr, s: s} }
+func boolArg(key argKey, b bool) arg   { return arg{key: key, kind: aBool, n: b2i(b)} }
+func textArg(key argKey, s string) arg { return arg{key: key, kind: aText, s: s} }
+func args2(a, b arg) [2]arg            { return [2]arg{a, b} }
+func args1(a arg) [2]arg               { return [2]arg{a} }
+func endArg(reason string) arg         { return strArg(kEnd, reason) }
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// gLabel is goroutine id's name: "G12 main.worker".
+func (o *Observer) gLabel(id int64, g *gTrack) label {
+	return label{kind: lGoroutine, n: id, text: g.fn, iid: &g.iid}
+}
+
+// encoder writes the model's tracks, slices, instants, flows and counters
+// in one format. Calls come in time order.
+type encoder interface {
+	// declare names a P, M or goroutine track (again, to rename it).
+	declare(tr trackRef, name label)
+	// begin writes that slice s opens on tr at t, with the flows that end
+	// there (on a P's goroutine slice).
+	begin(tr trackRef, t int64, s *slice, flows *pendingFlows)
+	// end writes that slice s on tr closes at t, with an argument.
+	end(tr trackRef, t int64, s *slice, a arg)
+	instant(tr trackRef, t int64, name label, args [2]arg)
+	// flowStart writes the source of flow f (Proto writes it at once,
+	// JSON with its end).
+	flowStart(f *flow)
+	// counters writes the counters whose value changed at t.
+	counters(t int64, cur, last []int64)
+	// close finishes the output and flushes it.
+	close() error
+	err() error
+	written() int64
+}
+
+// New returns an Observer that writes to w in opts.Format. Call Close (or
+// let the run's End event do it) to finish the output; Close does not
+// close w.
 func New(w io.Writer, opts Options) *Observer {
 	o := &Observer{
-		bw:    bufio.NewWriterSize(w, 64<<10),
-		opts:  opts,
-		tab:   stacks.NewTable(),
-		gs:    make(map[int64]*gTrack),
-		names: make(map[uintptr]string),
+		opts:    opts,
+		gtracks: !opts.NoGoroutineTracks,
+		tab:     stacks.NewTable(),
+		names:   make(map[uintptr]string),
 	}
-	o.raw(`{"displayTimeUnit":"ns","otherData":{"generator":"gmp (github.com/gmplab/gmp)","clock":"virtual"},"traceEvents":[`)
-	o.meta(PidPs, 0, "process_name", "Ps")
-	o.meta(PidMs, 0, "process_name", "Ms (threads)")
-	o.meta(PidScheduler, 0, "process_name", "Scheduler")
-	o.metaInt(PidScheduler, 0, "process_sort_index", 0)
-	o.metaInt(PidPs, 0, "process_sort_index", 1)
-	o.metaInt(PidMs, 0, "process_sort_index", 2)
-	if !opts.NoGoroutineTracks {
-		o.meta(PidGoroutines, 0, "process_name", "Goroutines")
-		o.metaInt(PidGoroutines, 0, "process_sort_index", 3)
+	if opts.Format == JSON {
+		o.enc = newJSONEncoder(w, opts)
+	} else {
+		o.enc = newProtoEncoder(w, opts)
 	}
 	return o
 }
 
-// Err returns the first write error.
-func (o *Observer) Err() error { return o.err }
+// kinds are the events the output is drawn from: the scheduler's, not
+// GoStatus (the goroutine tracks follow the scheduler events), Work (CPU
+// time within a run) or SchedTrace. The queue events are there for the
+// counters: each is a moment a run queue's length changes.
+var kinds = observe.KindsOf(observe.GoCreate, observe.GoStart, observe.GoStop, observe.GoBlock,
+	observe.GoUnblock, observe.GoDestroy, observe.GoSyscallBegin, observe.GoSyscallEnd,
+	observe.GoSyscallEndBlocked, observe.ProcStart, observe.ProcStop, observe.ProcSteal,
+	observe.ProcsChange, observe.MStart, observe.MPark, observe.MUnpark, observe.MSpin,
+	observe.Steal, observe.RunqOverflow, observe.GlobalRunqGet, observe.Preempt,
+	observe.TimerFire, observe.Netpoll, observe.SysmonWake, observe.UserLog, observe.End,
+	observe.RunqPut, observe.GlobalRunqPut)
 
-// Events returns the number of JSON events written so far.
-func (o *Observer) Events() int64 { return o.nEvents }
+// Kinds implements observe.Subscriber.
+func (o *Observer) Kinds() observe.KindSet { return kinds }
+
+// Err returns the first write error.
+func (o *Observer) Err() error { return o.enc.err() }
+
+// Events returns the number of events (JSON events, or TracePackets)
+// written so far.
+func (o *Observer) Events() int64 { return o.enc.written() }
 
 // Close ends every open slice at the time of the last event, finishes the
-// JSON and flushes it. It is safe to call more than once.
+// output and flushes it. It is safe to call more than once.
 func (o *Observer) Close() error {
 	if o.closed {
-		return o.err
+		return o.enc.err()
 	}
 	o.closed = true
+	o.cnt.flush(o.enc)
 	o.finish(o.now)
-	o.raw("\n]}\n")
-	if err := o.bw.Flush(); err != nil && o.err == nil {
-		o.err = err
-	}
-	return o.err
+	return o.enc.close()
 }
 
 // Event implements observe.Observer.
 func (o *Observer) Event(ev *observe.Event) {
 	if o.closed {
 		return
+	}
+	if ev.Time != o.cnt.at {
+		// A new instant: the counters' values at the last one are final.
+		o.cnt.flush(o.enc)
 	}
 	o.now = ev.Time
 	if !o.started {
@@ -181,25 +437,28 @@ func (o *Observer) Event(ev *observe.Event) {
 	t := ev.Time
 	switch ev.Kind {
 	case observe.GoCreate:
-		g := &gTrack{name: "G" + strconv.FormatInt(ev.G, 10) + " " + o.entryName(ev)}
-		o.gs[ev.G] = g
-		o.gState(ev.G, g, t, "runnable", "")
+		g := o.gs.Add(ev.G)
+		*g = gTrack{fn: o.entryName(ev)}
+		if o.gtracks {
+			o.gState(ev.G, g, t, text("runnable"), [2]arg{})
+		}
 		o.gRunnable++
 		if ev.Target != 0 {
 			o.addFlow(g, "go", t, ev.P, ev.M)
 		}
 	case observe.GoStart:
 		g := o.g(ev.G)
+		name := o.gLabel(ev.G, g)
 		if p := o.p(ev.P); p != nil {
-			o.closeInner(p, t, "")
-			p.inner = slice{open: true, name: g.name, start: t, goid: ev.G}
+			o.closeInner(p, t, arg{})
+			p.inner = slice{open: true, name: name, start: t, goid: ev.G}
+			o.enc.begin(trackRef{tP, int64(p.id)}, t, &p.inner, &g.pending)
 		}
-		o.mAct(ev.M, t, g.name, ev.G, "")
-		o.gState(ev.G, g, t, "running", `"P":`+strconv.Itoa(int(ev.P))+`,"M":`+strconv.FormatInt(ev.M, 10))
-		for _, f := range g.pending {
-			o.flowEvents(f, t, ev.P)
+		o.mAct(ev.M, t, name, ev.G, arg{})
+		if o.gtracks {
+			o.gState(ev.G, g, t, text("running"), args2(intArg(kP, int64(ev.P)), intArg(kM, ev.M)))
 		}
-		g.pending = g.pending[:0]
+		g.pending.clear()
 		o.gRunnable--
 		o.gRunning++
 	case observe.GoStop, observe.GoBlock, observe.GoDestroy:
@@ -207,29 +466,34 @@ func (o *Observer) Event(ev *observe.Event) {
 		if ev.Kind == observe.GoDestroy {
 			reason = "exit"
 		}
-		end := `"end":` + quote(reason)
 		if p := o.p(ev.P); p != nil {
-			o.closeInner(p, t, end)
+			o.closeInner(p, t, endArg(reason))
 		}
-		o.mAct(ev.M, t, "", 0, end)
+		o.mAct(ev.M, t, label{}, 0, endArg(reason))
 		o.gRunning--
 		g := o.g(ev.G)
 		switch ev.Kind {
 		case observe.GoStop:
-			o.gState(ev.G, g, t, "runnable", `"after":`+quote(reason))
+			if o.gtracks {
+				o.gState(ev.G, g, t, text("runnable"), args1(strArg(kAfter, reason)))
+			}
 			o.gRunnable++
 		case observe.GoBlock:
-			o.gState(ev.G, g, t, reason, `"waitreason":`+quote(observe.WaitReason(ev.Arg).String()))
+			if o.gtracks {
+				o.gState(ev.G, g, t, text(reason), args1(strArg(kWaitreason, observe.WaitReason(ev.Arg).String())))
+			}
 			o.gWaiting++
 		default:
 			if !o.opts.NoGoroutineTracks && g.state.open {
-				o.complete(PidGoroutines, ev.G, &g.state, t, "")
+				o.endSlice(trackRef{tG, ev.G}, &g.state, t, arg{})
 			}
-			delete(o.gs, ev.G)
+			o.gs.Delete(ev.G)
 		}
 	case observe.GoUnblock:
 		g := o.g(ev.G)
-		o.gState(ev.G, g, t, "runnable", "")
+		if o.gtracks {
+			o.gState(ev.G, g, t, text("runnable"), [2]arg{})
+		}
 		o.gWaiting--
 		o.gRunnable++
 		if ev.Target != 0 {
@@ -239,31 +503,40 @@ func (o *Observer) Event(ev *observe.Event) {
 		}
 	case observe.GoSyscallBegin:
 		g := o.g(ev.G)
-		name := "syscall G" + strconv.FormatInt(ev.G, 10)
+		name := label{kind: lSyscall, n: ev.G, iid: &g.sysIID}
 		if p := o.p(ev.P); p != nil {
-			o.closeInner(p, t, `"end":"syscall"`)
+			o.closeInner(p, t, endArg("syscall"))
 			p.inner = slice{open: true, name: name, start: t, goid: ev.G}
+			o.enc.begin(trackRef{tP, int64(p.id)}, t, &p.inner, nil)
 		}
-		o.mAct(ev.M, t, name, ev.G, `"end":"syscall"`)
-		o.gState(ev.G, g, t, "syscall", "")
+		o.mAct(ev.M, t, name, ev.G, endArg("syscall"))
+		if o.gtracks {
+			o.gState(ev.G, g, t, text("syscall"), [2]arg{})
+		}
 		o.gRunning--
 		o.gSyscall++
 		o.mSyscall++
 	case observe.GoSyscallEnd:
 		g := o.g(ev.G)
+		name := o.gLabel(ev.G, g)
 		if p := o.p(ev.P); p != nil {
-			o.closeInner(p, t, "")
-			p.inner = slice{open: true, name: g.name, start: t, goid: ev.G}
+			o.closeInner(p, t, arg{})
+			p.inner = slice{open: true, name: name, start: t, goid: ev.G}
+			o.enc.begin(trackRef{tP, int64(p.id)}, t, &p.inner, nil)
 		}
-		o.mAct(ev.M, t, g.name, ev.G, "")
-		o.gState(ev.G, g, t, "running", "")
+		o.mAct(ev.M, t, name, ev.G, arg{})
+		if o.gtracks {
+			o.gState(ev.G, g, t, text("running"), [2]arg{})
+		}
 		o.gSyscall--
 		o.gRunning++
 		o.mSyscall--
 	case observe.GoSyscallEndBlocked:
 		g := o.g(ev.G)
-		o.mAct(ev.M, t, "", 0, `"end":"lost its P"`)
-		o.gState(ev.G, g, t, "runnable", `"after":"syscall"`)
+		o.mAct(ev.M, t, label{}, 0, endArg("lost its P"))
+		if o.gtracks {
+			o.gState(ev.G, g, t, text("runnable"), args1(strArg(kAfter, "syscall")))
+		}
 		o.gSyscall--
 		o.gRunnable++
 		o.mSyscall--
@@ -271,64 +544,67 @@ func (o *Observer) Event(ev *observe.Event) {
 		o.procStart(t, ev.M, ev.P)
 	case observe.ProcStop:
 		if p := o.p(ev.P); p != nil {
-			o.release(p, t, "")
+			o.release(p, t, arg{})
 		}
 	case observe.ProcSteal:
-		pid := int32(ev.Arg2)
-		if p := o.p(pid); p != nil {
-			o.release(p, t, `"end":"taken by M`+strconv.FormatInt(ev.M, 10)+`"`)
+		id := int32(ev.Arg2)
+		if p := o.p(id); p != nil {
+			o.release(p, t, arg{key: kEnd, kind: aTakenBy, n: ev.M})
 		}
-		o.instant(PidMs, ev.M, t, "take P"+strconv.Itoa(int(pid)),
-			`"P":`+strconv.Itoa(int(pid))+`,"from M":`+strconv.FormatInt(ev.Arg, 10))
+		o.instant(trackRef{tM, ev.M}, t, label{kind: lTakeP, n: int64(id)},
+			args2(intArg(kP, int64(id)), intArg(kFromM, ev.Arg)))
 	case observe.ProcsChange:
 		for id := range int32(ev.Arg) {
 			o.p(id) // a track for every P, used or not
 		}
-		o.instant(PidScheduler, 0, t, "GOMAXPROCS="+strconv.FormatInt(ev.Arg, 10), "")
+		o.instant(trackRef{tSched, 0}, t, label{kind: lProcs, n: ev.Arg}, [2]arg{})
 	case observe.MStart:
 		o.m(ev.M)
 	case observe.MPark:
-		o.mAct(ev.M, t, "idle", 0, "")
+		o.mAct(ev.M, t, text("idle"), 0, arg{})
 	case observe.MUnpark:
-		if m := o.m(ev.M); m.act.open && m.act.name == "idle" {
-			o.mAct(ev.M, t, "", 0, "")
+		if m := o.m(ev.M); m != nil && m.act.open && m.act.name == text("idle") {
+			o.mAct(ev.M, t, label{}, 0, arg{})
 		}
 	case observe.MSpin:
 		if ev.Arg == 1 {
-			o.mAct(ev.M, t, "spinning", 0, "")
-		} else if m := o.m(ev.M); m.act.open && m.act.name == "spinning" {
-			o.mAct(ev.M, t, "", 0, "")
+			o.mAct(ev.M, t, text("spinning"), 0, arg{})
+		} else if m := o.m(ev.M); m != nil && m.act.open && m.act.name == text("spinning") {
+			o.mAct(ev.M, t, label{}, 0, arg{})
 		}
 	case observe.Steal:
 		from := int32(ev.Arg2)
-		o.instant(PidPs, int64(ev.P), t, "steal", `"from P":`+strconv.Itoa(int(from))+`,"goroutines":`+strconv.FormatInt(ev.Arg, 10))
-		if g := o.gs[ev.Target]; g != nil {
+		o.instant(trackRef{tP, int64(ev.P)}, t, text("steal"),
+			args2(intArg(kFromP, int64(from)), intArg(kGoroutines, ev.Arg)))
+		if g := o.gs.Get(ev.Target); g != nil {
 			o.addFlow(g, "steal", t, from, -1)
 		}
 	case observe.RunqOverflow:
-		o.instant(PidPs, int64(ev.P), t, "runq overflow", `"to global":`+strconv.FormatInt(ev.Arg, 10))
+		o.instant(trackRef{tP, int64(ev.P)}, t, text("runq overflow"), args1(intArg(kToGlobal, ev.Arg)))
 	case observe.Preempt:
-		o.instant(PidPs, int64(ev.P), t, "preempt request", `"G":`+strconv.FormatInt(ev.G, 10)+`,"signal":`+strconv.FormatBool(ev.Arg == 1))
+		o.instant(trackRef{tP, int64(ev.P)}, t, text("preempt request"),
+			args2(intArg(kG, ev.G), boolArg(kSignal, ev.Arg == 1)))
 	case observe.TimerFire:
-		o.instant(PidPs, int64(ev.P), t, "timer", "")
+		o.instant(trackRef{tP, int64(ev.P)}, t, text("timer"), [2]arg{})
 	case observe.Netpoll:
 		if ev.Arg > 0 {
-			o.instant(PidMs, ev.M, t, "netpoll", `"ready":`+strconv.FormatInt(ev.Arg, 10))
+			o.instant(trackRef{tM, ev.M}, t, text("netpoll"), args1(intArg(kReady, ev.Arg)))
 		}
 	case observe.SysmonWake:
-		if m := o.m(ev.M); !m.sysmon {
+		if m := o.m(ev.M); m != nil && !m.sysmon {
 			m.sysmon = true
-			o.meta(PidMs, ev.M, "thread_name", "M"+strconv.FormatInt(ev.M, 10)+" (sysmon)")
+			o.enc.declare(trackRef{tM, ev.M}, label{kind: lSysmon, n: ev.M})
 		}
 	case observe.UserLog:
-		o.instant(PidPs, int64(ev.P), t, "log", `"category":`+quote(ev.Reason)+`,"message":`+quote(ev.Text))
+		o.instant(trackRef{tP, int64(ev.P)}, t, text("log"),
+			args2(textArg(kCategory, ev.Reason), textArg(kMessage, ev.Text)))
 	case observe.End:
-		o.instant(PidScheduler, 0, t, "end: "+ev.Reason, "")
-		o.counters(t)
+		o.instant(trackRef{tSched, 0}, t, label{kind: lEnd, text: ev.Reason}, [2]arg{})
+		o.cnt.sample(t, o)
 		o.Close()
 		return
 	}
-	o.counters(t)
+	o.cnt.sample(t, o)
 }
 
 // declare names the Ps that exist before the first event and counts the
@@ -351,7 +627,7 @@ func (o *Observer) declare() {
 		default:
 			continue
 		}
-		o.gs[g.Goid] = &gTrack{name: "G" + strconv.FormatInt(g.Goid, 10)}
+		o.gs.Add(g.Goid)
 	}
 }
 
@@ -364,16 +640,10 @@ func (o *Observer) entryName(ev *observe.Event) string {
 	return n
 }
 
-func (o *Observer) g(id int64) *gTrack {
-	g := o.gs[id]
-	if g == nil {
-		g = &gTrack{name: "G" + strconv.FormatInt(id, 10)}
-		o.gs[id] = g
-	}
-	return g
-}
+// g returns goroutine id's state, adding it if the observer has not seen it.
+func (o *Observer) g(id int64) *gTrack { return o.gs.Add(id) }
 
-// p returns P id's track, naming it on first use; nil for no P.
+// p returns P id's track, declaring it on first use; nil for no P.
 func (o *Observer) p(id int32) *pTrack {
 	if id < 0 {
 		return nil
@@ -385,15 +655,16 @@ func (o *Observer) p(id int32) *pTrack {
 	if p == nil {
 		p = &pTrack{id: id, heldM: -1}
 		o.ps[id] = p
-		o.meta(PidPs, int64(id), "thread_name", "P"+strconv.Itoa(int(id)))
-		o.metaInt(PidPs, int64(id), "thread_sort_index", int64(id))
+		o.enc.declare(trackRef{tP, int64(id)}, label{kind: lProc, n: int64(id)})
 	}
 	return p
 }
 
+// m returns thread id's track, declaring it on first use; nil for no
+// thread.
 func (o *Observer) m(id int64) *mTrack {
 	if id < 0 {
-		return &mTrack{}
+		return nil
 	}
 	for int(id) >= len(o.ms) {
 		o.ms = append(o.ms, nil)
@@ -402,8 +673,7 @@ func (o *Observer) m(id int64) *mTrack {
 	if m == nil {
 		m = &mTrack{}
 		o.ms[id] = m
-		o.meta(PidMs, id, "thread_name", "M"+strconv.FormatInt(id, 10))
-		o.metaInt(PidMs, id, "thread_sort_index", id)
+		o.enc.declare(trackRef{tM, id}, label{kind: lThread, n: id})
 	}
 	return m
 }
@@ -418,373 +688,206 @@ func (o *Observer) procStart(t, m int64, id int32) {
 		if p.heldM == m {
 			return // ≤go1.25: re-wired straight from _Psyscall by its own thread
 		}
-		o.release(p, t, `"end":"taken by M`+strconv.FormatInt(m, 10)+`"`)
+		o.release(p, t, arg{key: kEnd, kind: aTakenBy, n: m})
 	}
-	p.hold = slice{open: true, name: "M" + strconv.FormatInt(m, 10), start: t}
+	p.hold = slice{open: true, name: label{kind: lThread, n: m}, start: t}
 	p.heldM = m
+	o.enc.begin(trackRef{tP, int64(id)}, t, &p.hold, nil)
 }
 
 // release ends P p's current hold.
-func (o *Observer) release(p *pTrack, t int64, arg string) {
-	o.closeInner(p, t, arg)
+func (o *Observer) release(p *pTrack, t int64, a arg) {
+	o.closeInner(p, t, a)
 	if p.hold.open {
-		o.complete(PidPs, int64(p.id), &p.hold, t, "")
+		o.endSlice(trackRef{tP, int64(p.id)}, &p.hold, t, arg{})
 	}
 	p.heldM = -1
 }
 
-func (o *Observer) closeInner(p *pTrack, t int64, arg string) {
+func (o *Observer) closeInner(p *pTrack, t int64, a arg) {
 	if p.inner.open {
-		o.complete(PidPs, int64(p.id), &p.inner, t, arg)
+		o.endSlice(trackRef{tP, int64(p.id)}, &p.inner, t, a)
 	}
 }
 
-// mAct ends thread m's current activity and, if name is set, starts another.
-func (o *Observer) mAct(id, t int64, name string, goid int64, arg string) {
-	if id < 0 {
-		return
-	}
+func (o *Observer) endSlice(tr trackRef, s *slice, t int64, a arg) {
+	s.open = false
+	o.enc.end(tr, t, s, a)
+}
+
+// mAct ends thread id's current activity and, if name is set, starts
+// another.
+func (o *Observer) mAct(id, t int64, name label, goid int64, a arg) {
 	m := o.m(id)
-	if m.act.open {
-		o.complete(PidMs, id, &m.act, t, arg)
+	if m == nil {
+		return
 	}
-	if name != "" {
+	tr := trackRef{tM, id}
+	if m.act.open {
+		o.endSlice(tr, &m.act, t, a)
+	}
+	if name.kind != lNone {
 		m.act = slice{open: true, name: name, start: t, goid: goid}
+		o.enc.begin(tr, t, &m.act, nil)
 	}
 }
 
-// gState ends goroutine id's current state slice and starts the next.
-func (o *Observer) gState(id int64, g *gTrack, t int64, name, arg string) {
-	if o.opts.NoGoroutineTracks {
-		return
-	}
+// gState ends goroutine id's current state slice and starts the next. Its
+// callers check o.gtracks first, to build no arguments for nothing.
+func (o *Observer) gState(id int64, g *gTrack, t int64, name label, args [2]arg) {
+	tr := trackRef{tG, id}
 	if !g.named {
 		g.named = true
-		o.meta(PidGoroutines, id, "thread_name", g.name)
-		o.metaInt(PidGoroutines, id, "thread_sort_index", id)
+		o.enc.declare(tr, label{kind: lGoroutine, n: id, text: g.fn})
 	}
 	if g.state.open {
-		o.complete(PidGoroutines, id, &g.state, t, "")
+		o.endSlice(tr, &g.state, t, arg{})
 	}
-	g.state = slice{open: true, name: name, start: t, arg: arg}
+	g.state = slice{open: true, name: name, start: t, args: args}
+	o.enc.begin(tr, t, &g.state, nil)
 }
 
-// addFlow records the start of an arrow that ends where g next runs. It is
-// written then, so no arrow dangles: from P p's track if p >= 0, else from
-// thread m's.
+// addFlow starts an arrow that ends where g next runs: from P p's track
+// if p >= 0, else from thread m's.
 func (o *Observer) addFlow(g *gTrack, name string, t int64, p int32, m int64) {
-	f := flow{name: name, ts: t, pid: PidPs, tid: int64(p)}
+	src := trackRef{tP, int64(p)}
 	if p < 0 {
 		if m < 0 {
 			return
 		}
-		f.pid, f.tid = PidMs, m
+		src = trackRef{tM, m}
+		o.m(m)
+	} else {
+		o.p(p)
 	}
 	o.flows++
-	f.id = o.flows
-	g.pending = append(g.pending, f)
+	g.pending.add(flow{id: o.flows, name: name, ts: t, src: src})
+	o.enc.flowStart(g.pending.get(g.pending.n - 1))
 }
 
-func (o *Observer) flowEvents(f flow, t int64, p int32) {
-	b := o.begin()
-	b = append(b, `{"ph":"s","cat":"sched","name":`...)
-	b = appendQuote(b, f.name)
-	b = append(b, `,"id":`...)
-	b = strconv.AppendUint(b, f.id, 10)
-	b = o.appendWhere(b, f.pid, f.tid, f.ts)
-	b = append(b, "},\n"...)
-	b = append(b, `{"ph":"f","bp":"e","cat":"sched","name":`...)
-	b = appendQuote(b, f.name)
-	b = append(b, `,"id":`...)
-	b = strconv.AppendUint(b, f.id, 10)
-	b = o.appendWhere(b, PidPs, int64(p), t)
-	b = append(b, '}')
-	o.end(b, 2)
-}
-
-// counters writes the counters that changed.
-func (o *Observer) counters(t int64) {
-	rt.ReadSchedCounters(&o.cur)
-	c, l := &o.cur, &o.last
-	first := !o.lastSet
-	o.lastSet = true
-	for i, n := range c.Runq {
-		if i >= len(o.lastRunq) {
-			o.lastRunq = append(o.lastRunq, -1)
+func (o *Observer) instant(tr trackRef, t int64, name label, args [2]arg) {
+	switch tr.kind {
+	case tP:
+		if o.p(int32(tr.id)) == nil {
+			return
 		}
-		if n != o.lastRunq[i] {
-			o.lastRunq[i] = n
-			o.counter(PidPs, "P"+strconv.Itoa(i)+" runq", t, "len", int64(n))
+	case tM:
+		if o.m(tr.id) == nil {
+			return
 		}
 	}
-	if first || c.GlobalRunq != l.GlobalRunq {
-		o.counter(PidScheduler, "global runq", t, "len", int64(c.GlobalRunq))
-	}
-	if first || c.Idleprocs != l.Idleprocs || c.Gomaxprocs != l.Gomaxprocs {
-		o.counter2(PidScheduler, "Ps", t, "idle", int64(c.Idleprocs), "busy", int64(c.Gomaxprocs-c.Idleprocs))
-	}
-	if first || c.Spinning != l.Spinning {
-		o.counter(PidScheduler, "spinning Ms", t, "value", int64(c.Spinning))
-	}
-	if first || c.Threads != o.lastThreads || c.IdleThreads != o.lastIdl || o.mSyscall != o.lastMSys {
-		o.lastThreads, o.lastIdl, o.lastMSys = c.Threads, c.IdleThreads, o.mSyscall
-		b := o.begin()
-		b = append(b, `{"ph":"C","name":"threads"`...)
-		b = o.appendWhere(b, PidScheduler, 0, t)
-		b = append(b, `,"args":{"total":`...)
-		b = strconv.AppendInt(b, int64(c.Threads), 10)
-		b = append(b, `,"idle":`...)
-		b = strconv.AppendInt(b, int64(c.IdleThreads), 10)
-		b = append(b, `,"in syscall":`...)
-		b = strconv.AppendInt(b, int64(o.mSyscall), 10)
-		b = append(b, "}}"...)
-		o.end(b, 1)
-	}
-	gs := [4]int64{o.gRunning, o.gRunnable, o.gWaiting, o.gSyscall}
-	if first || gs != o.lastG {
-		o.lastG = gs
-		b := o.begin()
-		b = append(b, `{"ph":"C","name":"goroutines"`...)
-		b = o.appendWhere(b, PidScheduler, 0, t)
-		b = append(b, `,"args":{"running":`...)
-		b = strconv.AppendInt(b, gs[0], 10)
-		b = append(b, `,"runnable":`...)
-		b = strconv.AppendInt(b, gs[1], 10)
-		b = append(b, `,"waiting":`...)
-		b = strconv.AppendInt(b, gs[2], 10)
-		b = append(b, `,"syscall":`...)
-		b = strconv.AppendInt(b, gs[3], 10)
-		b = append(b, "}}"...)
-		o.end(b, 1)
-	}
-	l.GlobalRunq, l.Idleprocs, l.Gomaxprocs, l.Spinning = c.GlobalRunq, c.Idleprocs, c.Gomaxprocs, c.Spinning
-}
-
-func (o *Observer) counter(pid int, name string, t int64, key string, v int64) {
-	o.counter2(pid, name, t, key, v, "", 0)
-}
-
-// counter2 writes a counter event with one series (k2 == "") or two.
-func (o *Observer) counter2(pid int, name string, t int64, k1 string, v1 int64, k2 string, v2 int64) {
-	b := o.begin()
-	b = append(b, `{"ph":"C","name":`...)
-	b = appendQuote(b, name)
-	b = o.appendWhere(b, pid, 0, t)
-	b = append(b, `,"args":{`...)
-	b = appendQuote(b, k1)
-	b = append(b, ':')
-	b = strconv.AppendInt(b, v1, 10)
-	if k2 != "" {
-		b = append(b, ',')
-		b = appendQuote(b, k2)
-		b = append(b, ':')
-		b = strconv.AppendInt(b, v2, 10)
-	}
-	b = append(b, "}}"...)
-	o.end(b, 1)
-}
-
-// complete writes an open slice as an "X" event ending at t and closes it.
-func (o *Observer) complete(pid int, tid int64, s *slice, t int64, arg string) {
-	s.open = false
-	b := o.begin()
-	b = append(b, `{"ph":"X","name":`...)
-	b = appendQuote(b, s.name)
-	b = o.appendWhere(b, pid, tid, s.start)
-	b = append(b, `,"dur":`...)
-	b = appendMicros(b, t-s.start)
-	if s.goid != 0 || s.arg != "" || arg != "" {
-		b = append(b, `,"args":{`...)
-		sep := false
-		if s.goid != 0 {
-			b = append(b, `"goid":`...)
-			b = strconv.AppendInt(b, s.goid, 10)
-			sep = true
-		}
-		for _, a := range [2]string{s.arg, arg} {
-			if a == "" {
-				continue
-			}
-			if sep {
-				b = append(b, ',')
-			}
-			b = append(b, a...)
-			sep = true
-		}
-		b = append(b, '}')
-	}
-	b = append(b, '}')
-	o.end(b, 1)
-}
-
-func (o *Observer) instant(pid int, tid, t int64, name, args string) {
-	if tid < 0 {
-		return
-	}
-	switch pid {
-	case PidPs:
-		o.p(int32(tid))
-	case PidMs:
-		o.m(tid)
-	}
-	b := o.begin()
-	b = append(b, `{"ph":"i","s":"t","name":`...)
-	b = appendQuote(b, name)
-	b = o.appendWhere(b, pid, tid, t)
-	if args != "" {
-		b = append(b, `,"args":{`...)
-		b = append(b, args...)
-		b = append(b, '}')
-	}
-	b = append(b, '}')
-	o.end(b, 1)
+	o.enc.instant(tr, t, name, args)
 }
 
 // finish ends every open slice at t.
 func (o *Observer) finish(t int64) {
-	for i, p := range o.ps {
+	for _, p := range o.ps {
 		if p != nil {
-			if p.inner.open {
-				o.complete(PidPs, int64(i), &p.inner, t, `"end":"end of run"`)
-			}
+			o.closeInner(p, t, endArg("end of run"))
 			if p.hold.open {
-				o.complete(PidPs, int64(i), &p.hold, t, "")
+				o.endSlice(trackRef{tP, int64(p.id)}, &p.hold, t, arg{})
 			}
 		}
 	}
 	for i, m := range o.ms {
 		if m != nil && m.act.open {
-			o.complete(PidMs, int64(i), &m.act, t, `"end":"end of run"`)
+			o.endSlice(trackRef{tM, int64(i)}, &m.act, t, endArg("end of run"))
 		}
 	}
 	if !o.opts.NoGoroutineTracks {
-		// In goroutine ID order, for determinism.
-		ids := make([]int64, 0, len(o.gs))
-		for id, g := range o.gs {
+		for id, g := range o.gs.All() { // in goroutine ID order, for determinism
 			if g.state.open {
-				ids = append(ids, id)
+				o.endSlice(trackRef{tG, id}, &g.state, t, arg{})
 			}
 		}
-		slices.Sort(ids)
-		for _, id := range ids {
-			o.complete(PidGoroutines, id, &o.gs[id].state, t, "")
+	}
+}
+
+// The counter series: the Scheduler's, then one run queue length per P.
+const (
+	sGlobalRunq = iota
+	sIdlePs
+	sBusyPs
+	sSpinning
+	sThreads
+	sIdleThreads
+	sSyscallThreads
+	sGRunning
+	sGRunnable
+	sGWaiting
+	sGSyscall
+	numSched
+)
+
+// unset marks a series never written.
+const unset = -1 << 63
+
+// counterState samples the counters after every event and writes those
+// that changed once per instant.
+type counterState struct {
+	rc        rt.SchedCounters
+	cur, last []int64
+	at        int64 // time of the samples in cur
+	sampled   bool
+	nps       int // Ps whose track is declared
+}
+
+// sample reads the counters after an event at t.
+func (c *counterState) sample(t int64, o *Observer) {
+	rt.ReadSchedCounters(&c.rc)
+	n := numSched + len(c.rc.Runq)
+	for len(c.cur) < n {
+		c.cur = append(c.cur, 0)
+	}
+	for len(c.last) < n {
+		c.last = append(c.last, unset)
+	}
+	c.cur = c.cur[:n]
+	v := c.cur
+	v[sGlobalRunq] = int64(c.rc.GlobalRunq)
+	v[sIdlePs] = int64(c.rc.Idleprocs)
+	v[sBusyPs] = int64(c.rc.Gomaxprocs - c.rc.Idleprocs)
+	v[sSpinning] = int64(c.rc.Spinning)
+	v[sThreads] = int64(c.rc.Threads)
+	v[sIdleThreads] = int64(c.rc.IdleThreads)
+	v[sSyscallThreads] = o.mSyscall
+	v[sGRunning] = o.gRunning
+	v[sGRunnable] = o.gRunnable
+	v[sGWaiting] = o.gWaiting
+	v[sGSyscall] = o.gSyscall
+	for i, q := range c.rc.Runq {
+		v[numSched+i] = int64(q)
+	}
+	for ; c.nps < len(c.rc.Runq); c.nps++ {
+		o.p(int32(c.nps)) // a track for every P, before its counter
+	}
+	c.at, c.sampled = t, true
+}
+
+// flush writes the series that changed since the last flush.
+func (c *counterState) flush(enc encoder) {
+	if !c.sampled {
+		return
+	}
+	c.sampled = false
+	changed := false
+	for i, v := range c.cur {
+		if v != c.last[i] {
+			changed = true
+			break
 		}
 	}
-}
-
-func (o *Observer) meta(pid int, tid int64, what, name string) {
-	b := o.begin()
-	b = append(b, `{"ph":"M","name":"`...)
-	b = append(b, what...)
-	b = append(b, `","pid":`...)
-	b = strconv.AppendInt(b, int64(pid), 10)
-	b = append(b, `,"tid":`...)
-	b = strconv.AppendInt(b, tid, 10)
-	b = append(b, `,"args":{"name":`...)
-	b = appendQuote(b, name)
-	b = append(b, "}}"...)
-	o.end(b, 1)
-}
-
-func (o *Observer) metaInt(pid int, tid int64, what string, v int64) {
-	b := o.begin()
-	b = append(b, `{"ph":"M","name":"`...)
-	b = append(b, what...)
-	b = append(b, `","pid":`...)
-	b = strconv.AppendInt(b, int64(pid), 10)
-	b = append(b, `,"tid":`...)
-	b = strconv.AppendInt(b, tid, 10)
-	b = append(b, `,"args":{"sort_index":`...)
-	b = strconv.AppendInt(b, v, 10)
-	b = append(b, "}}"...)
-	o.end(b, 1)
-}
-
-func (o *Observer) appendWhere(b []byte, pid int, tid, t int64) []byte {
-	b = append(b, `,"pid":`...)
-	b = strconv.AppendInt(b, int64(pid), 10)
-	b = append(b, `,"tid":`...)
-	b = strconv.AppendInt(b, tid, 10)
-	b = append(b, `,"ts":`...)
-	return appendMicros(b, t)
-}
-
-// begin starts an event in the scratch buffer; end writes it.
-func (o *Observer) begin() []byte {
-	b := o.buf[:0]
-	if o.nEvents > 0 {
-		b = append(b, ",\n"...)
-	} else {
-		b = append(b, '\n')
+	if !changed {
+		return
 	}
-	return b
+	enc.counters(c.at, c.cur, c.last[:len(c.cur)])
+	copy(c.last, c.cur)
 }
 
-func (o *Observer) end(b []byte, n int64) {
-	o.buf = b
-	o.nEvents += n
-	if o.err == nil {
-		if _, err := o.bw.Write(b); err != nil {
-			o.err = err
-		}
+// appendInt appends n in decimal.
+func appendInt(b []byte, n int64) []byte {
+	if n >= 0 && n < 10 {
+		return append(b, byte('0'+n))
 	}
-}
-
-func (o *Observer) raw(s string) {
-	if o.err == nil {
-		if _, err := o.bw.WriteString(s); err != nil {
-			o.err = err
-		}
-	}
-}
-
-// appendMicros appends ns as microseconds with three decimals.
-func appendMicros(b []byte, ns int64) []byte {
-	if ns < 0 {
-		b = append(b, '-')
-		ns = -ns
-	}
-	b = strconv.AppendInt(b, ns/1000, 10)
-	if r := ns % 1000; r != 0 {
-		b = append(b, '.', byte('0'+r/100), byte('0'+r/10%10), byte('0'+r%10))
-	}
-	return b
-}
-
-func quote(s string) string { return string(appendQuote(nil, s)) }
-
-// appendQuote appends s as a JSON string.
-func appendQuote(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			b = append(b, c)
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, `\ufffd`...)
-		} else {
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
+	return strconv.AppendInt(b, n, 10)
 }

@@ -258,7 +258,7 @@ func TestPrograms(t *testing.T) {
 	for _, p := range testprog.All() {
 		for _, c := range testprog.Configs() {
 			t.Run(p.Name+"/"+c.Name, func(t *testing.T) {
-				data, cnt, res, err := run(t, c.Config, p.Main, perfetto.Options{})
+				data, cnt, res, err := run(t, c.Config, p.Main, perfetto.Options{Format: perfetto.JSON})
 				if (err != nil) != (p.End != "exit") {
 					t.Fatalf("run ended with %v, want %s", err, p.End)
 				}
@@ -280,7 +280,7 @@ func TestScenarios(t *testing.T) {
 				c   *counting
 			}
 			var outs []*out
-			opts := perfetto.Options{NoGoroutineTracks: sc.Name == "spawn100k"}
+			opts := perfetto.Options{Format: perfetto.JSON, NoGoroutineTracks: sc.Name == "spawn100k"}
 			r := &scenarios.Runner{Out: io.Discard, Diag: io.Discard}
 			r.Prepare = func(label string, c *gmp.Config) {
 				o := &out{c: &counting{}}
@@ -311,7 +311,7 @@ func TestScenarios(t *testing.T) {
 }
 
 func TestFlows(t *testing.T) {
-	data, _, _, err := run(t, gmp.Config{Procs: 4, Seed: 1}, testprog.Mixed, perfetto.Options{})
+	data, _, _, err := run(t, gmp.Config{Procs: 4, Seed: 1}, testprog.Mixed, perfetto.Options{Format: perfetto.JSON})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,7 +332,7 @@ func TestFlows(t *testing.T) {
 	r := &scenarios.Runner{Out: io.Discard, Diag: io.Discard}
 	r.Prepare = func(label string, c *gmp.Config) {
 		if label == "go" {
-			c.Perfetto = &buf
+			c.Observers = append(c.Observers, perfetto.New(&buf, perfetto.Options{Format: perfetto.JSON}))
 		}
 	}
 	if err := sc.Run(r); err != nil {
@@ -353,7 +353,7 @@ func TestDeterministic(t *testing.T) {
 	for _, p := range testprog.All() {
 		var out [2][]byte
 		for i := range out {
-			out[i], _, _, _ = run(t, gmp.Config{Procs: 3, Seed: 11}, p.Main, perfetto.Options{})
+			out[i], _, _, _ = run(t, gmp.Config{Procs: 3, Seed: 11}, p.Main, perfetto.Options{Format: perfetto.JSON})
 		}
 		if !bytes.Equal(out[0], out[1]) {
 			t.Errorf("%s: same seed, different JSON", p.Name)

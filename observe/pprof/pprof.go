@@ -14,11 +14,14 @@
 //     goroutine was created: its entry function, then the go statement's
 //     stack.
 //
-// Samples carry the labels "goroutine" (its ID) and "P" (the processor it
-// was on), so `go tool pprof -tagfocus=goroutine=12` or `-tagroot=P` slice
-// them. Stacks are the simulated goroutines' real frames without the
-// simulator's own (see observe/internal/stacks); the mapping says so, and
-// pprof does not try to symbolize.
+// Samples are aggregated by stack, as Go's profiles are: memory does not
+// grow with the number of goroutines a run creates. They carry the label
+// "P" (the processor the goroutine was on), so `go tool pprof -tagroot=P`
+// or `-tagfocus=P=0` slice them, and the goroutine profile's carry
+// "state" (running, runnable, a wait reason). Stacks are the simulated
+// goroutines' real frames without the simulator's own (see
+// observe/internal/stacks); the mapping says so, and pprof does not try
+// to symbolize.
 //
 // Values are virtual nanoseconds, so the profiles are deterministic: the
 // same run writes the same bytes.
@@ -35,6 +38,7 @@ import (
 
 	"github.com/gmplab/gmp/internal/rt"
 	"github.com/gmplab/gmp/observe"
+	"github.com/gmplab/gmp/observe/internal/gtab"
 	"github.com/gmplab/gmp/observe/internal/stacks"
 )
 
@@ -66,7 +70,8 @@ func (k Kind) File() string { return kindFiles[k] }
 // virtual clock starts there (gmp.Epoch).
 var Epoch = time.Date(2009, time.November, 10, 23, 0, 0, 0, time.UTC)
 
-// Observer accumulates the profiles. It is an observe.StackObserver.
+// Observer accumulates the profiles. It is an observe.Subscriber and an
+// observe.StackObserver.
 type Observer struct {
 	tab *stacks.Table
 
@@ -78,7 +83,7 @@ type Observer struct {
 	sites   map[siteKey]int32
 	scratch []stacks.Frame
 
-	gs map[int64]*gInfo // live goroutines
+	gs gtab.Table[gInfo] // live goroutines
 
 	prof [numKinds]agg
 	end  int64 // virtual time of the last event
@@ -113,9 +118,9 @@ type agg struct {
 	rows  []row
 }
 
+// sampleKey is what samples are aggregated by: the stack and labels.
 type sampleKey struct {
 	stack int32
-	goid  int64
 	p     int32
 	state string
 }
@@ -146,12 +151,23 @@ func New() *Observer {
 		raw:     make(map[string]int32),
 		trimmed: make(map[string]int32),
 		sites:   make(map[siteKey]int32),
-		gs:      make(map[int64]*gInfo),
 	}
 }
 
 // WantStacks implements observe.StackObserver.
 func (o *Observer) WantStacks() bool { return true }
+
+// kinds are the events the profiles are built from. RunqPut and
+// GlobalRunqPut are there for Event's test of the event before a
+// ProcStop: a GoStop right before it, on its thread, is procresize moving
+// the goroutine calling GOMAXPROCS, while a goroutine a stop-the-world
+// stopped goes on a run queue first (and waits there).
+var kinds = observe.KindsOf(observe.GoCreate, observe.GoStart, observe.GoStop, observe.GoBlock,
+	observe.GoUnblock, observe.GoDestroy, observe.GoSyscallEndBlocked, observe.ProcStop,
+	observe.Work, observe.End, observe.RunqPut, observe.GlobalRunqPut)
+
+// Kinds implements observe.Subscriber.
+func (o *Observer) Kinds() observe.KindSet { return kinds }
 
 // Event implements observe.Observer.
 func (o *Observer) Event(ev *observe.Event) {
@@ -166,7 +182,7 @@ func (o *Observer) Event(ev *observe.Event) {
 			o.g(prevG).runnable = false
 		}
 	case observe.Work:
-		o.prof[CPU].add(sampleKey{stack: o.stack(ev.Stack, true), goid: ev.G, p: ev.P}, 1, ev.Arg)
+		o.prof[CPU].add(sampleKey{stack: o.stack(ev.Stack, true), p: ev.P}, 1, ev.Arg)
 	case observe.GoCreate:
 		creator := o.stack(ev.Stack, false)
 		k := siteKey{entry: ev.Entry, creator: creator, mainG: ev.Target == 0 && ev.Arg == 0}
@@ -179,11 +195,11 @@ func (o *Observer) Event(ev *observe.Event) {
 			site = o.intern(fr)
 			o.sites[k] = site
 		}
-		o.gs[ev.G] = &gInfo{site: site, runnable: true, runnableSince: ev.Time}
+		*o.gs.Add(ev.G) = gInfo{site: site, runnable: true, runnableSince: ev.Time}
 	case observe.GoStart:
 		g := o.g(ev.G)
 		if g.runnable {
-			o.prof[SchedLatency].add(sampleKey{stack: g.site, goid: ev.G, p: ev.P}, 1, ev.Time-g.runnableSince)
+			o.prof[SchedLatency].add(sampleKey{stack: g.site, p: ev.P}, 1, ev.Time-g.runnableSince)
 			g.runnable = false
 		}
 	case observe.GoStop:
@@ -208,16 +224,16 @@ func (o *Observer) Event(ev *observe.Event) {
 		g := o.g(ev.G)
 		if g.blocked != 0 {
 			d := ev.Time - g.blockSince
-			o.prof[Block].add(sampleKey{stack: g.blockStack, goid: ev.G, p: g.blockP}, 1, d)
+			o.prof[Block].add(sampleKey{stack: g.blockStack, p: g.blockP}, 1, d)
 			if g.blocked == 2 {
 				// Go charges the wait to the Unlock that ended it.
-				o.prof[Mutex].add(sampleKey{stack: o.stack(ev.Stack, false), goid: ev.Target, p: ev.P}, 1, d)
+				o.prof[Mutex].add(sampleKey{stack: o.stack(ev.Stack, false), p: ev.P}, 1, d)
 			}
 			g.blocked = 0
 		}
 		o.runnable(ev)
 	case observe.GoDestroy:
-		delete(o.gs, ev.G)
+		o.gs.Delete(ev.G)
 	case observe.End:
 		o.takeGoroutines()
 	}
@@ -226,10 +242,10 @@ func (o *Observer) Event(ev *observe.Event) {
 // g returns the state of a goroutine, creating it for one that existed
 // before the observer did.
 func (o *Observer) g(id int64) *gInfo {
-	g := o.gs[id]
+	g := o.gs.Get(id)
 	if g == nil {
-		g = &gInfo{site: -1}
-		o.gs[id] = g
+		g = o.gs.Add(id)
+		g.site = -1
 	}
 	return g
 }
@@ -260,7 +276,7 @@ func (o *Observer) takeGoroutines() {
 		if state == "" {
 			state = strings.TrimPrefix(gs.Status.String(), "_G")
 		}
-		o.prof[Goroutine].add(sampleKey{stack: stack, goid: gs.Goid, p: -1, state: state}, 1, 0)
+		o.prof[Goroutine].add(sampleKey{stack: stack, p: -1, state: state}, 1, 0)
 	}
 }
 
@@ -342,9 +358,6 @@ func (o *Observer) Profile(k Kind) *profile.Profile {
 			s.Value = []int64{r.values[0]}
 		} else {
 			s.Value = []int64{r.values[0], r.values[1]}
-		}
-		if r.key.goid != 0 {
-			s.Label["goroutine"] = []string{strconv.FormatInt(r.key.goid, 10)}
 		}
 		if r.key.p >= 0 {
 			s.Label["P"] = []string{strconv.Itoa(int(r.key.p))}

@@ -2,6 +2,7 @@ package pprof_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -100,11 +101,26 @@ func TestProfiles(t *testing.T) {
 				if len(prof.Mapping) != 1 || !prof.Mapping[0].HasFunctions || !prof.Mapping[0].HasLineNumbers {
 					t.Errorf("%s: mapping does not say symbols are present: %+v", k.File(), prof.Mapping)
 				}
+				seen := map[string]bool{}
 				for _, s := range prof.Sample {
-					if k != pprof.Goroutine && (len(s.Label["goroutine"]) != 1 || len(s.Label["P"]) != 1) && k != pprof.Mutex {
-						t.Errorf("%s: sample without goroutine/P labels: %v", k.File(), s.Label)
+					if k != pprof.Goroutine && len(s.Label["P"]) != 1 {
+						t.Errorf("%s: sample without a P label: %v", k.File(), s.Label)
 						break
 					}
+					if len(s.Label["goroutine"]) > 0 {
+						t.Errorf("%s: sample with a goroutine label: %v", k.File(), s.Label)
+						break
+					}
+					// One sample per stack and labels, as Go's profiles.
+					key := fmt.Sprint(s.Label)
+					for _, l := range s.Location {
+						key += fmt.Sprint(" ", l.ID)
+					}
+					if seen[key] {
+						t.Errorf("%s: two samples of one stack and labels: %s", k.File(), key)
+						break
+					}
+					seen[key] = true
 				}
 			}
 			// Totals agree with the run's counters.
@@ -249,5 +265,44 @@ func TestScenarioProfiles(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// unsubscribed hides an Observer's Kinds: the runtime then sends it every
+// event.
+type unsubscribed struct{ o *pprof.Observer }
+
+func (u unsubscribed) Event(ev *observe.Event) { u.o.Event(ev) }
+func (u unsubscribed) WantStacks() bool        { return true }
+
+// TestSubscription checks that the kinds the Observer subscribes to are
+// all it needs: fed the whole stream, it writes the same bytes.
+func TestSubscription(t *testing.T) {
+	for _, p := range testprog.All() {
+		for _, c := range testprog.Configs() {
+			var obs [2]*pprof.Observer
+			for i := range obs {
+				obs[i] = pprof.New()
+				cfg := c.Config
+				if i == 0 {
+					cfg.Observers = []observe.Observer{obs[i]}
+				} else {
+					cfg.Observers = []observe.Observer{unsubscribed{obs[i]}}
+				}
+				gmp.Run(cfg, p.Main)
+			}
+			for _, k := range pprof.Kinds() {
+				var a, b bytes.Buffer
+				if err := obs[0].Write(k, &a); err != nil {
+					t.Fatal(err)
+				}
+				if err := obs[1].Write(k, &b); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(a.Bytes(), b.Bytes()) {
+					t.Errorf("%s/%s: %s differs when the Observer gets every event", p.Name, c.Name, k.File())
+				}
+			}
+		}
 	}
 }
