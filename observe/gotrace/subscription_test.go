@@ -7,7 +7,7 @@ import (
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/observe/gotrace"
-	"github.com/gmplab/gmp/observe/internal/testprog"
+	"github.com/gmplab/gmp/internal/testprog"
 )
 
 // unsubscribed hides an Observer's Kinds: the runtime then sends it every
