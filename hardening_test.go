@@ -330,3 +330,57 @@ func TestSTWWaitReason(t *testing.T) {
 		t.Errorf("no %q among the status changes:\n%s", want, strings.Join(obs.log, "\n"))
 	}
 }
+
+// TestSettle: with Config.Settle, goroutines that outlive main are given
+// the time to finish; only those blocked for good are leaks. Without it the
+// program ends when main returns, as Go's does.
+func TestSettle(t *testing.T) {
+	const settle = stdtime.Second
+	cases := []struct {
+		name  string
+		main  func()
+		leaks int // with Settle
+		plain int // without
+	}{
+		{"not-run-yet", func() { gmp.Go(func() {}) }, 0, 1},
+		{"woken-last", func() {
+			c := gmp.MakeChan[int](0)
+			gmp.Go(func() { c.Recv() })
+			gmp.Gosched()
+			c.Close()
+		}, 0, 1},
+		{"sleeping", func() { gmp.Go(func() { time.Sleep(10 * stdtime.Millisecond) }) }, 0, 1},
+		{"stuck", func() {
+			c := gmp.MakeChan[int](0)
+			gmp.Go(func() { c.Recv() })
+			gmp.Go(func() {})
+		}, 1, 2},
+		{"ticker-forever", func() {
+			gmp.Go(func() {
+				for range time.Tick(stdtime.Millisecond).All() {
+				}
+			})
+		}, 1, 1},
+	}
+	for _, c := range cases {
+		for _, procs := range []int{1, 4} {
+			res, err := gmp.Run(gmp.Config{Procs: procs, Settle: settle}, c.main)
+			if err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			if len(res.Leaks) != c.leaks {
+				t.Errorf("%s, procs %d, Settle: %d leaks, want %d", c.name, procs, len(res.Leaks), c.leaks)
+			}
+			if c.name == "ticker-forever" && res.VirtualTime < settle {
+				t.Errorf("%s: ended at %v, before Settle ran out", c.name, res.VirtualTime)
+			}
+			if c.name != "ticker-forever" && res.VirtualTime >= settle {
+				t.Errorf("%s: ended at %v: it waited for Settle to run out", c.name, res.VirtualTime)
+			}
+			res, err = gmp.Run(gmp.Config{Procs: procs}, c.main)
+			if err != nil || len(res.Leaks) != c.plain {
+				t.Errorf("%s, procs %d, no Settle: %d leaks (err %v), want %d", c.name, procs, len(res.Leaks), err, c.plain)
+			}
+		}
+	}
+}

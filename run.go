@@ -63,6 +63,13 @@ type Config struct {
 	// time.Sleep, or spinning without calling gmp. 0 means 5s; negative
 	// disables it.
 	Watchdog time.Duration
+	// Settle, if positive, lets the other goroutines run on after main
+	// returns — for up to Settle of virtual time — until each has exited
+	// or is blocked with nothing left to wake it (no timer, syscall or
+	// network wait). Result.Leaks then lists only the goroutines that are
+	// stuck, not one that simply had not run yet (go f(); return). 0
+	// ends the program when main returns, as Go does.
+	Settle time.Duration
 	// LeakIsError makes Run return a *LeakError if goroutines are still
 	// alive when main returns.
 	LeakIsError bool
@@ -205,6 +212,7 @@ func (cfg Config) runtimeConfig() (rt.Config, error) {
 		SchedDetail:  cfg.SchedDetail,
 		Watchdog:     cfg.Watchdog,
 		Observers:    append([]observe.Observer(nil), cfg.Observers...),
+		Settle:       int64(cfg.Settle),
 		Chooser:      cfg.chooser,
 		Abstract:     cfg.abstract,
 	}
@@ -217,8 +225,8 @@ func (cfg Config) runtimeConfig() (rt.Config, error) {
 	if cfg.Preempt != PreemptAsync && cfg.Preempt != PreemptCooperative {
 		return rc, fmt.Errorf("gmp: unknown Config.Preempt %d", cfg.Preempt)
 	}
-	if cfg.MaxTime < 0 || cfg.MaxSteps < 0 || cfg.MaxThreads < 0 || cfg.StealCap < 0 || cfg.SchedTrace < 0 {
-		return rc, errors.New("gmp: Config.MaxTime, MaxSteps, MaxThreads, StealCap and SchedTrace must not be negative")
+	if cfg.MaxTime < 0 || cfg.MaxSteps < 0 || cfg.MaxThreads < 0 || cfg.StealCap < 0 || cfg.SchedTrace < 0 || cfg.Settle < 0 {
+		return rc, errors.New("gmp: Config.MaxTime, MaxSteps, MaxThreads, StealCap, SchedTrace and Settle must not be negative")
 	}
 	if rc.Procs > maxProcs {
 		return rc, fmt.Errorf("gmp: Config.Procs %d is above the simulator's limit of %d", cfg.Procs, maxProcs)

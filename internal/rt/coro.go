@@ -314,9 +314,19 @@ func schedInline(mp *m, gp *g, kind mcallKind) {
 		target = nil
 		return
 	case mcallMainExit:
-		mainExit()
-		target = nil
-		return
+		if settleNS <= 0 || liveUserGs() <= 1 {
+			mainExit()
+			target = nil
+			return
+		}
+		// Config.Settle: main has returned, and the others get the time
+		// to finish before their goroutines count as leaked. Main
+		// leaves its M as any goroutine that returns does.
+		settling = true
+		settleDeadline = addTime(now, settleNS)
+		mainExited = true
+		mainG = nil
+		goexit0(gp)
 	case mcallFatal:
 		// fatal has already recorded the error and stopped the loop.
 		target = nil

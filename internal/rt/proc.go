@@ -1311,6 +1311,19 @@ func goexit0(gp *g) {
 	gp.timer = nil
 	dropg()
 	gfput(pp, gp)
+	if settling && !gp.sys && liveUserGs() == 0 {
+		mainExit() // the last goroutine that outlived main is done
+	}
+}
+
+// liveUserGs counts the user goroutines that exist (gcount without its
+// floor of 1).
+func liveUserGs() int64 {
+	n := int64(len(allgs)) - int64(sched.gFree.stack.size) - int64(sched.gFree.noStack.size) - int64(sched.ngsys)
+	for _, pp := range allp {
+		n -= int64(pp.gFree.size)
+	}
+	return n
 }
 
 // gosched yields the processor, putting the current goroutine on the
@@ -1514,6 +1527,18 @@ func checkdead() {
 	}
 	if run < 0 {
 		throwf("checkdead: inconsistent counts: nmidle=%d nmidlelocked=%d mcount=%d nmsys=%d", sched.nmidle, sched.nmidlelocked, mcount(), sched.nmsys)
+	}
+	if settling {
+		// Main has returned and no thread can ever run again: what is
+		// left is blocked for good — leaked, not deadlocked (unless a
+		// timer will wake one of them).
+		for _, pp := range allp {
+			if len(pp.timers.heap) > 0 {
+				return
+			}
+		}
+		mainExit()
+		return
 	}
 	grunning := 0
 	for _, gp := range allgs {

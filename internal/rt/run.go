@@ -29,6 +29,11 @@ type Config struct {
 	SchedDetail  bool
 	Watchdog     time.Duration // wall-clock limit without progress (≤0: off)
 	Observers    []Observer
+	// Settle lets the other goroutines run on for up to this much
+	// virtual time after main returns, until each has exited or is
+	// blocked with nothing left to wake it; those still alive then are
+	// the leaks. 0: the program ends when main returns, as Go's does.
+	Settle int64
 	// Chooser takes the run's nondeterministic decisions (choose.go);
 	// nil: every decision takes its default, as an ordinary run.
 	Chooser Chooser
@@ -357,6 +362,7 @@ func schedinit(cfg Config) {
 	}
 	setObservers(cfg.Observers)
 	chooser, exploreAbstract = cfg.Chooser, cfg.Abstract && cfg.Chooser != nil
+	settleNS = cfg.Settle
 	sched.maxmcount = int32(cfg.MaxThreads)
 	sched.lastpoll = 1 // nanotime() at init: not 0, nobody is polling
 	sched.goidgen = 0
@@ -416,6 +422,7 @@ func resetGlobals() {
 	nlockedg = 0
 	setObservers(nil)
 	chooser, exploreAbstract, decisions = nil, false, 0
+	settleNS, settling, settleDeadline = 0, false, 0
 	decision = Decision{}
 	objIDs = nil
 	semtable = nil
@@ -459,6 +466,12 @@ func eventLoop(main func()) {
 			if maxTime > 0 && mp.ev.when > maxTime {
 				now = maxTime
 				fail(&LimitError{What: "virtual time", Limit: maxTime, At: now})
+				break
+			}
+			if settling && mp.ev.when > settleDeadline {
+				// Config.Settle is up: whoever is still alive leaked.
+				now = settleDeadline
+				mainExit()
 				break
 			}
 			if mp.ev.when >= maxWhen {
@@ -593,6 +606,14 @@ func mainExit() {
 	mainExited = true
 	done = true
 }
+
+var (
+	// settleNS is Config.Settle; settling is set once main has returned
+	// and the others are being given settleDeadline to finish.
+	settleNS       int64
+	settling       bool
+	settleDeadline int64
+)
 
 // leakReport lists the user goroutines still alive when main returned.
 func leakReport() []LeakedGoroutine {
