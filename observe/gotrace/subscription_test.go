@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/gmplab/gmp"
-	"github.com/gmplab/gmp/internal/testprog"
+	"github.com/gmplab/gmp/observe/internal/testprog"
 	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/observe/gotrace"
 )

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/gmplab/gmp"
-	"github.com/gmplab/gmp/internal/testprog"
+	"github.com/gmplab/gmp/observe/internal/testprog"
 	"github.com/gmplab/gmp/observe/metrics"
 )
 

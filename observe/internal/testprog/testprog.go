@@ -27,7 +27,7 @@ type Program struct {
 }
 
 // Pkg is this package's import path, the prefix of its function names.
-const Pkg = "github.com/gmplab/gmp/internal/testprog"
+const Pkg = "github.com/gmplab/gmp/observe/internal/testprog"
 
 // All returns the programs.
 func All() []Program {

@@ -1,4 +1,4 @@
-package gmp_test
+package testprog_test
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/link"
 	"github.com/gmplab/gmp/internal/rt"
-	"github.com/gmplab/gmp/internal/testprog"
+	"github.com/gmplab/gmp/observe/internal/testprog"
 	"github.com/gmplab/gmp/observe"
 )
 
