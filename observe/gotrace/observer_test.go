@@ -16,9 +16,9 @@ import (
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/gotool"
 	"github.com/gmplab/gmp/internal/rt"
-	"github.com/gmplab/gmp/observe/internal/testprog"
 	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/observe/gotrace"
+	"github.com/gmplab/gmp/observe/internal/testprog"
 	"github.com/gmplab/gmp/scenarios"
 )
 

@@ -5,9 +5,9 @@ import (
 	"testing"
 
 	"github.com/gmplab/gmp"
-	"github.com/gmplab/gmp/observe/internal/testprog"
 	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/observe/gotrace"
+	"github.com/gmplab/gmp/observe/internal/testprog"
 )
 
 // unsubscribed hides an Observer's Kinds: the runtime then sends it every

@@ -12,8 +12,8 @@ import (
 
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/rt"
-	"github.com/gmplab/gmp/observe/internal/testprog"
 	"github.com/gmplab/gmp/observe"
+	"github.com/gmplab/gmp/observe/internal/testprog"
 	"github.com/gmplab/gmp/observe/perfetto"
 	"github.com/gmplab/gmp/scenarios"
 )

@@ -13,8 +13,8 @@ import (
 
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/gotool"
-	"github.com/gmplab/gmp/observe/internal/testprog"
 	"github.com/gmplab/gmp/observe"
+	"github.com/gmplab/gmp/observe/internal/testprog"
 	"github.com/gmplab/gmp/observe/pprof"
 	"github.com/gmplab/gmp/scenarios"
 )

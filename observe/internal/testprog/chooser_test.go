@@ -8,8 +8,8 @@ import (
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/link"
 	"github.com/gmplab/gmp/internal/rt"
-	"github.com/gmplab/gmp/observe/internal/testprog"
 	"github.com/gmplab/gmp/observe"
+	"github.com/gmplab/gmp/observe/internal/testprog"
 )
 
 // defaults is a Chooser that takes every default, counting decisions by
