@@ -428,3 +428,35 @@ func TestLeakingRunsFreeMemory(t *testing.T) {
 	}
 	t.Logf("after 1,200 leaking runs: %d goroutines, %d KiB of heap; after 5,200: %d, %d KiB", g1, h1>>10, g2, h2>>10)
 }
+
+//go:noinline
+func stackWaiter(c gmp.Chan[int]) { c.Recv() }
+
+// TestStackAll: gmp.Stack(buf, true) — runtime.Stack for all goroutines —
+// from inside a run shows the caller, running, then every other goroutine
+// blocked where it is, with its own frames; the run goes on undisturbed.
+func TestStackAll(t *testing.T) {
+	var dump string
+	res, err := gmp.Run(gmp.Config{Procs: 2, Settle: stdtime.Second}, func() {
+		c := gmp.MakeChan[int](0)
+		for range 3 {
+			gmp.Go(func() { stackWaiter(c) })
+		}
+		gmp.Gosched()
+		buf := make([]byte, 1<<16)
+		dump = string(buf[:gmp.Stack(buf, true)])
+		c.Close()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(dump, "goroutine 1 [running]:\n") || !strings.Contains(dump, "TestStackAll.func1") {
+		t.Errorf("the dump does not start with the caller:\n%s", dump)
+	}
+	if n := strings.Count(dump, "[chan receive]:\ngithub.com/gmplab/gmp_test.stackWaiter("); n != 3 {
+		t.Errorf("%d goroutines shown blocked in stackWaiter, want 3:\n%s", n, dump)
+	}
+	if len(res.Leaks) != 0 {
+		t.Errorf("%d leaks", len(res.Leaks))
+	}
+}

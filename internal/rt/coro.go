@@ -88,6 +88,9 @@ type coro struct {
 	gp     *g
 	mp     *m
 	fn     func() // a g0's start function (mstart's)
+	// loopOnly marks the targets that ask the event loop to act (newCoro,
+	// loopWorkCoro): a coroutine never resumes them.
+	loopOnly bool
 	// started is set while a g0 runs an M's scheduler (from g0body's
 	// start until it has unwound): one that has not started waits at its
 	// first yield or its pool point, and needs no unwinding.
@@ -114,7 +117,7 @@ var (
 // coroutine must then end without touching the runtime's state.
 func coswitch(me *coro) bool {
 	for target != me {
-		if t := target; t != nil && t != &newCoro && me == d1 && nesting {
+		if t := target; t != nil && !t.loopOnly && me == d1 && nesting {
 			cur = t
 			nest(t) // a panic escaping t makes the event loop the target
 			cur = me
@@ -407,7 +410,28 @@ const maxStepsAtInstant = 10_000_000
 var stepsClock, stepsAtClock int64
 
 // newCoro is the target that asks the event loop for curg's coroutine.
-var newCoro coro
+var newCoro = coro{loopOnly: true}
+
+// loopWorkCoro is the target that asks the event loop to run loopWork and
+// then resume loopWorkFor (atLoop).
+var (
+	loopWorkCoro = coro{loopOnly: true}
+	loopWork     func()
+	loopWorkFor  *g
+)
+
+// atLoop runs fn on the event loop's goroutine — where every coroutine is
+// suspended at a yield, so any goroutine's stack can be read — and then
+// resumes the calling goroutine at the same virtual instant: nothing is
+// scheduled and no time passes. (A dump of every goroutine from inside a
+// run, runtime.Stack(buf, true), needs this.)
+func atLoop(fn func()) {
+	gp := getg()
+	loopWork, loopWorkFor = fn, gp
+	curg = nil
+	target = &loopWorkCoro
+	gswitch(gp)
+}
 
 // newmcoro creates mp's g0 coroutine, which starts by running mstart.
 func newmcoro(mp *m, fn func()) {

@@ -506,9 +506,15 @@ func eventLoop(main func()) {
 				continue // gogo stopped the run (MaxSteps)
 			}
 		}
-		if target == &newCoro {
+		switch target {
+		case &newCoro:
 			curg.co = newgcoro(curg)
 			target = curg.co
+		case &loopWorkCoro:
+			fn, gp := loopWork, loopWorkFor
+			loopWork, loopWorkFor = nil, nil
+			fn()
+			curg, curm, target = gp, gp.m, gp.co
 		}
 		t := target
 		cur, d1 = t, t
