@@ -12,8 +12,14 @@ import "runtime"
 // caller of Go), for "created by" in dumps; those frames must not be
 // inlined (callerpc walks physical frames).
 //
+// In a -race build Go returns spawn, and the caller must run
+// go rt.CoroutineEntry() and then spawn(): the goroutine's host goroutine
+// is then created by the caller's, where the program's go statement is,
+// and the race detector's "created at" names it. Otherwise spawn is nil.
+//
 //go:noinline
-func Go(fn func(), skip int) {
+//go:norace
+func Go(fn func(), skip int) (spawn func()) {
 	getg()
 	if tearingDown {
 		runtime.Goexit()
@@ -22,10 +28,21 @@ func Go(fn func(), skip int) {
 		Throw("go of nil func value")
 	}
 	preemptOp(curg, OpGo, 0)
-	newproc(fn, callerpc(skip))
+	newg := newproc(fn, callerpc(skip))
+	if raceBuild {
+		// The goroutine's host goroutine is the creator's to start, so
+		// that the detector sees the go statement where it was written.
+		if newg.co == nil {
+			newg.co = newgcoro(newg)
+		}
+		return newg.co.spawn
+	}
+	return nil
 }
 
 // Gosched yields the processor (runtime.Gosched).
+//
+//go:norace
 func Gosched() {
 	getg()
 	gosched()
@@ -34,6 +51,8 @@ func Gosched() {
 // Goexit terminates the calling goroutine after running its deferred
 // calls (runtime.Goexit). The simulated goroutine's body runs on a host
 // goroutine of its own, so this is runtime.Goexit itself.
+//
+//go:norace
 func Goexit() {
 	getg()
 	runtime.Goexit()
@@ -43,6 +62,8 @@ func Goexit() {
 // can be interrupted at any instant (it is all async safe points); with
 // cooperative preemption it runs to completion — it models a loop with no
 // function calls.
+//
+//go:norace
 func Work(d int64) {
 	gp := getg()
 	if d <= 0 {
@@ -82,6 +103,8 @@ func Work(d int64) {
 }
 
 // NumGoroutine returns the number of user goroutines that exist.
+//
+//go:norace
 func NumGoroutine() int {
 	getg()
 	return int(gcount())
@@ -89,12 +112,16 @@ func NumGoroutine() int {
 
 // GOMAXPROCS sets the number of Ps (if n > 0) and returns the previous
 // setting.
+//
+//go:norace
 func GOMAXPROCS(n int) int {
 	return gomaxprocsSet(n)
 }
 
 // NumCPU returns the simulated machine's CPU count: the Ps the run started
 // with (1 for the wasm preset), as runtime.NumCPU.
+//
+//go:norace
 func NumCPU() int {
 	getg()
 	return int(numCPUStartup)
@@ -103,6 +130,8 @@ func NumCPU() int {
 // Nanotime returns the virtual time in ns since the start of the run.
 // Like any call of a non-inlined function (time.Now is one), it is a
 // cooperative preemption point.
+//
+//go:norace
 func Nanotime() int64 {
 	getg()
 	preemptCheck()
@@ -111,36 +140,50 @@ func Nanotime() int64 {
 
 // RuntimeNanotime is the runtime's own clock read (runtime_nanotime, as
 // sync and time call it): unlike Nanotime it is not a preemption point.
+//
+//go:norace
 func RuntimeNanotime() int64 {
 	getg()
 	return now
 }
 
 // Sleep pauses the current goroutine for at least ns of virtual time.
+//
+//go:norace
 func Sleep(ns int64) {
 	timeSleep(ns)
 }
 
 // Syscall performs a blocking system call of virtual duration ns.
+//
+//go:norace
 func Syscall(ns int64) {
 	syscall(ns)
 }
 
 // NetWait blocks the current goroutine on the network poller until its
 // (simulated) connection is ready, ns from now.
+//
+//go:norace
 func NetWait(ns int64) {
 	netWait(ns)
 }
 
 // Goid returns the current goroutine's id.
+//
+//go:norace
 func Goid() int64 {
 	return getg().goid
 }
 
 // InRun reports whether the caller is a simulated goroutine.
+//
+//go:norace
 func InRun() bool { return curg != nil }
 
 // Log emits a user annotation into the event stream (trace logs).
+//
+//go:norace
 func Log(category, message string) {
 	gp := getg()
 	if want(EvUserLog) {
@@ -154,6 +197,8 @@ func Log(category, message string) {
 // Throw ends the program with "fatal error: msg" and a dump of every
 // goroutine, like the runtime's fatal (an unrecoverable error, e.g.
 // "sync: unlock of unlocked mutex"). It does not return.
+//
+//go:norace
 func Throw(msg string) {
 	getg()
 	fatal(msg)

@@ -21,6 +21,7 @@ func getcallerfp() unsafe.Pointer
 // caller, and returns how many it wrote.
 //
 //go:noinline
+//go:norace
 func fpcallers(buf []uintptr) int {
 	fp := getcallerfp() // fpcallers' own frame
 	n := 0
@@ -42,6 +43,7 @@ func fpcallers(buf []uintptr) int {
 // between them and the frame they want from being inlined.
 //
 //go:noinline
+//go:norace
 func callerpc(skip int) uintptr {
 	fp := getcallerfp()         // callerpc's frame
 	fp = *(*unsafe.Pointer)(fp) // its caller's

@@ -8,6 +8,7 @@ import "runtime"
 // callers_amd64.go: runtime.Callers, from the caller's caller.
 //
 //go:noinline
+//go:norace
 func fpcallers(buf []uintptr) int {
 	return runtime.Callers(3, buf)
 }
@@ -16,6 +17,7 @@ func fpcallers(buf []uintptr) int {
 // caller's caller (see callers_amd64.go).
 //
 //go:noinline
+//go:norace
 func callerpc(skip int) uintptr {
 	var pcs [1]uintptr
 	if runtime.Callers(skip+3, pcs[:]) == 0 {

@@ -38,6 +38,9 @@ type Hchan struct {
 	ops      ChanOps
 	id       int64 // creation order, for reports
 	sys      bool  // one of the runtime's own channels: not counted in Stats
+	zeroSize bool  // elements of size 0 (racenotify's elemsize == 0)
+	//lint:ignore U1000 used under -race (race_on.go)
+	race raceChan
 }
 
 // waitq is a FIFO list of sudogs (chan.go:waitq).
@@ -78,6 +81,8 @@ type sudog struct {
 var sudogCache []*sudog
 
 // acquireSudog takes a sudog from the cache (proc.go:acquireSudog).
+//
+//go:norace
 func acquireSudog() *sudog {
 	if n := len(sudogCache); n > 0 {
 		s := sudogCache[n-1]
@@ -88,6 +93,8 @@ func acquireSudog() *sudog {
 }
 
 // releaseSudog returns s to the cache (proc.go:releaseSudog).
+//
+//go:norace
 func releaseSudog(s *sudog) {
 	if s.elem != nil || s.next != nil || s.prev != nil || s.waitlink != nil || s.c != nil {
 		throw("runtime: sudog with non-nil fields")
@@ -114,6 +121,8 @@ const (
 // Deviation: an element type of 64 KiB or more panics ("makechan: invalid
 // channel element type"), which a program can recover, where Go throws;
 // there is no alignment check (the typed channel allocates its own buffer).
+//
+//go:norace
 func CheckMakeChan(size int, elemSize uintptr) {
 	if elemSize >= 1<<16 {
 		panic(plainError("makechan: invalid channel element type"))
@@ -129,9 +138,11 @@ func CheckMakeChan(size int, elemSize uintptr) {
 // runtime's, not the program's: Stats does not count them. The program's
 // channels are made by InitChan. Models runtime.makechan.
 // Deviation: as InitChan's.
+//
+//go:norace
 func MakeChan(ops ChanOps, size int) *Hchan {
 	h := new(Hchan)
-	InitChan(h, ops, size)
+	InitChan(h, ops, size, 8)
 	h.sys = true
 	return h
 }
@@ -144,15 +155,19 @@ func MakeChan(ops ChanOps, size int) *Hchan {
 // hchan allocation; there is no channel lock (one goroutine runs at a
 // time); id, the creation order, stands in for the hchan's address where Go
 // orders channels by it (select's lock order).
-func InitChan(h *Hchan, ops ChanOps, size int) {
+//
+//go:norace
+func InitChan(h *Hchan, ops ChanOps, size int, elemSize uintptr) {
 	if size < 0 {
 		panic(plainError("makechan: size out of range"))
 	}
 	chanCount++
-	*h = Hchan{dataqsiz: uint(size), ops: ops, id: chanCount}
+	*h = Hchan{dataqsiz: uint(size), ops: ops, id: chanCount, zeroSize: elemSize == 0}
 }
 
 // idOrZero is c's id for a Chooser's decisions (0 for a nil channel).
+//
+//go:norace
 func (c *Hchan) idOrZero() int64 {
 	if c == nil {
 		return 0
@@ -164,11 +179,16 @@ func (c *Hchan) idOrZero() int64 {
 // (panic.go:plainError), e.g. "send on closed channel".
 type plainError string
 
+//go:norace
 func (e plainError) Error() string { return string(e) }
+
+//go:norace
 func (e plainError) RuntimeError() {}
 
 // full reports whether a send on c would block (that is, the channel is
 // full). Models runtime.full.
+//
+//go:norace
 func full(c *Hchan) bool {
 	if c.dataqsiz == 0 {
 		return c.recvq.first == nil
@@ -177,6 +197,8 @@ func full(c *Hchan) bool {
 }
 
 // empty reports whether a read from c would block. Models runtime.empty.
+//
+//go:norace
 func empty(c *Hchan) bool {
 	if c.dataqsiz == 0 {
 		return c.sendq.first == nil
@@ -192,6 +214,8 @@ func empty(c *Hchan) bool {
 // Deviation: a send that will block pays CostModel.Park before its sudog
 // is queued, and looks at the channel again after it (virtual time passed,
 // and other Ms ran; in Go the channel lock hides that window).
+//
+//go:norace
 func ChanSend(c *Hchan, cell unsafe.Pointer, block bool) bool {
 	gp := getg()
 	preemptOp(gp, OpSend, c.idOrZero())
@@ -214,7 +238,7 @@ func ChanSend(c *Hchan, cell unsafe.Pointer, block bool) bool {
 		if c.closed != 0 {
 			panic(plainError("send on closed channel"))
 		}
-		if chansendNow(c, cell) {
+		if chansendNow(c, cell, nil) {
 			return true
 		}
 		if !block {
@@ -266,18 +290,22 @@ func ChanSend(c *Hchan, cell unsafe.Pointer, block bool) bool {
 // the buffer or a sender to a receiver — so that a parked operation is
 // counted by the goroutine that completes it, at that instant, and never
 // again when it wakes; ChanBlocks when an operation parks.
+//
+//go:norace
 func (c *Hchan) countSend() {
 	if !c.sys {
 		stats.ChanSends++
 	}
 }
 
+//go:norace
 func (c *Hchan) countRecv() {
 	if !c.sys {
 		stats.ChanRecvs++
 	}
 }
 
+//go:norace
 func (c *Hchan) countBlock() {
 	if !c.sys {
 		stats.ChanBlocks++
@@ -286,16 +314,26 @@ func (c *Hchan) countBlock() {
 
 // chansendNow completes a send on the open channel c if it can do so
 // without blocking: straight to a waiting receiver, or into a free buffer
-// slot. It reports whether it did.
-func chansendNow(c *Hchan, cell unsafe.Pointer) bool {
+// slot. It reports whether it did. timer is the channel timer sending, if
+// it is one (its race context is not the current goroutine's).
+//
+//go:norace
+func chansendNow(c *Hchan, cell unsafe.Pointer, timer *timer) bool {
 	if sg := c.recvq.dequeue(); sg != nil {
 		// Found a waiting receiver. We pass the value we want to send
 		// directly to the receiver, bypassing the channel buffer.
-		send(c, sg, cell)
+		send(c, sg, cell, timer)
 		return true
 	}
 	if c.qcount < c.dataqsiz {
 		// Space is available in the channel buffer. Enqueue the element.
+		if raceBuild {
+			if timer != nil {
+				racenotifytimer(c, c.sendx, nil, timer)
+			} else {
+				racenotify(c, c.sendx, nil)
+			}
+		}
 		c.ops.CellToBuf(cell, c.sendx)
 		c.sendx++
 		if c.sendx == c.dataqsiz {
@@ -313,7 +351,28 @@ func chansendNow(c *Hchan, cell unsafe.Pointer) bool {
 // Models runtime.send.
 // Deviation: the value is copied between the typed channel's cells
 // (ChanOps.CellToCell), not from stack to stack (sendDirect).
-func send(c *Hchan, sg *sudog, cell unsafe.Pointer) {
+//
+//go:norace
+func send(c *Hchan, sg *sudog, cell unsafe.Pointer, timer *timer) {
+	if raceBuild {
+		switch {
+		case timer != nil:
+			racenotifytimer(c, c.recvx, sg, timer)
+		case c.dataqsiz == 0:
+			racesync(c, sg)
+		default:
+			racenotify(c, c.recvx, sg)
+		}
+		if c.dataqsiz != 0 {
+			// The entry a receiver would have used (chan.go:send keeps
+			// the indexes moving only when raceenabled).
+			c.recvx++
+			if c.recvx == c.dataqsiz {
+				c.recvx = 0
+			}
+			c.sendx = c.recvx
+		}
+	}
 	if sg.elem != nil {
 		c.ops.CellToCell(sg.elem, cell)
 		sg.elem = nil
@@ -333,6 +392,8 @@ func send(c *Hchan, sg *sudog, cell unsafe.Pointer) {
 // Models runtime.chanrecv.
 // Deviation: a receive that will block pays CostModel.Park first and
 // looks again, as in ChanSend.
+//
+//go:norace
 func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received bool) {
 	gp := getg()
 	preemptOp(gp, OpRecv, c.idOrZero())
@@ -356,6 +417,9 @@ func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received boo
 			return
 		}
 		if empty(c) {
+			if raceBuild {
+				raceacquirechan(c)
+			}
 			if cell != nil {
 				c.ops.ClearCell(cell)
 			}
@@ -366,6 +430,9 @@ func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received boo
 	for parkCharged := false; ; parkCharged = true {
 		if c.closed != 0 {
 			if c.qcount == 0 {
+				if raceBuild {
+					raceacquirechan(c)
+				}
 				if cell != nil {
 					c.ops.ClearCell(cell)
 				}
@@ -383,6 +450,9 @@ func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received boo
 
 		if c.qcount > 0 {
 			// Receive directly from queue.
+			if raceBuild {
+				racenotify(c, c.recvx, nil)
+			}
 			c.ops.BufToCell(c.recvx, cell)
 			c.ops.ClearBuf(c.recvx)
 			c.recvx++
@@ -442,8 +512,13 @@ func ChanRecv(c *Hchan, cell unsafe.Pointer, block bool) (selected, received boo
 // Models runtime.recv.
 // Deviation: values move through the typed channel's cells (ChanOps), not
 // from stack to stack (recvDirect).
+//
+//go:norace
 func recv(c *Hchan, sg *sudog, cell unsafe.Pointer) {
 	if c.dataqsiz == 0 {
+		if raceBuild {
+			racesync(c, sg)
+		}
 		if cell != nil {
 			c.ops.CellToCell(cell, sg.elem)
 		}
@@ -451,6 +526,9 @@ func recv(c *Hchan, sg *sudog, cell unsafe.Pointer) {
 		// Queue is full. Take the item at the head of the queue. Make
 		// the sender enqueue its item at the tail of the queue. Since
 		// the queue is full, those are both the same slot.
+		if raceBuild {
+			racenotify(c, c.recvx, sg)
+		}
 		c.ops.BufToCell(c.recvx, cell)
 		c.ops.ClearBuf(c.recvx)
 		c.ops.CellToBuf(sg.elem, c.recvx)
@@ -469,13 +547,24 @@ func recv(c *Hchan, sg *sudog, cell unsafe.Pointer) {
 	goready(gp)
 }
 
+// RaceAddr is the address at which the race detector sees c's sends (a
+// read) and its close (a write), Go's c.raceaddr(): a send racing with
+// the close is a data race.
+//
+//go:norace
+func (c *Hchan) RaceAddr() unsafe.Pointer { return unsafe.Pointer(&c.closed) }
+
 // chanparkcommit is the unlock function of a channel park.
+//
+//go:norace
 func chanparkcommit(gp *g, _ any) bool { return true }
 
 // ChanClose closes c. Models runtime.closechan: every waiting receiver
 // gets the zero value and every waiting sender will panic; they are
 // readied last-enqueued-sender first, first-enqueued-receiver last (the
 // list is a stack), so the first receiver ends in runnext and runs first.
+//
+//go:norace
 func ChanClose(c *Hchan) {
 	gp := getg()
 	preemptOp(gp, OpClose, c.idOrZero())
@@ -485,6 +574,9 @@ func ChanClose(c *Hchan) {
 	charge(SiteChanClose, costs.ChanClose)
 	if c.closed != 0 {
 		panic(plainError("close of closed channel"))
+	}
+	if raceBuild {
+		racereleasechan(c)
 	}
 	c.closed = 1
 
@@ -502,6 +594,9 @@ func ChanClose(c *Hchan) {
 		gp := sg.g
 		gp.param = sg
 		sg.success = false
+		if raceBuild {
+			racemergeg(gp) // raceacquireg(gp, c.raceaddr())
+		}
 		glist.push(gp)
 	}
 	// release all writers (they will panic)
@@ -514,6 +609,9 @@ func ChanClose(c *Hchan) {
 		gp := sg.g
 		gp.param = sg
 		sg.success = false
+		if raceBuild {
+			racemergeg(gp) // raceacquireg(gp, c.raceaddr())
+		}
 		glist.push(gp)
 	}
 	// Ready all Gs now that we've dropped the channel lock.
@@ -525,6 +623,8 @@ func ChanClose(c *Hchan) {
 
 // ChanLen returns len(c); timer channels report 0 (go1.23+).
 // Models runtime.chanlen.
+//
+//go:norace
 func ChanLen(c *Hchan) int {
 	if c == nil {
 		return 0
@@ -537,6 +637,8 @@ func ChanLen(c *Hchan) int {
 
 // ChanCap returns cap(c); timer channels report 0 (go1.23+).
 // Models runtime.chancap.
+//
+//go:norace
 func ChanCap(c *Hchan) int {
 	if c == nil {
 		return 0
@@ -559,6 +661,8 @@ type ChanState struct {
 }
 
 // ChanSnapshot returns c's state.
+//
+//go:norace
 func ChanSnapshot(c *Hchan) ChanState {
 	if c == nil {
 		return ChanState{}
@@ -573,6 +677,7 @@ func ChanSnapshot(c *Hchan) ChanState {
 	return st
 }
 
+//go:norace
 func (q *waitq) enqueue(sgp *sudog) {
 	sgp.next = nil
 	x := q.last
@@ -591,6 +696,8 @@ func (q *waitq) enqueue(sgp *sudog) {
 // already completed through another case. Models runtime.(*waitq).dequeue.
 // Deviation: selectDone is a plain bool set here, where Go wins it with a
 // CompareAndSwap (nothing runs concurrently).
+//
+//go:norace
 func (q *waitq) dequeue() *sudog {
 	for {
 		sgp := q.first
@@ -622,6 +729,8 @@ func (q *waitq) dequeue() *sudog {
 }
 
 // dequeueSudoG removes sgp from q (select.go's losers' cleanup).
+//
+//go:norace
 func (q *waitq) dequeueSudoG(sgp *sudog) {
 	x := sgp.prev
 	y := sgp.next
@@ -657,6 +766,8 @@ func (q *waitq) dequeueSudoG(sgp *sudog) {
 
 // timerchandrain removes all elements in the timer channel c's buffer,
 // reporting whether any were removed. Models runtime.timerchandrain.
+//
+//go:norace
 func timerchandrain(c *Hchan) bool {
 	if c.qcount == 0 {
 		return false
@@ -675,6 +786,8 @@ func timerchandrain(c *Hchan) bool {
 }
 
 // hchan returns the channel of a channel timer.
+//
+//go:norace
 func (t *timer) hchan() *Hchan {
 	if !t.isChan {
 		badTimer()
@@ -691,6 +804,8 @@ type TimerChanArg struct {
 
 // maybeRunChan checks whether the timer needs to run to send a value to
 // its associated channel. If so, it does. Models runtime.maybeRunChan.
+//
+//go:norace
 func (t *timer) maybeRunChan(c *Hchan) {
 	if t.state&timerHeaped != 0 {
 		// If the timer is in the heap, the ordinary timer code is in
@@ -706,6 +821,8 @@ func (t *timer) maybeRunChan(c *Hchan) {
 // blockTimerChan is called when a channel op has decided to block on c.
 // The caller holds the channel lock for c and possibly other channels. In
 // the case where c is a timer channel, it puts the timer in a heap.
+//
+//go:norace
 func blockTimerChan(c *Hchan) {
 	t := c.timer
 	if !t.isChan {
@@ -726,6 +843,8 @@ func blockTimerChan(c *Hchan) {
 
 // unblockTimerChan is called when a channel op that was blocked on c is no
 // longer blocked: a zombie timer is left in the heap, to be removed lazily.
+//
+//go:norace
 func unblockTimerChan(c *Hchan) {
 	t := c.timer
 	if !t.isChan || t.blocked == 0 {

@@ -53,6 +53,7 @@ var choiceKindNames = [numChoiceKinds]string{
 	ChoiceOrder: "order", ChoiceRunnable: "runnable",
 }
 
+//go:norace
 func (k ChoiceKind) String() string {
 	if k < numChoiceKinds && choiceKindNames[k] != "" {
 		return choiceKindNames[k]
@@ -61,6 +62,8 @@ func (k ChoiceKind) String() string {
 }
 
 // ParseChoiceKind returns the kind named s.
+//
+//go:norace
 func ParseChoiceKind(s string) (ChoiceKind, bool) {
 	for k, n := range choiceKindNames {
 		if n == s && n != "" {
@@ -137,6 +140,7 @@ var siteNames = [numSites]string{
 	SiteAPI: "api", SiteEvent: "event", SiteQueue: "queue",
 }
 
+//go:norace
 func (s Site) String() string {
 	if s < numSites && siteNames[s] != "" {
 		return siteNames[s]
@@ -145,6 +149,8 @@ func (s Site) String() string {
 }
 
 // ParseSite returns the site named s.
+//
+//go:norace
 func ParseSite(s string) (Site, bool) {
 	for i, n := range siteNames {
 		if n == s && n != "" {
@@ -190,6 +196,7 @@ var opNames = [numOps]string{
 	OpWait: "Cond.Wait", OpSleep: "Sleep", OpSyscall: "syscall", OpNetWait: "network wait", OpOther: "runtime call",
 }
 
+//go:norace
 func (o Op) String() string {
 	if o < numOps && opNames[o] != "" {
 		return opNames[o]
@@ -238,6 +245,8 @@ var (
 // choose asks the chooser for a decision, or returns def without one.
 // Callers test chooser != nil first, so that an ordinary run pays one
 // branch.
+//
+//go:norace
 func choose(kind ChoiceKind, site Site, n, def int64, gp *g) int64 {
 	d := &decision
 	*d = Decision{Index: decisions, Kind: kind, Site: site, N: n, Default: def, Time: now, Gs: d.Gs[:0]}
@@ -248,15 +257,41 @@ func choose(kind ChoiceKind, site Site, n, def int64, gp *g) int64 {
 	if curm != nil {
 		d.M = curm.id
 	}
-	v := chooser.Choose(d)
+	v := callChooser(d)
 	if n > 0 && (v < 0 || v >= n) || n == 0 && v < 0 {
 		throwf("Chooser: %v at %v chose %d, outside [0, %d)", kind, site, v, n)
 	}
 	return v
 }
 
+// callChooser asks the chooser about d; under -race, on the event loop
+// (see onLoop).
+//
+//go:norace
+func callChooser(d *Decision) int64 {
+	if raceBuild && cur != nil {
+		chooseArg = d
+		onLoop(chooseOnLoop)
+		return chooseRes
+	}
+	return chooser.Choose(d)
+}
+
+var (
+	chooseArg *Decision
+	chooseRes int64
+)
+
+//go:norace
+func chooseOnLoop() {
+	chooseRes = chooser.Choose(chooseArg)
+	chooseArg = nil
+}
+
 // chooseTie decides among n threads due at the same instant; the caller
 // has put their goroutines in decision.Gs.
+//
+//go:norace
 func chooseTie(n, def int64) int64 {
 	gs := decision.Gs
 	d := &decision
@@ -265,7 +300,7 @@ func chooseTie(n, def int64) int64 {
 	if curm != nil {
 		d.M = curm.id
 	}
-	v := chooser.Choose(d)
+	v := callChooser(d)
 	if v < 0 || v >= n {
 		throwf("Chooser: tie chose %d, outside [0, %d)", v, n)
 	}
@@ -274,6 +309,8 @@ func chooseTie(n, def int64) int64 {
 
 // cost returns the virtual time a runtime operation at site takes: its
 // cost model entry d, or the chooser's.
+//
+//go:norace
 func cost(site Site, d int64) int64 {
 	if chooser != nil {
 		return choose(ChoiceCost, site, 0, d, curg)
@@ -282,6 +319,8 @@ func cost(site Site, d int64) int64 {
 }
 
 // charge spends a runtime operation's cost (see cost).
+//
+//go:norace
 func charge(site Site, d int64) {
 	if chooser != nil {
 		d = choose(ChoiceCost, site, 0, d, curg)
@@ -291,6 +330,8 @@ func charge(site Site, d int64) {
 
 // duration returns how long something the program asked for or the OS
 // decides takes: d, or the chooser's.
+//
+//go:norace
 func duration(site Site, d int64, gp *g) int64 {
 	if chooser != nil && d > 0 {
 		return choose(ChoiceDuration, site, 0, d, gp)
@@ -299,14 +340,20 @@ func duration(site Site, d int64, gp *g) int64 {
 }
 
 // Decisions returns how many decisions the current (or last) run asked.
+//
+//go:norace
 func Decisions() int64 { return decisions }
 
 // Exploring reports whether a Chooser steers the current run.
+//
+//go:norace
 func Exploring() bool { return chooser != nil }
 
 // ChooseOrder lets the Chooser order n things that Go visits in map order
 // (a Fisher–Yates shuffle, one decision per position; the default is the
 // order given): swap exchanges two of them.
+//
+//go:norace
 func ChooseOrder(site Site, n int, swap func(i, j int)) {
 	if chooser == nil {
 		return
@@ -320,13 +367,19 @@ func ChooseOrder(site Site, n int, swap func(i, j int)) {
 
 // preemptOp is preemptCheck for a runtime call that tells the Chooser what
 // it is about to do.
+//
+//go:norace
 func preemptOp(gp *g, op Op, obj int64) {
+	if raceBuild && haltOnRace {
+		racecheck(gp)
+	}
 	if gp.preempt || chooser != nil {
 		preemptOpSlow(gp, op, obj)
 	}
 }
 
 //go:noinline
+//go:norace
 func preemptOpSlow(gp *g, op Op, obj int64) {
 	if !canPreemptM(gp.m) {
 		return
@@ -337,6 +390,8 @@ func preemptOpSlow(gp *g, op Op, obj int64) {
 }
 
 // choosePreempt asks whether gp is preempted before op on obj.
+//
+//go:norace
 func choosePreempt(gp *g, op Op, obj int64) bool {
 	d := &decision
 	*d = Decision{Index: decisions, Kind: ChoicePreempt, Site: SiteAPI, N: 2, Time: now, Gs: d.Gs[:0], Op: op, Obj: obj, G: gp.goid}
@@ -344,7 +399,7 @@ func choosePreempt(gp *g, op Op, obj int64) bool {
 	if curm != nil {
 		d.M = curm.id
 	}
-	v := chooser.Choose(d)
+	v := callChooser(d)
 	if v < 0 || v >= 2 {
 		throwf("Chooser: preempt chose %d", v)
 	}
@@ -354,17 +409,19 @@ func choosePreempt(gp *g, op Op, obj int64) bool {
 // objIDs numbers the sync objects a run's strategies see (mutexes,
 // WaitGroups, semaphores, Conds): by first use, so ids are the same in
 // every run of the same schedule.
-var objIDs map[unsafe.Pointer]int64
+var objIDs = Table[unsafe.Pointer, int64]{Hash: hashPointer}
+
+//go:norace
+func hashPointer(p unsafe.Pointer) uint64 { return HashWord(uint64(uintptr(p))) }
 
 // objID returns addr's id in this run.
+//
+//go:norace
 func objID(addr unsafe.Pointer) int64 {
-	id, ok := objIDs[addr]
+	id, ok := objIDs.Get(addr)
 	if !ok {
-		if objIDs == nil {
-			objIDs = make(map[unsafe.Pointer]int64)
-		}
-		id = int64(len(objIDs)) + 1<<32 // apart from channel ids
-		objIDs[addr] = id
+		id = int64(objIDs.Len()) + 1<<32 // apart from channel ids
+		objIDs.Put(addr, id)
 	}
 	return id
 }
@@ -373,6 +430,8 @@ func objID(addr unsafe.Pointer) int64 {
 // friends): it charges its cost, and under a Chooser it is a preemption
 // point that says what is about to happen to obj. In an ordinary run it
 // is exactly Charge(cost) — not a preemption point, as before.
+//
+//go:norace
 func SyncOp(op Op, obj unsafe.Pointer, cost int64) {
 	gp := getg()
 	if chooser != nil && canPreemptM(gp.m) && choosePreempt(gp, op, objID(obj)) {

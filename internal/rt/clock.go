@@ -29,6 +29,7 @@ type evEntry struct {
 	mp   *m
 }
 
+//go:norace
 func (a *evEntry) less(b *evEntry) bool {
 	if a.when != b.when {
 		return a.when < b.when
@@ -48,6 +49,7 @@ var (
 	evqSeq uint64
 )
 
+//go:norace
 func evqUp(i int) {
 	e := evq[i]
 	for i > 0 {
@@ -63,6 +65,7 @@ func evqUp(i int) {
 	e.mp.ev.index = i
 }
 
+//go:norace
 func evqDown(i int) {
 	n := len(evq)
 	e := evq[i]
@@ -90,6 +93,8 @@ func evqDown(i int) {
 
 // wakeAt schedules mp to be resumed at time when. If mp already has a
 // pending wakeup, it is moved.
+//
+//go:norace
 func wakeAt(mp *m, when int64) {
 	if evqLeaving.mp != nil {
 		throw("wakeAt: a thread is still leaving for the event loop")
@@ -120,6 +125,8 @@ var evqLeaving evEntry
 
 // sleepAt is wakeAt(mp, when) for the current M, which is about to return
 // control to the event loop (it must not be queued already).
+//
+//go:norace
 func sleepAt(mp *m, when int64) {
 	if mp.ev.index >= 0 || evqLeaving.mp != nil {
 		throw("sleepAt: thread already queued")
@@ -134,6 +141,8 @@ func sleepAt(mp *m, when int64) {
 
 // evqPushPop queues the leaving thread's wakeup and returns the M with the
 // earliest wakeup, which may be the leaving one.
+//
+//go:norace
 func evqPushPop() *m {
 	e := evqLeaving
 	evqLeaving = evEntry{}
@@ -150,6 +159,8 @@ func evqPushPop() *m {
 
 // wakeEarlier moves mp's pending wakeup to when if that is earlier; it
 // reports whether it did.
+//
+//go:norace
 func wakeEarlier(mp *m, when int64) bool {
 	if mp.ev.index < 0 || when >= mp.ev.when {
 		return false
@@ -159,6 +170,8 @@ func wakeEarlier(mp *m, when int64) bool {
 }
 
 // evqPush queues an entry whose key was drawn already.
+//
+//go:norace
 func evqPush(e evEntry) {
 	e.mp.ev.when = e.when
 	e.mp.ev.index = len(evq)
@@ -169,6 +182,8 @@ func evqPush(e evEntry) {
 // evqPopChoose is evqPop when a Chooser decides ties: the threads due at
 // the earliest instant are the options, in the order their keys give
 // (the default is the first), and the ones not chosen go back.
+//
+//go:norace
 func evqPopChoose() *m {
 	if evqLeaving.mp != nil {
 		e := evqLeaving
@@ -204,6 +219,8 @@ func evqPopChoose() *m {
 var tiedBuf []evEntry
 
 // curgOf is the goroutine mp runs, or 0.
+//
+//go:norace
 func curgOf(mp *m) int64 {
 	if mp != nil && mp.curg != nil {
 		return mp.curg.goid
@@ -219,6 +236,8 @@ func curgOf(mp *m) int64 {
 // fills it with the last entry from there (Floyd's trick): the last entry
 // almost always belongs near the bottom, so this saves a comparison per
 // level over sifting it down from the root.
+//
+//go:norace
 func evqPop() *m {
 	mp := evq[0].mp
 	last := len(evq) - 1
@@ -253,6 +272,8 @@ func evqPop() *m {
 
 // mayRunTo reports whether the running M may move the clock to t without
 // letting another M act first.
+//
+//go:norace
 func mayRunTo(t int64) bool {
 	if len(evq) == 0 {
 		return true
@@ -279,6 +300,8 @@ func mayRunTo(t int64) bool {
 // virtual time, about 292 years in) as the runtime clamps a timer's when:
 // every deadline the simulator computes goes through here, so that a
 // huge duration can never wrap around into the past.
+//
+//go:norace
 func addTime(t, d int64) int64 {
 	if d > maxWhen-t {
 		return maxWhen
@@ -288,6 +311,8 @@ func addTime(t, d int64) int64 {
 
 // advance spends d ns of virtual time on the current M (on its g0 or its
 // G, whichever is running).
+//
+//go:norace
 func advance(d int64) {
 	if d <= 0 {
 		return
@@ -301,6 +326,7 @@ func advance(d int64) {
 }
 
 //go:noinline
+//go:norace
 func advanceSlow(t int64) {
 	if mayRunTo(t) {
 		now = t
@@ -314,6 +340,8 @@ func advanceSlow(t int64) {
 }
 
 // msleep blocks the current M's g0 until virtual time t.
+//
+//go:norace
 func msleep(mp *m, t int64) {
 	sleepAt(mp, t)
 	mpark(mp)
@@ -322,6 +350,8 @@ func msleep(mp *m, t int64) {
 // gsleep blocks the running G's M until t while the G stays _Grunning: the
 // G is burning CPU (or waiting in a runtime operation) for that long. The
 // thread continues with the G when the event loop resumes it.
+//
+//go:norace
 func gsleep(t int64) {
 	gp := curg
 	mp := gp.m
@@ -334,6 +364,8 @@ func gsleep(t int64) {
 
 // fits reports whether the current M can spend d ns without another M
 // acting first, deciding no ties: advance(d) would not block.
+//
+//go:norace
 func fits(d int64) bool {
 	return d <= 0 || len(evq) == 0 || addTime(now, d) < evq[0].when
 }

@@ -2,7 +2,6 @@ package rt
 
 import (
 	"errors"
-	"iter"
 	"runtime"
 )
 
@@ -84,10 +83,14 @@ type coro struct {
 	resume func() (struct{}, bool)
 	stop   func()
 	yield  func(struct{}) bool
-	hostg  uintptr // the host goroutine running it (see hostg)
-	gp     *g
-	mp     *m
-	fn     func() // a g0's start function (mstart's)
+	// spawn, under -race, hands the coroutine to a host goroutine just
+	// started with go CoroutineEntry(): whoever ran that go statement is
+	// its creator for the detector (see Go).
+	spawn func()
+	hostg uintptr // the host goroutine running it (see hostg)
+	gp    *g
+	mp    *m
+	fn    func() // a g0's start function (mstart's)
 	// loopOnly marks the targets that ask the event loop to act (newCoro,
 	// loopWorkCoro): a coroutine never resumes them.
 	loopOnly bool
@@ -115,6 +118,8 @@ var (
 // coswitch transfers control from the running coroutine me to target and
 // returns when me is the target again. It reports false at teardown: the
 // coroutine must then end without touching the runtime's state.
+//
+//go:norace
 func coswitch(me *coro) bool {
 	for target != me {
 		if t := target; t != nil && !t.loopOnly && me == d1 && nesting {
@@ -140,6 +145,8 @@ func coswitch(me *coro) bool {
 // nest resumes t from the depth-1 coroutine until t yields. A panic that
 // escapes t (a simulator bug, or a throw) is handed to the event loop
 // rather than unwinding the resumer's frames.
+//
+//go:norace
 func nest(t *coro) (ok bool) {
 	defer func() {
 		if !ok {
@@ -158,27 +165,41 @@ func nest(t *coro) (ok bool) {
 const nesting = true
 
 // newgcoro creates the host coroutine that runs gp's bodies.
+//
+//go:norace
 func newgcoro(gp *g) *coro {
 	c := &coro{gp: gp}
-	c.resume, c.stop = iter.Pull(func(yield func(struct{}) bool) {
-		c.yield = yield
-		c.hostg = hostg()
-		for {
-			if gbody(gp) {
-				return // teardown: the body had returned, or the program ended
-			}
-			stats.coroutinesReused++
-		}
-	})
+	c.resume, c.stop, c.spawn = newCoroutine(c, gcoroMain)
 	stats.coroutinesCreated++
 	return c
 }
 
+// gcoroMain is the body of a G's coroutine: the goroutine bodies of the G
+// struct it serves, one after another. (A function, not a closure: under
+// -race a closure's frame would show in the detector's stacks.)
+//
+//go:norace
+func gcoroMain(c *coro, yield func(struct{}) bool) {
+	c.yield = yield
+	c.hostg = hostg()
+	for {
+		if gbody(c.gp) {
+			return // teardown: the body had returned, or the program ended
+		}
+		stats.coroutinesReused++
+	}
+}
+
 // gbody runs one goroutine body on gp's coroutine and reports whether the
 // coroutine should end (teardown) rather than wait to be reused.
+//
+//go:norace
 func gbody(gp *g) (stop bool) {
 	fn := gp.fn
 	gp.fn = nil
+	if raceBuild {
+		racegoentry(gp)
+	}
 	returned := false
 	defer func() {
 		if returned {
@@ -218,6 +239,12 @@ func gbody(gp *g) (stop bool) {
 		return true // a background goroutine ending its loop
 	}
 	charge(SiteGoExit, costs.GoExit)
+	if raceBuild {
+		// Under -race a host goroutine carries the clock of everything
+		// it ran: a new goroutine must not inherit the dead one's, so the
+		// coroutine ends with its goroutine, as after Goexit.
+		return !mcallResumable(mcallGoexit)
+	}
 	return !mcallResumable(mcallExit)
 }
 
@@ -225,6 +252,8 @@ func gbody(gp *g) (stop bool) {
 // abandoned it: a body that was stuck outside the simulator and gets
 // unstuck must not run into a later run's state. (Runtime calls catch such
 // a goroutine in getg; this is for the points where a body ends.)
+//
+//go:norace
 func freezeZombie() {
 	if zombieCount.Load() > 0 && isZombie(hostg()) {
 		select {}
@@ -234,11 +263,16 @@ func freezeZombie() {
 // mcall switches from the running G to the scheduler, which acts on kind
 // (Go's mcall(fn): park_m, gosched_m, …) and runs the next G. It returns
 // when the G runs again.
+//
+//go:norace
 func mcall(kind mcallKind) {
 	gp := curg
 	if tearingDown {
 		gteardown(gp)
 		return
+	}
+	if raceBuild && haltOnRace && kind != mcallFatal {
+		racecheck(gp)
 	}
 	curg = nil
 	schedInline(gp.m, gp, kind)
@@ -247,6 +281,8 @@ func mcall(kind mcallKind) {
 
 // gswitch switches away from gp's coroutine to target and returns when gp
 // runs again.
+//
+//go:norace
 func gswitch(gp *g) {
 	if !coswitch(gp.co) {
 		gteardown(gp)
@@ -255,6 +291,8 @@ func gswitch(gp *g) {
 
 // gteardown is where a goroutine with user frames on its stack ends up at
 // teardown: it unwinds with runtime.Goexit (see teardown).
+//
+//go:norace
 func gteardown(gp *g) {
 	if gp.sys {
 		return // a background goroutine: it ends its own loop
@@ -265,6 +303,8 @@ func gteardown(gp *g) {
 // mcallResumable is mcall that reports false at teardown instead of
 // blocking, for the two points where the G has no user frames left (the
 // reuse point).
+//
+//go:norace
 func mcallResumable(kind mcallKind) bool {
 	if tearingDown {
 		return false
@@ -281,6 +321,8 @@ func mcallResumable(kind mcallKind) bool {
 // to what runs next: a G, the M's g0 for the parts that may block, or the
 // event loop. A panic in here is the simulator's, never the program's: it
 // must not unwind through the user frames below, so it ends the run.
+//
+//go:norace
 func schedInline(mp *m, gp *g, kind mcallKind) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -353,12 +395,15 @@ func schedInline(mp *m, gp *g, kind mcallKind) {
 }
 
 //go:noinline
+//go:norace
 func badmcall(gp *g) {
 	throwf("mcall: goroutine %d switched to the scheduler without a request", gp.goid)
 }
 
 // g0request hands the rest of the scheduling on mp to its g0 coroutine:
 // kind's continuation for gp (if kind is not mcallNone), then schedule.
+//
+//go:norace
 func g0request(mp *m, gp *g, kind mcallKind) {
 	mp.g0req, mp.g0reqG = kind, gp
 	target = mp.g0
@@ -367,6 +412,8 @@ func g0request(mp *m, gp *g, kind mcallKind) {
 // gogo makes gp the next coroutine to run, on its M (Go's gogo). The caller
 // has called execute, or gp was already running (its M blocked while it
 // held it).
+//
+//go:norace
 func gogo(gp *g) {
 	if maxSteps > 0 && steps >= maxSteps {
 		fail(&LimitError{What: "steps", Limit: maxSteps, At: now})
@@ -384,7 +431,11 @@ func gogo(gp *g) {
 	if steps&7 == 0 {
 		// The watchdog only needs to see progress, not every step; an
 		// atomic store per switch would cost a locked instruction.
+		// (Under -race an atomic is a synchronisation the detector
+		// must not see: it would order goroutines that never met.)
+		raceDisable()
 		progress.Store(steps)
+		raceEnable()
 	}
 	curg = gp
 	curm = gp.m
@@ -425,6 +476,8 @@ var (
 // resumes the calling goroutine at the same virtual instant: nothing is
 // scheduled and no time passes. (A dump of every goroutine from inside a
 // run, runtime.Stack(buf, true), needs this.)
+//
+//go:norace
 func atLoop(fn func()) {
 	gp := getg()
 	loopWork, loopWorkFor = fn, gp
@@ -433,7 +486,38 @@ func atLoop(fn func()) {
 	gswitch(gp)
 }
 
+// loopCallCoro is the target that asks the event loop to run loopCall
+// and then resume loopCallBack (onLoop).
+var (
+	loopCallCoro = coro{loopOnly: true}
+	loopCall     func()
+	loopCallBack *coro
+)
+
+// onLoop runs fn on the event loop's goroutine and returns: nothing is
+// scheduled and no time passes, and the coroutine that called it carries
+// on with the same curg and curm. Under -race every observer and Chooser
+// is called this way, so that their state — touched by one host
+// goroutine only — is never what the detector sees simulated goroutines
+// share (and they never lend a goroutine's clock to another).
+//
+//go:norace
+func onLoop(fn func()) {
+	me := cur
+	if me == nil || tearingDown {
+		fn() // the event loop itself, or the run's caller
+		return
+	}
+	gp, mp := curg, curm
+	loopCall, loopCallBack = fn, me
+	target = &loopCallCoro
+	coswitch(me)
+	curg, curm = gp, mp
+}
+
 // newmcoro creates mp's g0 coroutine, which starts by running mstart.
+//
+//go:norace
 func newmcoro(mp *m, fn func()) {
 	var c *coro
 	if n := len(g0Pool); n > 0 {
@@ -441,19 +525,7 @@ func newmcoro(mp *m, fn func()) {
 		g0Pool = g0Pool[:n-1]
 	} else {
 		c = &coro{}
-		c.resume, c.stop = iter.Pull(func(yield func(struct{}) bool) {
-			c.yield = yield
-			c.hostg = hostg()
-			for {
-				g0body(c)
-				// Unwound at teardown: wait here to be some later
-				// run's M (see teardown).
-				c.mp, c.fn = nil, nil
-				if !yield(struct{}{}) {
-					return
-				}
-			}
-		})
+		c.resume, c.stop, c.spawn = newCoroutine(c, g0coroMain)
 		stats.coroutinesCreated++
 	}
 	c.mp, c.fn = mp, fn
@@ -461,9 +533,28 @@ func newmcoro(mp *m, fn func()) {
 	mp.cont = contG0
 }
 
+// g0coroMain is the body of an M's g0 coroutine.
+//
+//go:norace
+func g0coroMain(c *coro, yield func(struct{}) bool) {
+	c.yield = yield
+	c.hostg = hostg()
+	for {
+		g0body(c)
+		// Unwound at teardown: wait here to be some later run's M (see
+		// teardown).
+		c.mp, c.fn = nil, nil
+		if !yield(struct{}{}) {
+			return
+		}
+	}
+}
+
 // g0body runs an M's scheduler until teardown, when its frames unwind with
 // errTeardown; anything else that unwinds them is a simulator bug that the
 // resumer must see.
+//
+//go:norace
 func g0body(c *coro) {
 	c.started = true
 	defer func() {
@@ -489,6 +580,8 @@ const maxPool = 1024
 
 // mpark blocks the current M's g0 until the event loop resumes it (its
 // wakeup time has come, see clock.go).
+//
+//go:norace
 func mpark(mp *m) {
 	if cur != mp.g0 || mp.g0 == nil {
 		throw("mpark: not on g0")
@@ -509,25 +602,38 @@ var probing func(gp *g)
 // probeStack resumes gp (which must be suspended at a yield: only the
 // event loop's goroutine calls this, once every coroutine has returned to
 // it) just long enough to capture its stack.
+//
+//go:norace
 func probeStack(gp *g) []uintptr {
 	if gp.co == nil || d1 != nil {
 		return nil
 	}
-	var pcs []uintptr
-	probing = func(gp *g) {
-		buf := make([]uintptr, 64)
-		n := runtime.Callers(1, buf)
-		pcs = buf[:n]
-	}
+	probing = probeSelf
 	gp.co.resume()
 	probing = nil
+	pcs := probed
+	probed = nil
 	return pcs
+}
+
+// probed is what probeSelf read.
+var probed []uintptr
+
+// probeSelf reads the calling coroutine's stack into probed.
+//
+//go:norace
+func probeSelf(*g) {
+	buf := make([]uintptr, 64)
+	n := runtime.Callers(1, buf)
+	probed = buf[:n]
 }
 
 // stopCoroLater lets gp's dying coroutine (after runtime.Goexit) finish
 // unwinding on a host goroutine of its own once it has yielded: its
 // unwinding propagates Goexit to whoever stops it, which must not be the
 // scheduler.
+//
+//go:norace
 func stopCoroLater(gp *g) {
 	c := gp.co
 	gp.co = nil
@@ -539,6 +645,8 @@ func stopCoroLater(gp *g) {
 var dying []*coro
 
 // stopDying stops the coroutines in dying (see stopCoroLater).
+//
+//go:norace
 func stopDying() {
 	for _, c := range dying {
 		janitor.Add(1)

@@ -62,6 +62,8 @@ type CostModel struct {
 // The thread entries (MWakeup, MCreate) are dominated by the hypervisor
 // waking an idle vCPU and vary 2–4× between runs; bare metal is typically
 // 2–5 µs for a futex wake. Set them lower to model such a machine.
+//
+//go:norace
 func DefaultCosts() CostModel {
 	return CostModel{
 		GoCreate:       66,     // GoCreate/procs=1 (G from the free list)

@@ -75,6 +75,8 @@ var (
 
 // setObservers attaches the observers of a run. An observe.Subscriber
 // receives the kinds it names; any other Observer receives every kind.
+//
+//go:norace
 func setObservers(obs []Observer) {
 	observers = obs
 	observing = len(observers) > 0
@@ -99,6 +101,8 @@ func setObservers(obs []Observer) {
 // want reports whether some observer receives events of kind k: the test
 // a call site makes before it builds an event (a bit test, as cheap as
 // observing).
+//
+//go:norace
 func want(k EventKind) bool {
 	return wanted&(1<<k) != 0
 }
@@ -106,6 +110,8 @@ func want(k EventKind) bool {
 // emit sends evbuf to the observers of kind, filling in the time and the
 // current thread, and clears evbuf. Callers set the other fields of evbuf
 // first; an event nobody subscribed to is dropped.
+//
+//go:norace
 func emit(kind EventKind, mp *m, gp *g) {
 	ev := &evbuf
 	if obs := byKind[kind]; len(obs) > 0 {
@@ -122,19 +128,41 @@ func emit(kind EventKind, mp *m, gp *g) {
 		if gp != nil {
 			ev.G = gp.goid
 		}
-		emitting++
-		for _, o := range obs {
-			o.Event(ev)
+		if raceBuild && cur != nil {
+			emitKind = kind
+			onLoop(emitObservers)
+		} else {
+			emitting++
+			for _, o := range obs {
+				o.Event(ev)
+			}
+			emitting--
 		}
-		emitting--
 	}
 	*ev = Event{}
+}
+
+// emitKind is the kind emitObservers sends.
+var emitKind EventKind
+
+// emitObservers sends evbuf to the observers of emitKind: emit's loop,
+// run on the event loop under -race (onLoop).
+//
+//go:norace
+func emitObservers() {
+	emitting++
+	for _, o := range byKind[emitKind] {
+		o.Event(&evbuf)
+	}
+	emitting--
 }
 
 // CanInspect reports whether the caller may read the scheduler's state
 // (ReadSchedState, Goroutines): it is a simulated goroutine, the
 // scheduler, or an observer the runtime is calling. Anything else —
 // outside a run, or a host goroutine of its own — must not.
+//
+//go:norace
 func CanInspect() bool {
 	return curg != nil || curm != nil || emitting > 0
 }
@@ -156,6 +184,8 @@ var (
 // The stack starts inside the simulator (callerStack's caller); observers
 // drop the frames of package internal/rt. skip is kept for documentation:
 // the frames it names are dropped by observers, not here.
+//
+//go:norace
 func callerStack(skip int) []uintptr {
 	if !wantStacks {
 		return nil
@@ -168,6 +198,8 @@ func callerStack(skip int) []uintptr {
 // parkStack is callerStack for a stack captured on the G side of a switch
 // and emitted by the scheduler right after it (parkedStack): the scheduler
 // acts on an mcall before anything else runs, so one buffer suffices.
+//
+//go:norace
 func parkStack() []uintptr {
 	if !wantStacks {
 		return nil
@@ -177,6 +209,8 @@ func parkStack() []uintptr {
 }
 
 // runqputEvent reports that gp went on the current P's local run queue.
+//
+//go:norace
 func runqputEvent(gp *g, next bool) {
 	if !want(EvRunqPut) {
 		return
@@ -188,6 +222,8 @@ func runqputEvent(gp *g, next bool) {
 }
 
 // globrunqputEvent reports that n Gs went on the global run queue.
+//
+//go:norace
 func globrunqputEvent(n int32, head bool) {
 	if !want(EvGlobalRunqPut) {
 		return
@@ -201,8 +237,12 @@ func globrunqputEvent(n int32, head bool) {
 
 // GStatusString returns the runtime's name for a G status value
 // ("_Grunnable"), for observers.
+//
+//go:norace
 func GStatusString(s int64) string { return observe.GStatus(s).String() }
 
 // WaitReasonString returns Go's string for a waitReason value carried in
 // an event.
+//
+//go:norace
 func WaitReasonString(w int64) string { return observe.WaitReason(w).String() }

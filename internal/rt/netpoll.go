@@ -26,14 +26,19 @@ var (
 	netpollM       *m // the M blocked in netpoll, if any
 )
 
+//go:norace
 func netpollinited() bool { return netpollInited }
 
 // netpollGenericInit initialises the poller on first use (a timer or a
 // network wait), as Go does.
+//
+//go:norace
 func netpollGenericInit() { netpollInited = true }
 
 // netWait parks the current goroutine until its simulated descriptor is
 // ready, d ns from now. Models runtime.netpollblock (netpoll.go).
+//
+//go:norace
 func netWait(d int64) {
 	gp := getg()
 	preemptOp(gp, OpNetWait, 0)
@@ -49,6 +54,8 @@ func netWait(d int64) {
 
 // netpollblockcommit publishes the parked G to the poller once it is
 // safely parked. Models runtime.netpollblockcommit.
+//
+//go:norace
 func netpollblockcommit(gp *g, arg any) bool {
 	pw := arg.(*pollWait)
 	pw.gp = gp
@@ -67,6 +74,8 @@ func netpollblockcommit(gp *g, arg any) bool {
 // that became runnable. delay < 0: block indefinitely; 0: do not block;
 // > 0: block for up to that many ns (rounded as epoll_wait does).
 // Models runtime.netpoll (netpoll_epoll.go).
+//
+//go:norace
 func netpoll(delay int64) gList {
 	mp := curm
 	charge(SiteNetpoll, costs.Netpoll)
@@ -124,6 +133,8 @@ func netpoll(delay int64) gList {
 }
 
 // netpollBreak interrupts a thread blocked in netpoll.
+//
+//go:norace
 func netpollBreak() {
 	if netpollM != nil {
 		if netpollM.ev.index < 0 {
@@ -134,6 +145,7 @@ func netpollBreak() {
 	}
 }
 
+//go:norace
 func reverseGList(l gList) gList {
 	var r gList
 	for gp := l.pop(); gp != nil; gp = l.pop() {
@@ -142,6 +154,7 @@ func reverseGList(l gList) gList {
 	return r
 }
 
+//go:norace
 func pollLess(a, b *pollWait) bool {
 	if a.ready != b.ready {
 		return a.ready < b.ready
@@ -149,6 +162,7 @@ func pollLess(a, b *pollWait) bool {
 	return a.seq < b.seq
 }
 
+//go:norace
 func pollqPush(pw *pollWait) {
 	pollq = append(pollq, pw)
 	i := len(pollq) - 1
@@ -162,6 +176,7 @@ func pollqPush(pw *pollWait) {
 	}
 }
 
+//go:norace
 func pollqPop() *pollWait {
 	top := pollq[0]
 	last := len(pollq) - 1

@@ -17,6 +17,8 @@ type GoroutineSnapshot = observe.Goroutine
 // just long enough to look at itself (see probeStack), so ask for them
 // only where a goroutine dump would be taken: at the end of a run or at a
 // deadlock.
+//
+//go:norace
 func Goroutines(stacks bool) []GoroutineSnapshot {
 	var out []GoroutineSnapshot
 	for _, gp := range allgs {
@@ -63,6 +65,8 @@ type SchedCounters struct {
 }
 
 // ReadSchedCounters reads the current counters into c.
+//
+//go:norace
 func ReadSchedCounters(c *SchedCounters) {
 	c.Gomaxprocs = gomaxprocs
 	c.Idleprocs = sched.npidle
@@ -94,6 +98,8 @@ type EndState struct {
 }
 
 // readEndState counts the live user goroutines by status.
+//
+//go:norace
 func readEndState() EndState {
 	st := EndState{Gomaxprocs: gomaxprocs, Threads: mcount()}
 	for _, gp := range allgs {
@@ -121,6 +127,8 @@ func readEndState() EndState {
 // Run returns when the run ends — for readers of metrics during a run
 // (metrics.Read). Leaked and Exited are left zero. It may only be called
 // where CanInspect holds.
+//
+//go:norace
 func ReadResult() *Result {
 	res := &Result{Stats: stats, End: readEndState()}
 	res.Stats.VirtualNS = now

@@ -66,10 +66,16 @@ const _GoidCacheBatch = 16
 // pMask is a bitmap with one bit per P (proc.go:pMask).
 type pMask []uint32
 
+//go:norace
 func (pm pMask) read(id uint32) bool { return pm[id/32]&(1<<(id%32)) != 0 }
-func (pm pMask) set(id int32)        { pm[id/32] |= 1 << (uint32(id) % 32) }
-func (pm pMask) clear(id int32)      { pm[id/32] &^= 1 << (uint32(id) % 32) }
 
+//go:norace
+func (pm pMask) set(id int32) { pm[id/32] |= 1 << (uint32(id) % 32) }
+
+//go:norace
+func (pm pMask) clear(id int32) { pm[id/32] &^= 1 << (uint32(id) % 32) }
+
+//go:norace
 func (pm pMask) resize(nprocs int32) pMask {
 	maskWords := (nprocs + 31) / 32
 	if maskWords <= int32(cap(pm)) {
@@ -84,6 +90,8 @@ func (pm pMask) resize(nprocs int32) pMask {
 // goroutine's own host coroutine: a runtime call from anywhere else — a
 // goroutine the program started with the go statement, or one a watchdog
 // abort abandoned — must not act on the simulation's state.
+//
+//go:norace
 func getg() *g {
 	if gp := curg; gp != nil && gp.co.hostg == hostg() {
 		return gp
@@ -92,6 +100,7 @@ func getg() *g {
 }
 
 //go:noinline
+//go:norace
 func getgSlow() *g {
 	if unwinding.Load() {
 		runtime.Goexit() // a deferred call of a leaked goroutine, at teardown
@@ -108,11 +117,15 @@ func getgSlow() *g {
 }
 
 // funcPC returns the entry PC of a func value.
+//
+//go:norace
 func funcPC(fn func()) uintptr {
 	return **(**uintptr)(unsafe.Pointer(&fn))
 }
 
 // malg allocates a new G with a fresh stack (proc.go:malg).
+//
+//go:norace
 func malg() *g {
 	if n := len(gPool); n > 0 {
 		// A G of an earlier run, whose coroutine waits at its reuse
@@ -126,6 +139,8 @@ func malg() *g {
 }
 
 // allgadd adds gp to allgs (proc.go:allgadd).
+//
+//go:norace
 func allgadd(gp *g) {
 	allgs = append(allgs, gp)
 }
@@ -133,10 +148,15 @@ func allgadd(gp *g) {
 // newproc creates a G running fn and puts it on the current P's runnext,
 // displacing the previous runnext to the tail of the local queue.
 // Models runtime.newproc (proc.go).
+//
+//go:norace
 func newproc(fn func(), callerpc uintptr) *g {
 	gp := getg()
 	charge(SiteGoCreate, costs.GoCreate)
 	newg := newproc1(fn, gp, callerpc, false, waitReasonZero, false)
+	if raceBuild {
+		racegostart(newg)
+	}
 	pp := gp.m.p
 	runqput(pp, newg, true)
 	if mainStarted {
@@ -148,6 +168,8 @@ func newproc(fn func(), callerpc uintptr) *g {
 // newproc1 creates a G in _Grunnable (or _Gwaiting if parked) starting at
 // fn. Models runtime.newproc1 (proc.go).
 // Deviation: the G's stack is not allocated, only its size is tracked.
+//
+//go:norace
 func newproc1(fn func(), callergp *g, callerpc uintptr, parked bool, reason waitReason, sys bool) *g {
 	if fn == nil {
 		fatal("go of nil func value")
@@ -163,6 +185,7 @@ func newproc1(fn func(), callergp *g, callerpc uintptr, parked bool, reason wait
 		allgadd(newg)
 	}
 	newg.fn = fn
+	newg.race = raceCtx{}
 	newg.sys = sys
 	newg.gopc = callerpc
 	newg.parentGoid = 0
@@ -214,6 +237,8 @@ func newproc1(fn func(), callergp *g, callerpc uintptr, parked bool, reason wait
 
 // gfput puts gp on the P's free list, moving a batch to the global lists
 // if the local one is long. Models runtime.gfput (proc.go).
+//
+//go:norace
 func gfput(pp *p, gp *g) {
 	if readgstatus(gp) != _Gdead {
 		throw("gfput: bad status (not Gdead)")
@@ -236,6 +261,8 @@ func gfput(pp *p, gp *g) {
 
 // gfget takes a G from the P's free list, refilling it from the global
 // lists first if it is empty. Models runtime.gfget (proc.go).
+//
+//go:norace
 func gfget(pp *p) *g {
 	if pp.gFree.empty() && (!sched.gFree.stack.empty() || !sched.gFree.noStack.empty()) {
 		for pp.gFree.size < 32 {
@@ -262,6 +289,8 @@ func gfget(pp *p) *g {
 // ready marks gp runnable and puts it on the current P's run queue (in
 // runnext if next), then wakes a P if one is idle. Models runtime.ready
 // (proc.go); goready is ready(gp, next=true).
+//
+//go:norace
 func ready(gp *g, next bool) {
 	if readgstatus(gp) != _Gwaiting {
 		badready(gp)
@@ -279,11 +308,14 @@ func ready(gp *g, next bool) {
 }
 
 //go:noinline
+//go:norace
 func badready(gp *g) {
 	throwf("bad g->status in ready: goroutine %d status %d", gp.goid, gp.atomicstatus)
 }
 
 // goready wakes gp into the current P's runnext.
+//
+//go:norace
 func goready(gp *g) {
 	charge(SiteReady, costs.Ready)
 	ready(gp, true)
@@ -291,6 +323,8 @@ func goready(gp *g) {
 
 // mReserveID returns the next M id; the new M counts as running for
 // checkdead from now on. Models runtime.mReserveID (proc.go).
+//
+//go:norace
 func mReserveID() int64 {
 	id := sched.mnext
 	sched.mnext++
@@ -300,15 +334,20 @@ func mReserveID() int64 {
 
 // checkmcount throws if the program has more threads than allowed.
 // Models runtime.checkmcount (proc.go).
+//
+//go:norace
 func checkmcount() {
 	if mcount() > sched.maxmcount {
 		fatalMsg("runtime: program exceeds "+itoa(int64(sched.maxmcount))+"-thread limit\n", "thread exhaustion")
 	}
 }
 
+//go:norace
 func mcount() int32 { return int32(sched.mnext - sched.nmfreed) }
 
 // allocm creates an M with the given id (proc.go:allocm + mcommoninit).
+//
+//go:norace
 func allocm(id int64) *m {
 	mp := &m{id: id}
 	mp.ev.index = -1
@@ -322,6 +361,8 @@ func allocm(id int64) *m {
 
 // newm creates a new thread that will start by running fn (if non-nil)
 // and then schedule on pp. Models runtime.newm (proc.go).
+//
+//go:norace
 func newm(fn func(), pp *p, id int64) *m {
 	if id < 0 {
 		id = mReserveID()
@@ -345,6 +386,8 @@ func newm(fn func(), pp *p, id int64) *m {
 // does whatever its Gs leave to it — a continuation that may block the
 // thread, and the full schedule — each time one of them asks (see
 // schedInline).
+//
+//go:norace
 func mstart(mp *m, fn func()) {
 	curm = mp
 	if fn != nil {
@@ -372,6 +415,8 @@ func mstart(mp *m, fn func()) {
 
 // g0run carries out the request a G left for g0 (g0request), then
 // schedules.
+//
+//go:norace
 func g0run(mp *m) {
 	kind, gp := mp.g0req, mp.g0reqG
 	mp.g0req, mp.g0reqG = mcallNone, nil
@@ -396,6 +441,8 @@ func g0run(mp *m) {
 
 // mspinning marks the new M spinning; startm's caller counted it in
 // nmspinning. Models runtime.mspinning.
+//
+//go:norace
 func mspinning() {
 	curm.spinning = true
 	if want(EvMSpin) {
@@ -405,6 +452,8 @@ func mspinning() {
 }
 
 // becomeSpinning models m.becomeSpinning.
+//
+//go:norace
 func (mp *m) becomeSpinning() {
 	mp.spinning = true
 	sched.nmspinning++
@@ -418,6 +467,7 @@ func (mp *m) becomeSpinning() {
 	}
 }
 
+//go:norace
 func (mp *m) stopSpinningEvent() {
 	if want(EvMSpin) {
 		evbuf.Arg = 0
@@ -427,6 +477,8 @@ func (mp *m) stopSpinningEvent() {
 
 // stopm stops the current M until new work is available, then acquires
 // the P that startm handed it. Models runtime.stopm (proc.go).
+//
+//go:norace
 func stopm() {
 	mp := curm
 	if mp.p != nil {
@@ -451,6 +503,8 @@ func stopm() {
 }
 
 // notewakeup wakes an M parked in stopm.
+//
+//go:norace
 func notewakeup(mp *m) {
 	if want(EvMUnpark) {
 		emit(EvMUnpark, mp, nil)
@@ -462,6 +516,8 @@ func notewakeup(mp *m) {
 // nil it takes an idle P, or does nothing if there is none. If spinning is
 // set, the caller has incremented nmspinning and the new M will spin.
 // Models runtime.startm (proc.go).
+//
+//go:norace
 func startm(pp *p, spinning bool) {
 	if pp == nil {
 		if spinning {
@@ -503,6 +559,8 @@ func startm(pp *p, spinning bool) {
 // handoffp hands off pp from a syscalling or locked M. It must start an M
 // in any situation where findRunnable would return a G to run on pp
 // (the conditions in both must agree). Models runtime.handoffp (proc.go).
+//
+//go:norace
 func handoffp(pp *p) {
 	// If it has local work, start it straight away.
 	if !runqempty(pp) || !sched.runq.empty() {
@@ -545,6 +603,8 @@ func handoffp(pp *p) {
 // wakep tries to add one more P to execute Gs: it starts a spinning M on
 // an idle P, unless an M is already spinning. Called when a G is made
 // runnable. Models runtime.wakep (proc.go).
+//
+//go:norace
 func wakep() {
 	if !haveSysmon && curm != nil && curm.p != nil {
 		// Single-threaded preset: there is no other thread to wake.
@@ -567,6 +627,8 @@ func wakep() {
 // execute schedules gp to run on the current M. If inheritTime is true,
 // gp inherits the remaining time in the current time slice; otherwise it
 // starts a new one. Models runtime.execute (proc.go).
+//
+//go:norace
 func execute(gp *g, inheritTime bool) {
 	mp := curm
 	mp.curg = gp
@@ -589,6 +651,8 @@ func execute(gp *g, inheritTime bool) {
 // parks the M (or blocks it in netpoll) until there is.
 // Models runtime.findRunnable (proc.go); the order of checks is Go's.
 // Deviation: no trace reader, GC workers, finalizer or cleanup wakeups.
+//
+//go:norace
 func findRunnable() (gp *g, inheritTime bool) {
 	mp := curm
 top:
@@ -761,6 +825,8 @@ top:
 // queues: the global one once in 61 schedticks, the local one, then the
 // global one again. It changes nothing if it finds nothing, so that
 // scheduleFast can try it before handing schedule to g0.
+//
+//go:norace
 func findRunnableQueues(mp *m, pp *p) (gp *g, inheritTime bool) {
 	if exploreAbstract && chooser != nil {
 		if gp, inheritTime, ok := findRunnableAbstract(pp); ok {
@@ -804,6 +870,8 @@ func findRunnableQueues(mp *m, pp *p) (gp *g, inheritTime bool) {
 // an order Go never promises, though its scheduler would not produce it.
 // The default is the one findRunnableQueues would take. It reports false
 // when there is no choice to make.
+//
+//go:norace
 func findRunnableAbstract(pp *p) (gp *g, inheritTime bool, ok bool) {
 	cand := decision.Gs[:0]
 	var gs []*g
@@ -853,6 +921,7 @@ func findRunnableAbstract(pp *p) (gp *g, inheritTime bool, ok bool) {
 
 var abstractBuf []*g
 
+//go:norace
 func btou(b bool) uint32 {
 	if b {
 		return 1
@@ -860,6 +929,7 @@ func btou(b bool) uint32 {
 	return 0
 }
 
+//go:norace
 func globalGetEvent(mp *m, gp *g, n int32) {
 	if want(EvGlobalRunqGet) {
 		evbuf.Arg = int64(n)
@@ -871,6 +941,8 @@ func globalGetEvent(mp *m, gp *g, n int32) {
 // stealWork attempts to steal a runnable goroutine or timer from any P.
 // If newWork is true, new work may have been readied.
 // Models runtime.stealWork (proc.go).
+//
+//go:norace
 func stealWork() (gp *g, inheritTime bool, pollUntil int64, newWork bool) {
 	pp := curm.p
 	ranTimer := false
@@ -922,6 +994,8 @@ func stealWork() (gp *g, inheritTime bool, pollUntil int64, newWork bool) {
 // checkRunqsNoP checks all non-idle Ps for a runnable G. If one has work
 // and an idle P is available, it returns that P for the caller to acquire.
 // Models runtime.checkRunqsNoP (proc.go).
+//
+//go:norace
 func checkRunqsNoP(allpSnapshot []*p, idlepMaskSnapshot pMask) *p {
 	for id, p2 := range allpSnapshot {
 		if !idlepMaskSnapshot.read(uint32(id)) && !runqempty(p2) {
@@ -934,6 +1008,8 @@ func checkRunqsNoP(allpSnapshot []*p, idlepMaskSnapshot pMask) *p {
 // checkTimersNoP returns the earliest timer wake time over all Ps that may
 // have timers, or pollUntil if that is earlier.
 // Models runtime.checkTimersNoP (proc.go).
+//
+//go:norace
 func checkTimersNoP(allpSnapshot []*p, timerpMaskSnapshot pMask, pollUntil int64) int64 {
 	for id, p2 := range allpSnapshot {
 		if timerpMaskSnapshot.read(uint32(id)) {
@@ -950,6 +1026,8 @@ func checkTimersNoP(allpSnapshot []*p, timerpMaskSnapshot pMask, pollUntil int64
 // isn't going to wake up before when; or wakes an idle P to service timers
 // and the network poller if there isn't one already.
 // Models runtime.wakeNetPoller (proc.go).
+//
+//go:norace
 func wakeNetPoller(when int64) {
 	if sched.lastpoll == 0 {
 		pollerPollUntil := sched.pollUntil
@@ -964,6 +1042,8 @@ func wakeNetPoller(when int64) {
 // resetspinning is called by a spinning M that found work: it stops
 // spinning and, if it was the last spinner, wakes another.
 // Models runtime.resetspinning (proc.go).
+//
+//go:norace
 func resetspinning() {
 	mp := curm
 	if !mp.spinning {
@@ -983,6 +1063,8 @@ func resetspinning() {
 // started; otherwise one G per idle P goes to the global queue (with an M
 // started for each) and the rest to the local queue.
 // Models runtime.injectglist (proc.go).
+//
+//go:norace
 func injectglist(glist *gList) {
 	if glist.empty() {
 		return
@@ -1038,6 +1120,8 @@ func injectglist(glist *gList) {
 // runs its common case on the leaving G's coroutine instead (scheduleFast),
 // and the two must make the same decisions. Models runtime.schedule
 // (proc.go).
+//
+//go:norace
 func schedule(mp *m) {
 	for !done {
 		if mp.lockedg != nil {
@@ -1083,6 +1167,8 @@ func schedule(mp *m) {
 // the switch is paid as schedule pays it, except that where the thread
 // would block, it records the G it picked (contExecute) and lets the
 // event loop run it when its time comes.
+//
+//go:norace
 func scheduleFast(mp *m) bool {
 	if mp.lockedg != nil || nlockedg > 0 || sched.gcwaiting || mp.spinning {
 		return false
@@ -1119,6 +1205,8 @@ func scheduleFast(mp *m) bool {
 // stoplockedm stops execution of the current M, which is locked to a G,
 // until that G is runnable again; it returns with a P acquired.
 // Models runtime.stoplockedm (proc.go).
+//
+//go:norace
 func stoplockedm() {
 	mp := curm
 	if mp.lockedg == nil || mp.lockedg.lockedm != mp {
@@ -1147,6 +1235,8 @@ func stoplockedm() {
 // startlockedm schedules the locked M to run the locked G: it hands the
 // current P straight to that M and stops the current M.
 // Models runtime.startlockedm (proc.go).
+//
+//go:norace
 func startlockedm(gp *g) {
 	mp := gp.lockedm
 	if mp == curm {
@@ -1164,6 +1254,8 @@ func startlockedm(gp *g) {
 }
 
 // lockOSThread wires the current goroutine to its M (dolockOSThread).
+//
+//go:norace
 func lockOSThread() {
 	gp := curg
 	if gp.lockedm == nil {
@@ -1178,6 +1270,8 @@ func lockOSThread() {
 var nlockedg int
 
 // unlockOSThread undoes lockOSThread (dounlockOSThread).
+//
+//go:norace
 func unlockOSThread() {
 	gp := curg
 	if gp.lockedm != nil {
@@ -1188,6 +1282,8 @@ func unlockOSThread() {
 }
 
 // dropg removes the association between the current M and its G.
+//
+//go:norace
 func dropg() {
 	mp := curm
 	if mp.curg != nil {
@@ -1200,6 +1296,8 @@ func dropg() {
 // the scheduler. If unlockf returns false when called on g0 after the
 // switch, the goroutine is resumed at once. Models runtime.gopark
 // (proc.go).
+//
+//go:norace
 func gopark(unlockf func(*g, any) bool, lock any, reason waitReason, br blockReason) {
 	// The caller has published nothing that a waker could find before the
 	// G is parked (it does that in unlockf), so the cost of parking can be
@@ -1211,6 +1309,8 @@ func gopark(unlockf func(*g, any) bool, lock any, reason waitReason, br blockRea
 // goparkCharged is gopark for callers that paid the cost of parking
 // themselves, before making the G findable by a waker (a sudog on a
 // channel queue): a G must never be readied while it is still running.
+//
+//go:norace
 func goparkCharged(unlockf func(*g, any) bool, lock any, reason waitReason, br blockReason) {
 	gp := getg()
 	gp.waitreason = reason
@@ -1220,12 +1320,20 @@ func goparkCharged(unlockf func(*g, any) bool, lock any, reason waitReason, br b
 	if wantStacks {
 		parkedStack = parkStack()
 	}
+	if raceBuild {
+		racepark(gp)
+	}
 	mcall(mcallPark)
+	if raceBuild {
+		racewake(gp)
+	}
 }
 
 // park_m is gopark's continuation on g0; it reports whether gp must run
 // again at once (its unlock function refused to park).
 // Models runtime.park_m (proc.go).
+//
+//go:norace
 func park_m(gp *g) bool {
 	mp := curm
 	if want(EvGoBlock) {
@@ -1258,6 +1366,8 @@ func park_m(gp *g) bool {
 
 // goschedImpl puts gp on the global run queue (Gosched and preemption).
 // Models runtime.goschedImpl (proc.go).
+//
+//go:norace
 func goschedImpl(gp *g, preempted bool) {
 	pp := curm.p
 	if readgstatus(gp) != _Grunning {
@@ -1289,6 +1399,8 @@ func goschedImpl(gp *g, preempted bool) {
 
 // goyield_m puts gp on the tail of the local run queue (the semaphore
 // hand-off path). Models runtime.goyield_m (proc.go).
+//
+//go:norace
 func goyield_m(gp *g) {
 	pp := curm.p
 	if want(EvGoStop) {
@@ -1304,6 +1416,8 @@ func goyield_m(gp *g) {
 // Models runtime.goexit0 + gdestroy (proc.go).
 // Deviation: the G pays CostModel.GoExit before it leaves (gbody), because
 // the thread may only block while a G holds it.
+//
+//go:norace
 func goexit0(gp *g) {
 	mp := curm
 	pp := mp.p
@@ -1330,6 +1444,8 @@ func goexit0(gp *g) {
 
 // liveUserGs counts the user goroutines that exist (gcount without its
 // floor of 1).
+//
+//go:norace
 func liveUserGs() int64 {
 	n := int64(len(allgs)) - int64(sched.gFree.stack.size) - int64(sched.gFree.noStack.size) - int64(sched.ngsys)
 	for _, pp := range allp {
@@ -1340,6 +1456,8 @@ func liveUserGs() int64 {
 
 // gosched yields the processor, putting the current goroutine on the
 // global queue. Models runtime.Gosched + gosched_m.
+//
+//go:norace
 func gosched() {
 	getg()
 	charge(SiteGosched, costs.Gosched)
@@ -1350,6 +1468,8 @@ func gosched() {
 }
 
 // gopreempt_m is the preemption path: requeue on the global queue.
+//
+//go:norace
 func gopreempt() {
 	stats.Preemptions++
 	if wantStacks {
@@ -1359,12 +1479,16 @@ func gopreempt() {
 }
 
 // goyield is like Gosched but puts the G on the local run queue.
+//
+//go:norace
 func goyield() {
 	mcall(mcallYield)
 }
 
 // preemptCheck is the function-prologue check: a G asked to stop by
 // sysmon does so at its next runtime call (cooperative preemption).
+//
+//go:norace
 func preemptCheck() {
 	if gp := curg; gp != nil && (gp.preempt || chooser != nil) {
 		preemptNow(gp)
@@ -1376,6 +1500,7 @@ func preemptCheck() {
 // asynchronous preemption (sysmon's, the GC's) can stop any goroutine.
 //
 //go:noinline
+//go:norace
 func preemptNow(gp *g) {
 	if !canPreemptM(gp.m) {
 		return
@@ -1386,11 +1511,15 @@ func preemptNow(gp *g) {
 }
 
 // canPreemptM reports whether the G on mp can be preempted now.
+//
+//go:norace
 func canPreemptM(mp *m) bool {
 	return mp.locks == 0 && mp.p != nil && mp.p.status == _Prunning
 }
 
 // gcount returns the number of live user goroutines (proc.go:gcount).
+//
+//go:norace
 func gcount() int64 {
 	n := int64(len(allgs)) - int64(sched.gFree.stack.size) - int64(sched.gFree.noStack.size) - int64(sched.ngsys)
 	for _, pp := range allp {
@@ -1404,6 +1533,8 @@ func gcount() int64 {
 
 // mput puts mp on the idle list and checks for deadlock.
 // Models runtime.mput (proc.go).
+//
+//go:norace
 func mput(mp *m) {
 	mp.schedlink = sched.midle
 	sched.midle = mp
@@ -1413,6 +1544,8 @@ func mput(mp *m) {
 }
 
 // mget takes an M off the idle list (LIFO). Models runtime.mget.
+//
+//go:norace
 func mget() *m {
 	mp := sched.midle
 	if mp != nil {
@@ -1426,6 +1559,8 @@ func mget() *m {
 
 // mgetSpecific takes mp off the idle list if it is there.
 // Models runtime.mgetSpecific (proc.go, go1.26).
+//
+//go:norace
 func mgetSpecific(mp *m) *m {
 	if !mp.onMidle {
 		return nil
@@ -1445,6 +1580,8 @@ func mgetSpecific(mp *m) *m {
 }
 
 // pidleput puts pp on the idle P list. Models runtime.pidleput.
+//
+//go:norace
 func pidleput(pp *p) {
 	if !runqempty(pp) {
 		throw("pidleput: P has non-empty run queue")
@@ -1460,6 +1597,8 @@ func pidleput(pp *p) {
 }
 
 // pidleget takes a P off the idle list (LIFO). Models runtime.pidleget.
+//
+//go:norace
 func pidleget() *p {
 	pp := sched.pidle
 	if pp != nil {
@@ -1475,6 +1614,8 @@ func pidleget() *p {
 // pidlegetSpinning is pidleget for callers that found work they cannot
 // take without a P: if none is available, it sets needspinning so that an
 // M about to drop its P spins instead. Models runtime.pidlegetSpinning.
+//
+//go:norace
 func pidlegetSpinning() *p {
 	pp := pidleget()
 	if pp == nil {
@@ -1484,6 +1625,8 @@ func pidlegetSpinning() *p {
 }
 
 // acquirep associates pp with the current M. Models runtime.acquirep.
+//
+//go:norace
 func acquirep(pp *p) {
 	wirep(pp)
 	pp.oldm = curm
@@ -1493,6 +1636,8 @@ func acquirep(pp *p) {
 }
 
 // wirep is the first step of acquirep (proc.go:wirep).
+//
+//go:norace
 func wirep(pp *p) {
 	mp := curm
 	if mp.p != nil {
@@ -1508,6 +1653,8 @@ func wirep(pp *p) {
 }
 
 // releasep disassociates the current M from its P. Models runtime.releasep.
+//
+//go:norace
 func releasep() *p {
 	mp := curm
 	if mp.p == nil {
@@ -1529,6 +1676,8 @@ func releasep() *p {
 
 // checkdead checks for deadlock: no M is running, so nothing can ever
 // happen again. Models runtime.checkdead (proc.go).
+//
+//go:norace
 func checkdead() {
 	if done {
 		return
@@ -1592,6 +1741,7 @@ type randomEnum struct {
 	inc   uint32
 }
 
+//go:norace
 func (ord *randomOrder) reset(count uint32) {
 	ord.count = count
 	ord.coprimes = ord.coprimes[:0]
@@ -1602,6 +1752,7 @@ func (ord *randomOrder) reset(count uint32) {
 	}
 }
 
+//go:norace
 func (ord *randomOrder) start(i uint32) randomEnum {
 	return randomEnum{
 		count: ord.count,
@@ -1610,15 +1761,19 @@ func (ord *randomOrder) start(i uint32) randomEnum {
 	}
 }
 
+//go:norace
 func (enum *randomEnum) done() bool { return enum.i == enum.count }
 
+//go:norace
 func (enum *randomEnum) next() {
 	enum.i++
 	enum.pos = (enum.pos + enum.inc) % enum.count
 }
 
+//go:norace
 func (enum *randomEnum) position() uint32 { return enum.pos }
 
+//go:norace
 func gcd(a, b uint32) uint32 {
 	for b != 0 {
 		a, b = b, a%b

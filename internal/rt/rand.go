@@ -10,6 +10,7 @@ import "math/bits"
 // broken does not reshuffle the runtime's own random choices.
 type rng struct{ s uint64 }
 
+//go:norace
 func (r *rng) next() uint64 {
 	r.s += 0xa0761d6478bd642f
 	hi, lo := bits.Mul64(r.s, r.s^0xe7037ed1a0b428db)
@@ -18,6 +19,8 @@ func (r *rng) next() uint64 {
 
 // skip advances r by n values, as n calls of next would (wyrand's state is
 // a counter).
+//
+//go:norace
 func (r *rng) skip(n uint64) {
 	r.s += n * 0xa0761d6478bd642f
 }
@@ -27,6 +30,7 @@ var (
 	tieRand rng
 )
 
+//go:norace
 func seedRand(seed uint64) {
 	runRand = rng{s: seed*0x9e3779b97f4a7c15 + 1}
 	tieRand = rng{s: seed*0xbf58476d1ce4e5b9 + 2}
@@ -39,6 +43,8 @@ func seedRand(seed uint64) {
 
 // cheaprand models runtime.cheaprand; site says what the value is for (a
 // Chooser may pick another).
+//
+//go:norace
 func cheaprand(site Site) uint32 {
 	v := uint32(runRand.next())
 	if chooser != nil {
@@ -48,6 +54,8 @@ func cheaprand(site Site) uint32 {
 }
 
 // cheaprandn models runtime.cheaprandn: a value in [0, n).
+//
+//go:norace
 func cheaprandn(site Site, n uint32) uint32 {
 	v := uint32((uint64(uint32(runRand.next())) * uint64(n)) >> 32)
 	if chooser != nil && n > 1 {

@@ -40,6 +40,22 @@ type Config struct {
 	// Abstract lets the Chooser run any runnable goroutine next
 	// (ChoiceRunnable), not only what a real scheduler could.
 	Abstract bool
+	// HaltOnRace, in a -race build, ends the run with a *RaceError at
+	// the first data race the detector reports during it.
+	HaltOnRace bool
+}
+
+// RaceError reports that the race detector found a data race between
+// simulated goroutines and Config.HaltOnRace stopped the run. The report
+// itself is the detector's: it wrote it to standard error.
+type RaceError struct {
+	Goid int64 // the goroutine running when the run stopped
+	At   int64 // virtual time when it stopped
+}
+
+//go:norace
+func (e *RaceError) Error() string {
+	return fmt.Sprintf("gmp: data race (the race detector's report is on standard error); stopped in goroutine %d at virtual time %v", e.Goid, time.Duration(e.At))
 }
 
 // LimitError reports that a run hit Config.MaxTime or Config.MaxSteps.
@@ -49,6 +65,7 @@ type LimitError struct {
 	At    int64 // virtual time when it stopped
 }
 
+//go:norace
 func (e *LimitError) Error() string {
 	switch e.What {
 	case "steps":
@@ -70,6 +87,7 @@ type WatchdogError struct {
 	Stack string // the host goroutine's stack, as runtime.Stack prints it
 }
 
+//go:norace
 func (e *WatchdogError) Error() string {
 	return fmt.Sprintf("gmp: goroutine %d made no progress for %v of wall time: it is blocked or spinning outside the simulator (a real channel, mutex, time.Sleep or a loop without gmp calls?)\n\n%s",
 		e.Goid, e.Wall, strings.TrimRight(e.Stack, "\n"))
@@ -82,6 +100,7 @@ type Result struct {
 	Procs  []ProcStats
 	Exited bool     // main returned (rather than a panic, deadlock or limit)
 	End    EndState // the scheduler at the end (observe_api.go)
+	Races  int      // data races the detector reported during the run (-race builds)
 }
 
 // ProcStats are per-P counters at the end of the run (Ps that existed at
@@ -121,12 +140,14 @@ var (
 	abandoned   atomic.Int64 // host goroutines left blocked by the watchdog
 )
 
+//go:norace
 func isZombie(hg uintptr) bool {
 	zombieMu.Lock()
 	defer zombieMu.Unlock()
 	return zombies[hg]
 }
 
+//go:norace
 func addZombie(hg uintptr) {
 	zombieMu.Lock()
 	defer zombieMu.Unlock()
@@ -142,7 +163,13 @@ func addZombie(hg uintptr) {
 // Run runs main as goroutine 1 of a new simulated program and returns
 // when the program exits: main returns, a goroutine panics, the runtime
 // throws (deadlock), a limit is hit, or the watchdog fires.
+//
+//go:norace
 func Run(cfg Config, main func()) (*Result, error) {
+	if raceBuild {
+		// A main coroutine prepared for a run that does not start.
+		defer dropPreparedMain()
+	}
 	if main == nil {
 		return nil, errors.New("gmp.Run: nil main function")
 	}
@@ -203,6 +230,9 @@ func Run(cfg Config, main func()) (*Result, error) {
 		f.Dump = dumpGoroutines()
 	}
 	res := &Result{Stats: stats, Exited: exitErr == nil && werr == nil && loopPanic == nil}
+	if raceBuild {
+		res.Races = raceErrors() - raceErrorsAtStart
+	}
 	res.Stats.VirtualNS = now
 	if werr == nil {
 		res.End = readEndState()
@@ -222,10 +252,14 @@ func Run(cfg Config, main func()) (*Result, error) {
 		}
 		teardown()
 	}
+	if raceBuild {
+		raceacquirerunend()
+	}
 	resetGlobals()
 	return res, err
 }
 
+//go:norace
 func btoi(b bool) int {
 	if b {
 		return 1
@@ -233,6 +267,7 @@ func btoi(b bool) int {
 	return 0
 }
 
+//go:norace
 func endReason(err error) string {
 	var f *Fatal
 	var p *Panic
@@ -252,6 +287,8 @@ func endReason(err error) string {
 
 // watch waits for the loop, and returns a WatchdogError if it makes no
 // progress for limit of wall time.
+//
+//go:norace
 func watch(loopDone chan struct{}, limit time.Duration) *WatchdogError {
 	tick := limit / 10
 	if tick > 100*time.Millisecond {
@@ -311,6 +348,8 @@ var zombieIDs = map[int64]bool{}
 // stuckStack returns the stack of the host goroutine running a simulated
 // G that is not suspended as a coroutine, and remembers it as a zombie.
 // Only called when the watchdog fires.
+//
+//go:norace
 func stuckStack() string {
 	buf := make([]byte, 1<<20)
 	for {
@@ -343,6 +382,8 @@ func stuckStack() string {
 }
 
 // schedinit resets the runtime for a new run. Models runtime.schedinit.
+//
+//go:norace
 func schedinit(cfg Config) {
 	resetGlobals()
 	costs = cfg.Costs
@@ -354,6 +395,9 @@ func schedinit(cfg Config) {
 	scheddetail = cfg.SchedDetail
 	maxSteps = cfg.MaxSteps
 	maxTime = cfg.MaxTime
+	if raceBuild {
+		raceinit(cfg.HaltOnRace)
+	}
 	newRunID()
 	seedRand(cfg.Seed)
 	numCPUStartup = int32(cfg.Procs)
@@ -379,6 +423,7 @@ func schedinit(cfg Config) {
 	}
 }
 
+//go:norace
 func resetGlobals() {
 	sched = schedt{}
 	freeAllP()
@@ -424,8 +469,8 @@ func resetGlobals() {
 	chooser, exploreAbstract, decisions = nil, false, 0
 	settleNS, settling, settleDeadline = 0, false, 0
 	decision = Decision{}
-	objIDs = nil
-	semtable = nil
+	objIDs = Table[unsafe.Pointer, int64]{Hash: hashPointer}
+	semtable = [semTabSize]*semaQueue{}
 	sudogCache = nil
 	chanCount = 0
 	evbuf = Event{}
@@ -436,9 +481,15 @@ func resetGlobals() {
 // when every coroutine has returned to it (see coro.go): a thread blocked,
 // so target is nil and the next wakeup is due, or a coroutine handed it a
 // target to resume.
+//
+//go:norace
 func eventLoop(main func()) {
 	// runtime.main, as goroutine 1 on M0.
-	mainG = newproc1(func() { runtimeMain(main) }, nil, 0, false, waitReasonZero, false)
+	mainFn = main
+	mainG = newproc1(runtimeMainG, nil, 0, false, waitReasonZero, false)
+	if raceBuild {
+		takePreparedMain(mainG)
+	}
 	runqput(m0.p, mainG, true)
 	newmcoro(m0, nil)
 	wakeAt(m0, 0)
@@ -485,7 +536,9 @@ func eventLoop(main func()) {
 			curm = mp
 			curg = nil
 			if events++; events&7 == 0 {
+				raceDisable()
 				progress.Add(1)
+				raceEnable()
 			}
 			switch c := mp.cont; c {
 			case contG:
@@ -509,12 +562,20 @@ func eventLoop(main func()) {
 		switch target {
 		case &newCoro:
 			curg.co = newgcoro(curg)
+			if raceBuild {
+				racespawn(curg, curg.co)
+			}
 			target = curg.co
 		case &loopWorkCoro:
 			fn, gp := loopWork, loopWorkFor
 			loopWork, loopWorkFor = nil, nil
 			fn()
 			curg, curm, target = gp, gp.m, gp.co
+		case &loopCallCoro:
+			fn, back := loopCall, loopCallBack
+			loopCall, loopCallBack = nil, nil
+			fn()
+			target = back
 		}
 		t := target
 		cur, d1 = t, t
@@ -528,6 +589,19 @@ func eventLoop(main func()) {
 	curm, curg = nil, nil
 }
 
+// mainFn is the program's main, for runtimeMainG.
+var mainFn func()
+
+// runtimeMainG is goroutine 1's function. (Not a closure: under -race a
+// closure's frame would show in the detector's stacks.)
+//
+//go:norace
+func runtimeMainG() {
+	fn := mainFn
+	mainFn = nil
+	runtimeMain(fn)
+}
+
 // runtimeMain is the body of goroutine 1: the runtime's own startup, then
 // the program's main. Models runtime.main (proc.go): sysmon starts, the
 // runtime's init starts forcegc, gcenable starts the sweeper and the
@@ -538,6 +612,8 @@ func eventLoop(main func()) {
 // implies — so user goroutines get the ids and the Ps' schedticks start
 // where they do in a real program.
 // Deviation: the background goroutines never wake again (there is no GC).
+//
+//go:norace
 func runtimeMain(main func()) {
 	mainStarted = true
 	if haveSysmon {
@@ -572,6 +648,8 @@ func runtimeMain(main func()) {
 
 // sysproc starts a runtime-internal goroutine (newproc of a runtime.*
 // function: isSystemGoroutine).
+//
+//go:norace
 func sysproc(fn func()) {
 	gp := curg
 	charge(SiteGoCreate, costs.GoCreate)
@@ -583,12 +661,15 @@ func sysproc(fn func()) {
 }
 
 // sysPark parks a background goroutine in its idle state for good.
+//
+//go:norace
 func sysPark(reason waitReason) {
 	for !tearingDown {
 		gopark(nil, nil, reason, blockSystemGoroutine)
 	}
 }
 
+//go:norace
 func sysSend(c *Hchan) {
 	var v int
 	ChanSend(c, unsafe.Pointer(&v), true)
@@ -597,17 +678,28 @@ func sysSend(c *Hchan) {
 // intChanOps are the element operations of the runtime's own chan int.
 type intChanOps struct{ buf [2]int }
 
+//go:norace
 func (o *intChanOps) BufToCell(i uint, cell unsafe.Pointer) {
 	if cell != nil {
 		*(*int)(cell) = o.buf[i]
 	}
 }
+
+//go:norace
 func (o *intChanOps) CellToBuf(cell unsafe.Pointer, i uint) { o.buf[i] = *(*int)(cell) }
-func (o *intChanOps) ClearBuf(i uint)                       { o.buf[i] = 0 }
-func (o *intChanOps) CellToCell(dst, src unsafe.Pointer)    { *(*int)(dst) = *(*int)(src) }
-func (o *intChanOps) ClearCell(cell unsafe.Pointer)         { *(*int)(cell) = 0 }
+
+//go:norace
+func (o *intChanOps) ClearBuf(i uint) { o.buf[i] = 0 }
+
+//go:norace
+func (o *intChanOps) CellToCell(dst, src unsafe.Pointer) { *(*int)(dst) = *(*int)(src) }
+
+//go:norace
+func (o *intChanOps) ClearCell(cell unsafe.Pointer) { *(*int)(cell) = 0 }
 
 // mainExit is called on g0 when main returns: the program exits.
+//
+//go:norace
 func mainExit() {
 	mainExited = true
 	done = true
@@ -622,6 +714,8 @@ var (
 )
 
 // leakReport lists the user goroutines still alive when main returned.
+//
+//go:norace
 func leakReport() []LeakedGoroutine {
 	var out []LeakedGoroutine
 	for _, gp := range allgs {
@@ -633,7 +727,7 @@ func leakReport() []LeakedGoroutine {
 			continue
 		}
 		var b strings.Builder
-		writeGoroutine(&b, gp)
+		writeGoroutine(&b, gp, nil)
 		status := gStatusStrings[s]
 		if s == _Gwaiting && gp.waitreason != waitReasonZero {
 			status = gp.waitreason.String()
@@ -658,6 +752,8 @@ func leakReport() []LeakedGoroutine {
 // calls run, and any runtime call those make ends them at once. A program
 // that exits would not run them; a process that runs thousands of
 // programs must not keep every leaked goroutine's stack either.
+//
+//go:norace
 func teardown() {
 	tearingDown = true
 	var leaked []*coro
@@ -710,6 +806,8 @@ func teardown() {
 // in the simulation), and waits for them — up to a wall-clock limit, past
 // which one whose deferred calls block outside the simulator is
 // abandoned.
+//
+//go:norace
 func unwindLeaked(leaked []*coro) {
 	unwinding.Store(true)
 	defer unwinding.Store(false)
@@ -746,6 +844,8 @@ var unwinding atomic.Bool
 
 // outsideRun panics for a runtime call made from a host goroutine that is
 // not the simulated goroutine the scheduler is running.
+//
+//go:norace
 func outsideRun() {
 	if !active.Load() {
 		panic("gmp: called outside gmp.Run (the gmp API only works inside a simulated goroutine)")

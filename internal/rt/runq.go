@@ -9,6 +9,8 @@ package rt
 
 // runqempty reports whether pp has no Gs on its local run queue,
 // including runnext. Models runtime.runqempty.
+//
+//go:norace
 func runqempty(pp *p) bool {
 	return pp.runqhead == pp.runqtail && pp.runnext == nil
 }
@@ -17,6 +19,8 @@ func runqempty(pp *p) bool {
 // puts gp in pp.runnext, kicking the previous runnext to the tail of the
 // ring. If the ring is full, runqputslow moves half of it to the global
 // queue. Executed only by the owner P. Models runtime.runqput.
+//
+//go:norace
 func runqput(pp *p, gp *g, next bool) {
 	if !haveSysmon && next {
 		// Without sysmon, a runnext chain sharing one time slice could
@@ -56,6 +60,8 @@ func runqput(pp *p, gp *g, next bool) {
 
 // runqputslow puts gp and half of the local queue (128 Gs, the oldest) on
 // the global queue as one batch. Models runtime.runqputslow.
+//
+//go:norace
 func runqputslow(pp *p, gp *g, h, t uint32) {
 	n := t - h
 	n = n / 2
@@ -100,6 +106,8 @@ func runqputslow(pp *p, gp *g, h, t uint32) {
 
 // runqputbatch puts as many Gs from q as fit on the local queue; the
 // caller puts the rest on the global queue. Models runtime.runqputbatch.
+//
+//go:norace
 func runqputbatch(pp *p, q *gQueue) {
 	h := pp.runqhead
 	t := pp.runqtail
@@ -130,6 +138,8 @@ var shuffleBuf []*g
 // runqget gets a G from the local queue: runnext first (the G inherits
 // the current time slice), then the head of the ring.
 // Models runtime.runqget.
+//
+//go:norace
 func runqget(pp *p) (gp *g, inheritTime bool) {
 	if next := pp.runnext; next != nil {
 		pp.runnext = nil
@@ -151,6 +161,8 @@ func runqget(pp *p) (gp *g, inheritTime bool) {
 // at batchHead), or, if the ring is empty and stealRunNextG is set,
 // pp's runnext — after backing off for 3 µs if pp is running, to give it
 // the chance to run that G itself. Models runtime.runqgrab.
+//
+//go:norace
 func runqgrab(pp *p, batch *[256]*g, batchHead uint32, stealRunNextG bool) uint32 {
 	for {
 		h := pp.runqhead
@@ -198,6 +210,8 @@ func runqgrab(pp *p, batch *[256]*g, batchHead uint32, stealRunNextG bool) uint3
 // runqsteal steals half of p2's local queue into pp's and returns one of
 // the stolen Gs to run (the last grabbed), or nil.
 // Models runtime.runqsteal.
+//
+//go:norace
 func runqsteal(pp, p2 *p, stealRunNextG bool) *g {
 	t := pp.runqtail
 	n := runqgrab(p2, &pp.runq, t, stealRunNextG)
@@ -229,6 +243,8 @@ func runqsteal(pp, p2 *p, stealRunNextG bool) *g {
 }
 
 // globrunqput puts gp on the tail of the global queue.
+//
+//go:norace
 func globrunqput(gp *g) {
 	sched.runq.pushBack(gp)
 	if want(EvGlobalRunqPut) {
@@ -237,6 +253,8 @@ func globrunqput(gp *g) {
 }
 
 // globrunqputhead puts gp at the head of the global queue.
+//
+//go:norace
 func globrunqputhead(gp *g) {
 	sched.runq.push(gp)
 	if want(EvGlobalRunqPut) {
@@ -246,6 +264,8 @@ func globrunqputhead(gp *g) {
 
 // globrunqputbatch puts a batch on the tail of the global queue and clears
 // the batch.
+//
+//go:norace
 func globrunqputbatch(batch *gQueue) {
 	n := batch.size
 	sched.runq.pushBackAll(*batch)
@@ -256,6 +276,8 @@ func globrunqputbatch(batch *gQueue) {
 }
 
 // globrunqget takes one G from the global queue (go1.25+).
+//
+//go:norace
 func globrunqget() *g {
 	if sched.runq.size == 0 {
 		return nil
@@ -266,6 +288,8 @@ func globrunqget() *g {
 // globrunqgetbatch takes up to n Gs, but at most the P's fair share
 // (size/gomaxprocs+1), from the global queue: the first to run now and the
 // rest for the caller's (empty) local queue. Models runtime.globrunqgetbatch.
+//
+//go:norace
 func globrunqgetbatch(n int32) (gp *g, q gQueue) {
 	if sched.runq.size == 0 {
 		return

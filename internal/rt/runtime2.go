@@ -68,10 +68,14 @@ const (
 // scheddetail, goroutine dumps and traces print. The table is package
 // observe's, whose WaitReason gives observers the same strings;
 // TestWaitReasons checks it against the constants above.
+//
+//go:norace
 func (w waitReason) String() string { return observe.WaitReason(w).String() }
 
 // isMutexWait reports whether w is one of the sync-package lock waits that
 // /sync/mutex/wait/total:seconds counts (runtime2.go:isMutexWait).
+//
+//go:norace
 func (w waitReason) isMutexWait() bool {
 	return w == waitReasonSyncMutexLock || w == waitReasonSyncRWMutexRLock || w == waitReasonSyncRWMutexLock
 }
@@ -93,6 +97,7 @@ var gStatusStrings = [...]string{
 // A g is a simulated goroutine (runtime2.go:g). Its body runs in a host
 // coroutine (see coro.go); everything else here is the runtime's view of it.
 type g struct {
+	race         raceCtx // -race builds only (race_on.go); no space otherwise
 	goid         int64
 	atomicstatus uint32
 	waitreason   waitReason  // set by gopark, cleared only by gdestroy (as in Go)
@@ -296,9 +301,12 @@ type gQueue struct {
 	size int32
 }
 
+//go:norace
 func (q *gQueue) empty() bool { return q.head == nil }
 
 // push adds gp to the head of q.
+//
+//go:norace
 func (q *gQueue) push(gp *g) {
 	gp.schedlink = q.head
 	q.head = gp
@@ -309,6 +317,8 @@ func (q *gQueue) push(gp *g) {
 }
 
 // pushBack adds gp to the tail of q.
+//
+//go:norace
 func (q *gQueue) pushBack(gp *g) {
 	gp.schedlink = nil
 	if q.tail != nil {
@@ -321,6 +331,8 @@ func (q *gQueue) pushBack(gp *g) {
 }
 
 // pushBackAll adds all Gs in q2 to the tail of q.
+//
+//go:norace
 func (q *gQueue) pushBackAll(q2 gQueue) {
 	if q2.tail == nil {
 		return
@@ -336,6 +348,8 @@ func (q *gQueue) pushBackAll(q2 gQueue) {
 }
 
 // pop removes and returns the head of q, or nil.
+//
+//go:norace
 func (q *gQueue) pop() *g {
 	gp := q.head
 	if gp != nil {
@@ -350,6 +364,8 @@ func (q *gQueue) pop() *g {
 }
 
 // remove takes gp out of q (abstract mode's pick from the middle).
+//
+//go:norace
 func (q *gQueue) remove(gp *g) {
 	var prev *g
 	for x := q.head; x != nil; prev, x = x, x.schedlink {
@@ -377,14 +393,17 @@ type gList struct {
 	size int32
 }
 
+//go:norace
 func (l *gList) empty() bool { return l.head == nil }
 
+//go:norace
 func (l *gList) push(gp *g) {
 	gp.schedlink = l.head
 	l.head = gp
 	l.size++
 }
 
+//go:norace
 func (l *gList) pop() *g {
 	gp := l.head
 	if gp != nil {
@@ -396,6 +415,8 @@ func (l *gList) pop() *g {
 }
 
 // pushAll prepends all Gs in q to l.
+//
+//go:norace
 func (l *gList) pushAll(q gQueue) {
 	if !q.empty() {
 		q.tail.schedlink = l.head

@@ -14,6 +14,8 @@ type Scase struct {
 // sortkey orders channels for locking. Go uses the hchan address; the
 // simulator uses the creation order, which is deterministic and has the
 // same effect (a total order in which duplicates are adjacent).
+//
+//go:norace
 func (c *Hchan) sortkey() int64 { return c.id }
 
 // Selectgo implements the select statement. cases holds nsends send
@@ -27,6 +29,8 @@ func (c *Hchan) sortkey() int64 { return c.id }
 // not by address, and no locks are taken; a select that will block pays
 // CostModel.Park before it queues its sudogs and polls the cases again
 // after it (as ChanSend does).
+//
+//go:norace
 func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 	gp := getg()
 	preemptOp(gp, OpSelect, 0)
@@ -112,6 +116,9 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 				}
 				if c.qcount > 0 {
 					// can receive from buffer
+					if raceBuild {
+						racenotify(c, c.recvx, nil)
+					}
 					c.ops.BufToCell(c.recvx, cas.Elem)
 					c.ops.ClearBuf(c.recvx)
 					c.recvx++
@@ -124,6 +131,9 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 				}
 				if c.closed != 0 {
 					// read at end of closed channel
+					if raceBuild {
+						raceacquirechan(c)
+					}
 					if cas.Elem != nil {
 						c.ops.ClearCell(cas.Elem)
 					}
@@ -135,7 +145,7 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 					panic(plainError("send on closed channel"))
 				}
 				// can send to a sleeping receiver, or to the buffer
-				if chansendNow(c, cas.Elem) {
+				if chansendNow(c, cas.Elem, nil) {
 					return casi, false
 				}
 			}
@@ -246,11 +256,15 @@ func Selectgo(cases []Scase, nsends int, block bool) (int, bool) {
 }
 
 // selparkcommit is the unlock function of a select park.
+//
+//go:norace
 func selparkcommit(gp *g, _ any) bool { return true }
 
 // CountSelect counts a select statement in Stats.SelectCalls. The generic
 // layer calls it once per select, whatever the select compiles to: a
 // Selectgo, a single (non-)blocking channel operation, or Block.
+//
+//go:norace
 func CountSelect() {
 	getg()
 	stats.SelectCalls++
@@ -258,6 +272,8 @@ func CountSelect() {
 
 // Block parks the current goroutine forever: select {} with no cases.
 // Models runtime.block (select.go).
+//
+//go:norace
 func Block() {
 	gp := getg()
 	preemptOp(gp, OpSelect, 0)

@@ -37,6 +37,8 @@ import "unsafe"
 
 // semaObj and notifyObj are the ids of a semaphore and a notify list for a
 // Chooser (0 when nobody is choosing: the map is not worth keeping).
+//
+//go:norace
 func semaObj(addr *uint32) int64 {
 	if chooser == nil {
 		return 0
@@ -44,6 +46,7 @@ func semaObj(addr *uint32) int64 {
 	return objID(unsafe.Pointer(addr))
 }
 
+//go:norace
 func notifyObj(l *NotifyList) int64 {
 	if chooser == nil {
 		return 0
@@ -63,6 +66,7 @@ const (
 	SemaReasonWaitGroupWait                   // sync.runtime_SemacquireWaitGroup: "sync.WaitGroup.Wait"
 )
 
+//go:norace
 func (r SemaReason) waitReason() waitReason {
 	switch r {
 	case SemaReasonMutexLock:
@@ -78,33 +82,62 @@ func (r SemaReason) waitReason() waitReason {
 }
 
 // String returns the wait reason's text, as a goroutine dump shows it.
+//
+//go:norace
 func (r SemaReason) String() string { return r.waitReason().String() }
 
 // semaQueue is the list of waiters on one address: the treap node for the
 // address and its waitlink list, flattened.
 type semaQueue struct {
 	head, tail *sudog
+	addr       *uint32
+	next       *semaQueue // in its semtable bucket
 }
 
-// semtable maps an address to its waiters (sema.go:semtable). An entry
-// exists only while the address has waiters. Reset by resetGlobals.
-var semtable map[*uint32]*semaQueue
+// semTabSize is the number of buckets of semtable (sema.go:semTabSize).
+const semTabSize = 251
 
+// semtable holds the waiters of every address that has some
+// (sema.go:semtable): an address hashes to one of semTabSize buckets,
+// each a list of queues — Go's root treaps, flattened. (A map would do,
+// but under -race the host runtime records every map write as a memory
+// access, which the detector would see the simulated goroutines share.)
+// Reset by resetGlobals.
+var semtable [semTabSize]*semaQueue
+
+//go:norace
 func semaQueueFor(addr *uint32, create bool) *semaQueue {
-	q := semtable[addr]
-	if q == nil && create {
-		if semtable == nil {
-			semtable = make(map[*uint32]*semaQueue)
+	root := &semtable[(uintptr(unsafe.Pointer(addr))>>3)%semTabSize]
+	for q := *root; q != nil; q = q.next {
+		if q.addr == addr {
+			return q
 		}
-		q = new(semaQueue)
-		semtable[addr] = q
 	}
+	if !create {
+		return nil
+	}
+	q := &semaQueue{addr: addr, next: *root}
+	*root = q
 	return q
+}
+
+// semaDrop removes addr's queue, which has no waiters left.
+//
+//go:norace
+func semaDrop(addr *uint32) {
+	for pq := &semtable[(uintptr(unsafe.Pointer(addr))>>3)%semTabSize]; *pq != nil; pq = &(*pq).next {
+		if (*pq).addr == addr {
+			*pq = (*pq).next
+			return
+		}
+	}
 }
 
 // cansemacquire decrements *addr if it is positive.
 // Models runtime.cansemacquire (the CAS loop cannot fail here: nothing
 // runs concurrently).
+//
+//go:norace
 func cansemacquire(addr *uint32) bool {
 	if *addr == 0 {
 		return false
@@ -119,6 +152,8 @@ func cansemacquire(addr *uint32) bool {
 // shows. Models runtime.semacquire1.
 // Deviation: the waiter is queued by gopark's unlock function, after the
 // G is _Gwaiting (see the invariants above).
+//
+//go:norace
 func Semacquire(addr *uint32, lifo bool, reason SemaReason) {
 	gp := getg()
 	preemptOp(gp, OpAcquire, semaObj(addr))
@@ -157,9 +192,14 @@ func Semacquire(addr *uint32, lifo bool, reason SemaReason) {
 // the address's queue — unless a release came while the G was parking, in
 // which case they take the count for it and cancel the park. They play the
 // part of goparkunlock(&root.lock) in semacquire1.
+//
+//go:norace
 func semaparkcommitFIFO(gp *g, arg any) bool { return semaparkcommit(gp, arg.(*sudog), false) }
+
+//go:norace
 func semaparkcommitLIFO(gp *g, arg any) bool { return semaparkcommit(gp, arg.(*sudog), true) }
 
+//go:norace
 func semaparkcommit(gp *g, s *sudog, lifo bool) bool {
 	addr := (*uint32)(s.elem)
 	if cansemacquire(addr) {
@@ -176,6 +216,8 @@ func semaparkcommit(gp *g, s *sudog, lifo bool) bool {
 // Deviation: one list per address, not a treap of addresses each heading a
 // list; the order of each address's waiters, and the cheaprand draw for a
 // new treap node, are Go's.
+//
+//go:norace
 func (q *semaQueue) queue(gp *g, s *sudog, lifo bool) {
 	s.g = gp
 	s.waitlink = nil
@@ -204,6 +246,8 @@ func (q *semaQueue) queue(gp *g, s *sudog, lifo bool) {
 
 // dequeue removes and returns the first waiter. Models semaRoot.dequeue.
 // Deviation: no treap to rebalance (see queue).
+//
+//go:norace
 func (q *semaQueue) dequeue() *sudog {
 	s := q.head
 	if s == nil {
@@ -225,6 +269,8 @@ func (q *semaQueue) dequeue() *sudog {
 // Models runtime.semrelease1.
 // Deviation: a release that comes while an acquirer is still parking finds
 // no waiter and only increments the count (see the invariants above).
+//
+//go:norace
 func Semrelease(addr *uint32, handoff bool) {
 	gp := getg()
 	preemptOp(gp, OpRelease, semaObj(addr))
@@ -244,7 +290,7 @@ func Semrelease(addr *uint32, handoff bool) {
 	}
 	s := q.dequeue()
 	if q.head == nil {
-		delete(semtable, addr)
+		semaDrop(addr)
 	}
 	if s.ticket != 0 {
 		throw("corrupted semaphore ticket")
@@ -266,6 +312,8 @@ func Semrelease(addr *uint32, handoff bool) {
 
 // SemaWaiters reports how many goroutines wait on addr (for tests and
 // reports).
+//
+//go:norace
 func SemaWaiters(addr *uint32) int {
 	q := semaQueueFor(addr, false)
 	if q == nil {
@@ -290,6 +338,8 @@ type NotifyList struct {
 // less checks if a < b, considering a & b running counts that may
 // overflow the 32-bit range, and that their "unwrapped" difference is
 // always less than 2^31.
+//
+//go:norace
 func less(a, b uint32) bool {
 	return int32(a-b) < 0
 }
@@ -298,6 +348,8 @@ func less(a, b uint32) bool {
 // notifications. The caller must eventually call Wait to wait for a
 // notification, passing the returned ticket number.
 // Models runtime.notifyListAdd.
+//
+//go:norace
 func (l *NotifyList) Add() uint32 {
 	getg()
 	charge(SiteAtomic, costs.Atomic)
@@ -311,6 +363,8 @@ func (l *NotifyList) Add() uint32 {
 // Models runtime.notifyListWait.
 // Deviation: the waiter is appended by gopark's unlock function, once the
 // G is _Gwaiting (as for Semacquire).
+//
+//go:norace
 func (l *NotifyList) Wait(t uint32) {
 	gp := getg()
 	// Return right away if this ticket has already been notified.
@@ -331,6 +385,8 @@ func (l *NotifyList) Wait(t uint32) {
 // sudog once the G is _Gwaiting, unless the ticket was notified while the
 // G was parking (then the park is cancelled, as notifyListWait returns
 // when it sees t < notify under the lock).
+//
+//go:norace
 func notifyListCommit(gp *g, arg any) bool {
 	s := arg.(*sudog)
 	l := (*NotifyList)(s.elem)
@@ -349,6 +405,8 @@ func notifyListCommit(gp *g, arg any) bool {
 // NotifyAll notifies all entries in the list: they are readied in list
 // order, so the last one ends in runnext and runs first.
 // Models runtime.notifyListNotifyAll.
+//
+//go:norace
 func (l *NotifyList) NotifyAll() {
 	gp := getg()
 	preemptOp(gp, OpNotify, notifyObj(l))
@@ -377,6 +435,8 @@ func (l *NotifyList) NotifyAll() {
 
 // NotifyOne notifies one entry in the list: the one with the oldest
 // un-notified ticket. Models runtime.notifyListNotifyOne.
+//
+//go:norace
 func (l *NotifyList) NotifyOne() {
 	gp := getg()
 	preemptOp(gp, OpNotify, notifyObj(l))

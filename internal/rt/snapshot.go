@@ -17,6 +17,8 @@ type (
 // ReadSchedState returns the scheduler's state; with detailed, the
 // per-M and per-G lists too. It may be called from an observer or from a
 // simulated goroutine.
+//
+//go:norace
 func ReadSchedState(detailed bool) SchedState {
 	st := SchedState{
 		Time:         now,
@@ -81,4 +83,6 @@ func ReadSchedState(detailed bool) SchedState {
 }
 
 // Now returns the virtual time (for observers).
+//
+//go:norace
 func Now() int64 { return now }

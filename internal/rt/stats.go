@@ -45,6 +45,7 @@ type Stats struct {
 
 var stats Stats
 
+//go:norace
 func (s *Stats) recordSchedLatency(ns int64) {
 	s.SchedLatency.Record(ns)
 }

@@ -27,6 +27,7 @@ var legalTransitions = [...][2]uint32{
 
 var legal [16][16]bool
 
+//go:norace
 func init() {
 	for _, t := range legalTransitions {
 		legal[t[0]][t[1]] = true
@@ -41,6 +42,8 @@ func init() {
 // concurrently); every goroutine's scheduling latency and mutex wait is
 // recorded, where Go tracks one transition out of _Grunning in
 // gTrackingPeriod (8) and scales the mutex wait it measures by 8.
+//
+//go:norace
 func casgstatus(gp *g, oldval, newval uint32) {
 	if gp.atomicstatus != oldval || oldval >= 16 || newval >= 16 || !legal[oldval][newval] {
 		badgstatus(gp, oldval, newval)
@@ -69,17 +72,22 @@ func casgstatus(gp *g, oldval, newval uint32) {
 // own so that casgstatus, which runs on goroutine stacks, stays small.
 //
 //go:noinline
+//go:norace
 func badgstatus(gp *g, oldval, newval uint32) {
 	throwf("casgstatus: goroutine %d: bad transition %d -> %d (status is %d)", gp.goid, oldval, newval, gp.atomicstatus)
 }
 
+//go:norace
 func readgstatus(gp *g) uint32 { return gp.atomicstatus }
 
 // throw reports an internal error of the simulated runtime: a broken
 // invariant that the real runtime would also throw on. It panics with a
 // *Fatal so that Run can return it.
+//
+//go:norace
 func throw(s string) {
 	panic(&Fatal{Msg: s, internal: true})
 }
 
+//go:norace
 func throwf(format string, args ...any) { throw(fmt.Sprintf(format, args...)) }

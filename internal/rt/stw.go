@@ -7,6 +7,7 @@ package rt
 // here, zeroed, instead of allocating.
 var pPool []*p
 
+//go:norace
 func newP() *p {
 	if n := len(pPool); n > 0 {
 		pp := pPool[n-1]
@@ -18,6 +19,8 @@ func newP() *p {
 
 // freeAllP returns the run's Ps to pPool. Nothing of a finished run refers
 // to its Ps (results copy what they report).
+//
+//go:norace
 func freeAllP() {
 	for _, pp := range allp[:cap(allp)] {
 		if pp != nil && len(pPool) < 1024 {
@@ -28,6 +31,8 @@ func freeAllP() {
 }
 
 // initP initialises a new P (proc.go:p.init).
+//
+//go:norace
 func (pp *p) init(id int32) {
 	pp.id = id
 	pp.status = _Pgcstop
@@ -40,6 +45,8 @@ func (pp *p) init(id int32) {
 // first, then runnext, so they keep their order), its timers to the
 // current P and its free Gs to the global lists, and marks it _Pdead.
 // Models runtime.(*p).destroy.
+//
+//go:norace
 func (pp *p) destroy() {
 	for pp.runqhead != pp.runqtail {
 		pp.runqtail--
@@ -57,6 +64,8 @@ func (pp *p) destroy() {
 }
 
 // gfpurge moves all of pp's free Gs to the global lists (proc.go:gfpurge).
+//
+//go:norace
 func gfpurge(pp *p) {
 	for !pp.gFree.empty() {
 		gp := pp.gFree.pop()
@@ -72,6 +81,8 @@ func gfpurge(pp *p) {
 // returns the list of Ps with local work, which the caller must start Ms
 // for. Models runtime.procresize (proc.go, go1.26: a P with work prefers
 // the M that ran it last).
+//
+//go:norace
 func procresize(nprocs int32) *p {
 	old := gomaxprocs
 	if old < 0 || nprocs <= 0 {
@@ -195,6 +206,8 @@ const maxGOMAXPROCS = 1 << 16
 // gomaxprocsSet sets GOMAXPROCS to n (if n > 0) and returns the previous
 // setting. Models runtime.GOMAXPROCS (debug.go): a stop-the-world whose
 // start procresizes.
+//
+//go:norace
 func gomaxprocsSet(n int) int {
 	gp := getg()
 	preemptCheck()
@@ -227,6 +240,8 @@ func gomaxprocsSet(n int) int {
 // until the running Ps stop themselves in gcstopm. The calling G waits in
 // _Gwaiting("stopping the world") meanwhile.
 // Models runtime.stopTheWorld + stopTheWorldWithSema (proc.go).
+//
+//go:norace
 func stopTheWorld(gp *g) {
 	mp := gp.m
 	gp.waitreason = waitReasonStoppingTheWorld // casGToWaitingForSuspendG sets it first
@@ -293,6 +308,8 @@ func stopTheWorld(gp *g) {
 
 // stwNotify wakes the thread waiting for the world to stop
 // (notewakeup(&sched.stopnote)).
+//
+//go:norace
 func stwNotify() {
 	if stwWaiter != nil {
 		wakeEarlier(stwWaiter, addTime(now, duration(SiteMWakeup, costs.MWakeup, nil)))
@@ -301,6 +318,8 @@ func stwNotify() {
 
 // startTheWorld restarts the world, applying a pending GOMAXPROCS change.
 // Models runtime.startTheWorldWithSema (proc.go).
+//
+//go:norace
 func startTheWorld(gp *g) {
 	if netpollinited() {
 		list := netpoll(0)
@@ -342,6 +361,8 @@ func startTheWorld(gp *g) {
 
 // gcstopm stops the current M for a stop-the-world, giving up its P.
 // Models runtime.gcstopm (proc.go).
+//
+//go:norace
 func gcstopm() {
 	mp := curm
 	if !sched.gcwaiting {

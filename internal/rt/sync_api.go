@@ -17,6 +17,8 @@ const (
 // running P and an empty local run queue (runnext included), because
 // sync.Mutex is cooperative and spinning is unfair otherwise.
 // Models runtime.internal_sync_runtime_canSpin (proc.go).
+//
+//go:norace
 func CanSpin(i int) bool {
 	getg()
 	if i >= activeSpin || numCPUStartup <= 1 || gomaxprocs <= sched.npidle+sched.nmspinning+1 {
@@ -38,6 +40,8 @@ var numCPUStartup int32 = 64
 // Models runtime.internal_sync_runtime_doSpin (proc.go).
 // Deviation: the spin costs CostModel.MutexSpin of virtual time instead of
 // 30 PAUSE instructions.
+//
+//go:norace
 func DoSpin() {
 	getg()
 	stats.MutexSpins++
@@ -48,16 +52,22 @@ func DoSpin() {
 // of a fast path in a mirror package (an atomic, an uncontended lock).
 // Other Ms may act during it, so a caller charges before, never between,
 // the steps of a read-modify-write. It is not a preemption point.
+//
+//go:norace
 func Charge(ns int64) {
 	getg()
 	charge(SiteCharge, ns)
 }
 
 // Costs returns the run's cost model. It must not be modified.
+//
+//go:norace
 func Costs() *CostModel { return &costs }
 
 // CountStarvation records a sync.Mutex entering starvation mode
 // (Stats.MutexStarvationEnters).
+//
+//go:norace
 func CountStarvation() {
 	getg()
 	stats.MutexStarvationEnters++

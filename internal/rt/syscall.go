@@ -16,6 +16,8 @@ package rt
 
 // syscall performs a blocking syscall of virtual duration d on the current
 // goroutine.
+//
+//go:norace
 func syscall(d int64) {
 	gp := getg()
 	preemptOp(gp, OpSyscall, 0)
@@ -31,6 +33,8 @@ func syscall(d int64) {
 }
 
 // entersyscall moves gp into _Gsyscall. Models runtime.reentersyscall.
+//
+//go:norace
 func entersyscall(gp *g) {
 	charge(SiteSyscallEnter, costs.SyscallEnter)
 	mp := gp.m
@@ -75,6 +79,8 @@ func entersyscall(gp *g) {
 
 // entersyscallHandleGCWait gives the P to a pending stop-the-world at once
 // (go1.26). Models runtime.entersyscallHandleGCWait.
+//
+//go:norace
 func entersyscallHandleGCWait(mp *m) {
 	if sched.stopwait > 0 {
 		pp := mp.p
@@ -94,6 +100,8 @@ func entersyscallHandleGCWait(mp *m) {
 
 // exitsyscall is called when gp returns from its syscall: it gets a P back
 // and returns, or queues gp and stops the M. Models runtime.exitsyscall.
+//
+//go:norace
 func exitsyscall(gp *g) {
 	mp := gp.m
 	mp.locks++
@@ -137,6 +145,8 @@ func exitsyscall(gp *g) {
 // exitsyscallTryGetP tries to get a P for the current M leaving a
 // syscall: its old P, stolen back from another syscalling thread, or an
 // idle P. Models runtime.exitsyscallTryGetP (go1.26).
+//
+//go:norace
 func exitsyscallTryGetP(oldp *p) *p {
 	if oldp != nil && inSyscall(oldp) {
 		takeP(oldp)
@@ -158,6 +168,8 @@ func exitsyscallTryGetP(oldp *p) *p {
 // gp on the global queue (or runs it on an idle P) and stops the M. It
 // reports whether the M now runs gp. Models runtime.exitsyscallNoP
 // (go1.26) and exitsyscall0 (≤go1.25).
+//
+//go:norace
 func exitsyscallNoP(gp *g) bool {
 	mp := curm
 	if version < 26 {
@@ -186,6 +198,8 @@ func exitsyscallNoP(gp *g) bool {
 }
 
 // exitsyscall125 is exitsyscall for the ≤go1.25 model.
+//
+//go:norace
 func exitsyscall125(gp *g) {
 	mp := gp.m
 	oldp := mp.oldp
@@ -216,6 +230,8 @@ func exitsyscall125(gp *g) {
 // exitsyscallfast re-acquires oldp if it is still in _Psyscall (even if
 // another thread's syscall holds it now), else any idle P.
 // Models runtime.exitsyscallfast (≤go1.25).
+//
+//go:norace
 func exitsyscallfast(oldp *p) bool {
 	if oldp != nil && oldp.status == _Psyscall {
 		// CAS _Psyscall → _Pidle, then wirep.

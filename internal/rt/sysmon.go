@@ -25,6 +25,8 @@ var (
 // retakes Ps from syscalls, preempts long-running Gs and prints
 // schedtrace. Models runtime.sysmon (proc.go).
 // Deviation: no forced GC, scavenger or GOMAXPROCS re-evaluation.
+//
+//go:norace
 func sysmon() {
 	mp := curm
 	sched.nmsys++
@@ -117,6 +119,8 @@ func sysmon() {
 // other thread wakes up before they end. It is called where sysmon is
 // about to deep-sleep, and leaves it there.
 // Deviation: none observable; this is the event loop run ahead.
+//
+//go:norace
 func sysmonIdleJump(mp *m, next int64) {
 	const (
 		deep  = forcegcperiod / 2
@@ -171,6 +175,8 @@ func sysmonIdleJump(mp *m, next int64) {
 var noIdleJump bool
 
 // sysmonwake wakes sysmon from its deep sleep (notewakeup(&sched.sysmonnote)).
+//
+//go:norace
 func sysmonwake() {
 	sched.sysmonwait = false
 	sysmonWoken = true
@@ -179,11 +185,15 @@ func sysmonwake() {
 
 // usleep sleeps the current thread for usec µs (plus the kernel's timer
 // slack).
+//
+//go:norace
 func usleep(mp *m, usec int64) {
 	msleep(mp, addTime(now, usec*1000+duration(SiteTimerSlack, costs.TimerSlack, nil)))
 }
 
 // incidlelocked models runtime.incidlelocked.
+//
+//go:norace
 func incidlelocked(v int32) {
 	sched.nmidlelocked += v
 	if v > 0 {
@@ -196,6 +206,8 @@ func incidlelocked(v int32) {
 // Models runtime.retake (proc.go): the go1.26 version keeps the P wired to
 // a syscalling M and takes it with setBlockOnExitSyscall; ≤go1.25 takes a
 // P in _Psyscall.
+//
+//go:norace
 func retake(now int64) uint32 {
 	n := 0
 	for i := 0; i < len(allp); i++ {
@@ -275,6 +287,8 @@ func retake(now int64) uint32 {
 
 // inSyscall reports whether pp's M is running a G in a syscall: the go1.26
 // test that setBlockOnExitSyscall makes.
+//
+//go:norace
 func inSyscall(pp *p) bool {
 	if pp.status != _Prunning || pp.m == nil {
 		return false
@@ -285,6 +299,8 @@ func inSyscall(pp *p) bool {
 
 // takeP unwires pp from the syscalling thread that holds it and leaves it
 // _Pidle (but not on the idle list). Models syscallingThread.takeP (go1.26).
+//
+//go:norace
 func takeP(pp *p) {
 	mp := pp.m
 	if want(EvProcSteal) {
@@ -302,6 +318,8 @@ func takeP(pp *p) {
 // preemptone asks the goroutine running on pp to stop: cooperatively
 // (g.preempt, honoured at its next runtime call) and, with async
 // preemption, by signalling its thread. Models runtime.preemptone.
+//
+//go:norace
 func preemptone(pp *p) bool {
 	mp := pp.m
 	if mp == nil || mp == curm {
@@ -336,6 +354,8 @@ func preemptone(pp *p) bool {
 // only at an async safe point — in the simulator, inside Work — so a G
 // that is in a runtime operation keeps running until its next runtime call.
 // Models runtime.preemptM + doSigPreempt (signal_unix.go).
+//
+//go:norace
 func preemptM(mp *m) bool {
 	if mp.signalPending {
 		return false
@@ -348,6 +368,8 @@ func preemptM(mp *m) bool {
 }
 
 // preemptall asks every running P's G to stop (proc.go:preemptall).
+//
+//go:norace
 func preemptall() bool {
 	res := false
 	for _, pp := range allp {

@@ -31,6 +31,8 @@ const timerHeapN = 4
 // A timer is a potentially repeating trigger for calling t.f(t.arg, t.seq,
 // delay) (time.go:timer).
 type timer struct {
+	//lint:ignore U1000 used under -race (race_on.go)
+	race    raceTimer
 	state   uint8
 	isChan  bool   // timer has a channel; immutable
 	blocked uint32 // number of goroutines blocked on timer's channel
@@ -62,9 +64,12 @@ type timerWhen struct {
 	when  int64
 }
 
+//go:norace
 func (tw timerWhen) less(other timerWhen) bool { return tw.when < other.when }
 
 // init sets the timer's function.
+//
+//go:norace
 func (t *timer) init(f func(arg any, seq uintptr, delay int64), arg any) {
 	t.f = f
 	t.arg = arg
@@ -73,6 +78,8 @@ func (t *timer) init(f func(arg any, seq uintptr, delay int64), arg any) {
 // updateHeap updates t as directed by t.state, updating t.state and
 // returning whether the heap changed. t must be heap[0] of its heap.
 // Models runtime.(*timer).updateHeap.
+//
+//go:norace
 func (t *timer) updateHeap() (updated bool) {
 	ts := t.ts
 	if ts == nil || t != ts.heap[0].timer {
@@ -96,6 +103,8 @@ func (t *timer) updateHeap() (updated bool) {
 
 // timeSleep puts the current goroutine to sleep for at least ns
 // nanoseconds. Models runtime.timeSleep (time.go).
+//
+//go:norace
 func timeSleep(ns int64) {
 	gp := getg()
 	preemptOp(gp, OpSleep, 0)
@@ -116,17 +125,23 @@ func timeSleep(ns int64) {
 
 // resetForSleep is called after the goroutine is parked for timeSleep: the
 // timer is armed only once the G is safely asleep.
+//
+//go:norace
 func resetForSleep(gp *g, _ any) bool {
 	gp.timer.reset(gp.sleepWhen, 0)
 	return true
 }
 
 // goroutineReady is the timer function of Sleep: ready the goroutine.
+//
+//go:norace
 func goroutineReady(arg any, _ uintptr, _ int64) {
 	goready(arg.(*g))
 }
 
 // addHeap adds t to the timers heap (time.go:addHeap).
+//
+//go:norace
 func (ts *timers) addHeap(t *timer) {
 	if !netpollInited {
 		netpollGenericInit()
@@ -144,6 +159,8 @@ func (ts *timers) addHeap(t *timer) {
 
 // stop stops the timer t and reports whether it was pending (would have
 // fired). Models runtime.(*timer).stop (go1.23+ synchronous channels).
+//
+//go:norace
 func (t *timer) stop() bool {
 	charge(SiteTimerOp, costs.TimerOp)
 	if t.state&timerHeaped != 0 {
@@ -169,6 +186,8 @@ func (t *timer) stop() bool {
 }
 
 // deleteMin removes timer 0 from ts (time.go:deleteMin).
+//
+//go:norace
 func (ts *timers) deleteMin() {
 	t := ts.heap[0].timer
 	if t.ts != ts {
@@ -194,6 +213,8 @@ func (ts *timers) deleteMin() {
 
 // modify modifies an existing timer and reports whether it was pending.
 // Models runtime.(*timer).modify.
+//
+//go:norace
 func (t *timer) modify(when, period int64, f func(arg any, seq uintptr, delay int64), arg any, seq uintptr) bool {
 	if when <= 0 {
 		throw("timer when must be positive")
@@ -248,12 +269,16 @@ func (t *timer) modify(when, period int64, f func(arg any, seq uintptr, delay in
 // needsAdd reports whether t needs to be added to a timers heap: it is
 // not in one, is armed, and (if a channel timer) someone is blocked on
 // its channel.
+//
+//go:norace
 func (t *timer) needsAdd() bool {
 	return t.state&timerHeaped == 0 && t.when > 0 && (!t.isChan || t.blocked > 0)
 }
 
 // maybeAdd adds t to the current P's heap if it needs to be there.
 // Models runtime.(*timer).maybeAdd.
+//
+//go:norace
 func (t *timer) maybeAdd() {
 	ts := &curm.p.timers
 	ts.cleanHead()
@@ -272,12 +297,16 @@ func (t *timer) maybeAdd() {
 }
 
 // reset resets the time when a timer should fire.
+//
+//go:norace
 func (t *timer) reset(when, period int64) bool {
 	return t.modify(when, period, nil, nil, 0)
 }
 
 // cleanHead cleans up the head of the timer queue: zombies and modified
 // timers at the top are removed or re-sorted. Models runtime.cleanHead.
+//
+//go:norace
 func (ts *timers) cleanHead() {
 	for {
 		if len(ts.heap) == 0 {
@@ -307,6 +336,8 @@ func (ts *timers) cleanHead() {
 }
 
 // take moves any timers from src into ts (procresize).
+//
+//go:norace
 func (ts *timers) take(src *timers) {
 	if len(src.heap) > 0 {
 		for _, tw := range src.heap {
@@ -329,6 +360,8 @@ func (ts *timers) take(src *timers) {
 // adjust looks through the timers for any that were modified to run
 // earlier and puts them in the right place, and removes zombies.
 // Models runtime.(*timers).adjust.
+//
+//go:norace
 func (ts *timers) adjust(now int64, force bool) {
 	if !force {
 		first := ts.minWhenModified
@@ -376,6 +409,8 @@ func (ts *timers) adjust(now int64, force bool) {
 
 // wakeTime looks at the timers and returns the time when we should wake
 // up the netpoller, or 0 if there are no timers.
+//
+//go:norace
 func (ts *timers) wakeTime() int64 {
 	nextWhen := ts.minWhenModified
 	when := ts.minWhenHeap
@@ -390,6 +425,8 @@ func (ts *timers) wakeTime() int64 {
 // passed as 0, the time when the next timer should run or 0 if there is no
 // next timer, and reports whether it ran any timers.
 // Models runtime.(*timers).check.
+//
+//go:norace
 func (ts *timers) check(tnow int64) (rnow, pollUntil int64, ran bool) {
 	next := ts.wakeTime()
 	if next == 0 {
@@ -430,6 +467,8 @@ func (ts *timers) check(tnow int64) (rnow, pollUntil int64, ran bool) {
 // the timer and removes or updates it. Returns 0 if it ran a timer, -1 if
 // there are no more timers, or the time when the first timer should run.
 // Models runtime.(*timers).run.
+//
+//go:norace
 func (ts *timers) run(tnow int64) int64 {
 Redo:
 	if len(ts.heap) == 0 {
@@ -460,6 +499,8 @@ Redo:
 
 // unlockAndRun runs timer t (which must be ready): it reschedules or
 // removes it and calls its function. Models runtime.(*timer).unlockAndRun.
+//
+//go:norace
 func (t *timer) unlockAndRun(tnow int64) {
 	if t.state&(timerModified|timerZombie) != 0 {
 		badTimer()
@@ -500,10 +541,18 @@ func (t *timer) unlockAndRun(tnow int64) {
 	}
 	// For a channel timer, f ends in TimerChanSend, which plays the part
 	// of Go's sendLock: it drops the value if t.seq no longer matches seq.
+	if raceBuild {
+		racetimerrun(t)
+	}
 	f(arg, seq, delay)
+	if raceBuild {
+		racetimerrun(nil)
+	}
 }
 
 // updateMinWhenHeap sets ts.minWhenHeap to ts.heap[0].when.
+//
+//go:norace
 func (ts *timers) updateMinWhenHeap() {
 	if len(ts.heap) == 0 {
 		ts.minWhenHeap = 0
@@ -513,6 +562,8 @@ func (ts *timers) updateMinWhenHeap() {
 }
 
 // updateMinWhenModified updates ts.minWhenModified to be <= when.
+//
+//go:norace
 func (ts *timers) updateMinWhenModified(when int64) {
 	if old := ts.minWhenModified; old == 0 || when < old {
 		ts.minWhenModified = when
@@ -521,6 +572,8 @@ func (ts *timers) updateMinWhenModified(when int64) {
 
 // timeSleepUntil returns the time when the next timer should fire
 // (maxWhen if there are none). Models runtime.timeSleepUntil.
+//
+//go:norace
 func timeSleepUntil() int64 {
 	next := int64(maxWhen)
 	for _, pp := range allp {
@@ -532,6 +585,8 @@ func timeSleepUntil() int64 {
 }
 
 // siftUp puts the timer at position i in the right place in the heap.
+//
+//go:norace
 func (ts *timers) siftUp(i int) {
 	heap := ts.heap
 	if i >= len(heap) {
@@ -556,6 +611,8 @@ func (ts *timers) siftUp(i int) {
 }
 
 // siftDown puts the timer at position i in the right place in the heap.
+//
+//go:norace
 func (ts *timers) siftDown(i int) {
 	heap := ts.heap
 	n := len(heap)
@@ -595,6 +652,8 @@ func (ts *timers) siftDown(i int) {
 }
 
 // initHeap reestablishes the heap order in the slice ts.heap.
+//
+//go:norace
 func (ts *timers) initHeap() {
 	if len(ts.heap) <= 1 {
 		return
@@ -608,6 +667,8 @@ func (ts *timers) initHeap() {
 // timers' back pointers and state bits, the zombie count and
 // minWhenHeap. Models runtime.(*timers).verify (Go calls it only when
 // the verifyTimers constant is set; tests call it through VerifyTimers).
+//
+//go:norace
 func (ts *timers) verify() {
 	zombies := int32(0)
 	for i, tw := range ts.heap {
@@ -642,6 +703,7 @@ func (ts *timers) verify() {
 	}
 }
 
+//go:norace
 func badTimer() {
 	throw("timer data corruption")
 }

@@ -26,10 +26,15 @@ type Timer struct {
 // not block, and may only call the runtime through TimerGo (a go
 // statement), goready-like functions or the send of a channel timer.
 // Models runtime.newTimer (time.go) for a func timer (time.AfterFunc).
+//
+//go:norace
 func NewTimer(when, period int64, f func(arg any, seq uintptr, delay int64), arg any) *Timer {
 	getg()
 	t := &Timer{run: runGen}
 	t.init(nil, nil)
+	if raceBuild {
+		racetimerset(&t.timer)
+	}
 	t.modify(when, period, f, arg, 0)
 	return t
 }
@@ -41,6 +46,8 @@ func NewTimer(when, period int64, f func(arg any, seq uintptr, delay int64), arg
 // fires lazily when c is received from (go1.23+ synchronous timer
 // channels); len(c) and cap(c) report 0.
 // Models runtime.newTimer (time.go) for time.NewTimer and time.NewTicker.
+//
+//go:norace
 func NewChanTimer(when, period int64, c *Hchan, send func(c *Hchan, seq uintptr, delay int64)) *Timer {
 	getg()
 	if c == nil || c.dataqsiz == 0 {
@@ -53,6 +60,9 @@ func NewChanTimer(when, period int64, c *Hchan, send func(c *Hchan, seq uintptr,
 	t.init(nil, nil)
 	t.isChan = true
 	c.timer = &t.timer
+	if raceBuild {
+		racetimerset(&t.timer)
+	}
 	t.modify(when, period, sendTimerChan, &TimerChanArg{C: c, Send: send}, 0)
 	return t
 }
@@ -60,6 +70,8 @@ func NewChanTimer(when, period int64, c *Hchan, send func(c *Hchan, seq uintptr,
 // sendTimerChan is the timer function of a channel timer: it hands over
 // to the time package's sendTime, which computes the value and calls
 // TimerChanSend.
+//
+//go:norace
 func sendTimerChan(arg any, seq uintptr, delay int64) {
 	a := arg.(*TimerChanArg)
 	a.Send(a.C, seq, delay)
@@ -68,6 +80,8 @@ func sendTimerChan(arg any, seq uintptr, delay int64) {
 // Stop stops t and reports whether it was pending: whether this call
 // prevented it from firing. For a channel timer, no value from before the
 // call can be received after it. Models runtime.stopTimer (time.go).
+//
+//go:norace
 func (t *Timer) Stop() bool {
 	getg()
 	t.checkRun()
@@ -76,13 +90,20 @@ func (t *Timer) Stop() bool {
 
 // Reset re-arms t to fire at when (and then every period ns) and reports
 // whether it was pending. Models runtime.resetTimer (time.go).
+//
+//go:norace
 func (t *Timer) Reset(when, period int64) bool {
 	getg()
 	t.checkRun()
+	if raceBuild {
+		racetimerset(&t.timer)
+	}
 	return t.reset(when, period)
 }
 
 // checkRun panics if t belongs to a simulation other than the running one.
+//
+//go:norace
 func (t *Timer) checkRun() {
 	if t.run != runGen || !active.Load() {
 		panic("time: use of a Timer or Ticker from a finished simulation (timers belong to the gmp.Run that created them)")
@@ -105,6 +126,8 @@ func (t *Timer) checkRun() {
 // Go, they wait on sendLock or find isSending set); a timer channel that
 // the program closed is not sent to (Go rejects close of a <-chan Time at
 // compile time).
+//
+//go:norace
 func TimerChanSend(c *Hchan, seq uintptr, cell unsafe.Pointer) bool {
 	t := c.timer
 	if t == nil || !t.isChan {
@@ -124,13 +147,15 @@ func TimerChanSend(c *Hchan, seq uintptr, cell unsafe.Pointer) bool {
 	if c.closed != 0 {
 		return false
 	}
-	return chansendNow(c, cell) // false: a stale value is still in the buffer
+	return chansendNow(c, cell, c.timer) // false: a stale value is still in the buffer
 }
 
 // TimerGo starts fn as a new goroutine from a timer function (time.goFunc:
 // `go f()` on the scheduler's g0): the goroutine goes to the runnext of the
 // P running the timer, and "created by" names the caller of TimerGo, skip
 // frames up (1: the direct caller). Models runtime.newproc called on g0.
+//
+//go:norace
 func TimerGo(fn func(), skip int) {
 	if curm == nil {
 		outsideRun()
@@ -139,8 +164,15 @@ func TimerGo(fn func(), skip int) {
 		fatal("go of nil func value")
 		return
 	}
+	var rt *timer
+	if raceBuild {
+		rt = racetimerrunning()
+	}
 	charge(SiteGoCreate, costs.GoCreate)
 	newg := newproc1(fn, curg, callerpc(skip-1), false, waitReasonZero, false)
+	if raceBuild {
+		racegostarttimer(newg, rt)
+	}
 	runqput(curm.p, newg, true)
 	if mainStarted {
 		wakep()
@@ -152,12 +184,16 @@ func TimerGo(fn func(), skip int) {
 var runGen uint64
 
 // newRunID gives the run being initialised a new id (called by schedinit).
+//
+//go:norace
 func newRunID() { runGen++ }
 
 // RunID returns the id of the running simulation (1 for the first in the
 // process, then 2, …), or 0 if no simulation is running. Values that
 // belong to one run (contexts, timers) record it to detect use after
 // their run ended.
+//
+//go:norace
 func RunID() uint64 {
 	if !active.Load() {
 		return 0
@@ -167,6 +203,8 @@ func RunID() uint64 {
 
 // VerifyTimers checks the invariants of every P's timer heap and throws
 // ("bad timer heap …") if one is broken. For tests.
+//
+//go:norace
 func VerifyTimers() {
 	for _, pp := range allp {
 		pp.timers.verify()

@@ -43,6 +43,7 @@ var blockReasonStrings = [...]string{
 	blockSystemGoroutine: "system goroutine wait",
 }
 
+//go:norace
 func (r blockReason) String() string { return blockReasonStrings[r] }
 
 // Fatal is an unrecoverable runtime error: Go's fatal error or throw
@@ -61,6 +62,7 @@ type Fatal struct {
 	wantDump bool
 }
 
+//go:norace
 func (e *Fatal) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Prelude)
@@ -85,12 +87,15 @@ type Panic struct {
 	Stack string // "goroutine N [running]:\n" and its frames, in Go's format
 }
 
+//go:norace
 func (e *Panic) Error() string {
 	return "panic: " + printpanicval(e.Value) + "\n\n" + strings.TrimRight(e.Stack, "\n")
 }
 
 // Unwrap returns the panic value if it is an error, so errors.Is/As see
 // through a simulated panic.
+//
+//go:norace
 func (e *Panic) Unwrap() error {
 	err, _ := e.Value.(error)
 	return err
@@ -98,6 +103,8 @@ func (e *Panic) Unwrap() error {
 
 // printpanicval formats a panic value as the runtime does
 // (panic.go:printpanicval).
+//
+//go:norace
 func printpanicval(v any) string {
 	switch v := v.(type) {
 	case nil:
@@ -121,6 +128,8 @@ func printpanicval(v any) string {
 
 // recordPanic is called on gp's coroutine, in the deferred function that
 // recovered the panic, so the stack still holds the panicking frames.
+//
+//go:norace
 func recordPanic(gp *g, r any) {
 	var buf [128]uintptr
 	n := runtime.Callers(2, buf[:])
@@ -135,16 +144,21 @@ func recordPanic(gp *g, r any) {
 var panicErr *Panic
 
 // fatalpanic ends the program after an unrecovered panic.
+//
+//go:norace
 func fatalpanic(gp *g) {
 	fail(panicErr)
 }
 
 // fatal ends the program with a fatal error and a dump of all goroutines
 // (panic.go:fatal).
+//
+//go:norace
 func fatal(msg string) {
 	fatalMsg("", msg)
 }
 
+//go:norace
 func fatalMsg(prelude, msg string) {
 	f := &Fatal{Msg: msg, Prelude: prelude, wantDump: true}
 	f.Deadlock = strings.Contains(msg, "deadlock")
@@ -153,6 +167,8 @@ func fatalMsg(prelude, msg string) {
 
 // fail records why the program ended and stops the event loop. The caller
 // must get back to the loop without touching the runtime state further.
+//
+//go:norace
 func fail(err error) {
 	if done {
 		return
@@ -163,24 +179,56 @@ func fail(err error) {
 
 // DumpAll returns a dump of every user goroutine, the caller first (as
 // running), in Go's format: runtime.Stack(buf, true) inside a simulation.
+//
+//go:norace
 func DumpAll() string {
 	gp := getg()
-	var b strings.Builder
-	writeGoroutine(&b, gp)
-	atLoop(func() {
-		for _, g2 := range allgs {
-			if g2 == gp || g2.sys || readgstatus(g2) == _Gdead || readgstatus(g2) == _Gidle {
-				continue
-			}
-			b.WriteByte('\n')
-			writeGoroutine(&b, g2)
+	var others []*g
+	for _, g2 := range allgs {
+		if g2 == gp || g2.sys || readgstatus(g2) == _Gdead || readgstatus(g2) == _Gidle {
+			continue
 		}
-	})
+		others = append(others, g2)
+	}
+	// The other goroutines' stacks are read on the event loop, where
+	// every coroutine is suspended; everything is formatted here. (Under
+	// -race the loop's goroutine must hand over nothing but what it
+	// reads in the runtime's own code: the pcs.)
+	dumpGs = others
+	dumpStacks = make([][]uintptr, len(others))
+	atLoop(probeDumpGs)
+	stacks := dumpStacks
+	dumpGs, dumpStacks = nil, nil
+	var b strings.Builder
+	writeGoroutine(&b, gp, nil)
+	for i, g2 := range others {
+		b.WriteByte('\n')
+		writeGoroutine(&b, g2, stacks[i])
+	}
 	return b.String()
+}
+
+// dumpGs are the goroutines DumpAll reads the stacks of, into dumpStacks.
+var (
+	dumpGs     []*g
+	dumpStacks [][]uintptr
+)
+
+// probeDumpGs reads the stacks of dumpGs on the event loop.
+//
+//go:norace
+func probeDumpGs() {
+	for i, g2 := range dumpGs {
+		if g2.fn == nil {
+			dumpStacks[i] = probeStack(g2)
+		}
+	}
 }
 
 // dumpGoroutines prints every live user goroutine the way Go's traceback
 // does after a fatal error.
+//
+//go:norace
 func dumpGoroutines() string {
 	var b strings.Builder
 	for _, gp := range allgs {
@@ -190,22 +238,28 @@ func dumpGoroutines() string {
 		if b.Len() > 0 {
 			b.WriteByte('\n')
 		}
-		writeGoroutine(&b, gp)
+		writeGoroutine(&b, gp, nil)
 	}
 	return b.String()
 }
 
-// writeGoroutine writes gp's header, stack and creator.
-func writeGoroutine(b *strings.Builder, gp *g) {
+// writeGoroutine writes gp's header, stack and creator; pcs, if not nil,
+// is gp's stack read earlier.
+//
+//go:norace
+func writeGoroutine(b *strings.Builder, gp *g, pcs []uintptr) {
 	goroutineheader(b, gp)
-	if gp.fn != nil {
+	switch {
+	case gp.fn != nil:
 		// Not started yet: Go shows the entry function.
 		writeEntry(b, gp)
-	} else if cur != nil && gp.co == cur {
+	case pcs != nil:
+		writeFrames(b, pcs, false)
+	case cur != nil && gp.co == cur:
 		var buf [64]uintptr
 		n := runtime.Callers(1, buf[:])
 		writeFrames(b, buf[:n], false)
-	} else {
+	default:
 		writeFrames(b, probeStack(gp), false)
 	}
 	writeCreatedBy(b, gp)
@@ -215,6 +269,8 @@ func writeGoroutine(b *strings.Builder, gp *g) {
 // Models runtime.goroutineheader (traceback.go).
 // Deviation: waitsince is set when the goroutine parks, not lazily by the
 // GC, so the minutes show on any dump.
+//
+//go:norace
 func goroutineheader(b *strings.Builder, gp *g) {
 	status := readgstatus(gp)
 	s := "???"
@@ -241,13 +297,24 @@ func goroutineheader(b *strings.Builder, gp *g) {
 // for go statements and channel operations). A closure of the root
 // package inlined into the caller is named after the caller (a for loop
 // over Chan.All is main.f.Chan[...].All.func1), so its file tells it.
+//
+//go:norace
 func hiddenFrame(f runtime.Frame) bool {
 	fn := f.Function
 	return strings.HasPrefix(fn, "runtime.") ||
 		strings.HasPrefix(fn, "iter.") ||
 		strings.HasPrefix(fn, modulePath+"/internal/") ||
 		strings.HasPrefix(fn, modulePath+".") ||
-		rootFile(f.File)
+		rootFile(f.File) ||
+		splitBody[fn]
+}
+
+// splitBody names the //go:norace halves of gmp/sync methods whose
+// exported half is instrumented under -race (sync/waitgroup.go): a dump
+// shows the exported method on top, as Go's does.
+var splitBody = map[string]bool{
+	modulePath + "/sync.(*WaitGroup).add":  true,
+	modulePath + "/sync.(*WaitGroup).wait": true,
 }
 
 // rootDir is the directory of gmp's root package, from this file's path
@@ -262,6 +329,8 @@ var rootDir = func() string {
 
 // rootFile reports whether file is a source file of gmp's root package
 // (not a test).
+//
+//go:norace
 func rootFile(file string) bool {
 	return rootDir != "" && filepath.Dir(file) == rootDir && !strings.HasSuffix(file, "_test.go")
 }
@@ -272,6 +341,8 @@ const modulePath = "github.com/gmplab/gmp"
 // frames the way Go drops runtime frames. Go prints each frame's arguments;
 // the simulator cannot see them and prints (...), which is what Go prints
 // for an inlined frame.
+//
+//go:norace
 func writeFrames(b *strings.Builder, pcs []uintptr, isPanic bool) {
 	frames := runtime.CallersFrames(pcs)
 	for {
@@ -290,6 +361,8 @@ func writeFrames(b *strings.Builder, pcs []uintptr, isPanic bool) {
 }
 
 // writeEntry writes the entry frame of a goroutine that has not run yet.
+//
+//go:norace
 func writeEntry(b *strings.Builder, gp *g) {
 	pc := funcPC(gp.fn)
 	f := runtime.FuncForPC(pc)
@@ -302,6 +375,8 @@ func writeEntry(b *strings.Builder, gp *g) {
 
 // writeCreatedBy writes "created by F in goroutine N" and the go
 // statement's position (traceback.go:printcreatedby1).
+//
+//go:norace
 func writeCreatedBy(b *strings.Builder, gp *g) {
 	if gp.gopc == 0 {
 		return
@@ -322,4 +397,5 @@ func writeCreatedBy(b *strings.Builder, gp *g) {
 	b.WriteByte('\n')
 }
 
+//go:norace
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }

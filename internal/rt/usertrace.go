@@ -18,6 +18,8 @@ const (
 
 // UserTraceEnabled reports whether some observer receives the user
 // annotations (runtime/trace.IsEnabled: a trace is being written).
+//
+//go:norace
 func UserTraceEnabled() bool {
 	getg()
 	return want(EvUserTaskBegin) || want(EvUserRegionBegin) || want(EvUserLog)
@@ -26,6 +28,8 @@ func UserTraceEnabled() bool {
 // UserTaskBegin reports that the current goroutine began task id, a child
 // of parent (0: none), of type typ. It returns the virtual time, the
 // task's start.
+//
+//go:norace
 func UserTaskBegin(id, parent int64, typ string) int64 {
 	gp := getg()
 	if want(EvUserTaskBegin) {
@@ -39,6 +43,8 @@ func UserTaskBegin(id, parent int64, typ string) int64 {
 
 // UserTaskEnd reports that the current goroutine ended task id of type
 // typ, begun at start.
+//
+//go:norace
 func UserTaskEnd(id int64, typ string, start int64) {
 	gp := getg()
 	if want(EvUserTaskEnd) {
@@ -52,6 +58,8 @@ func UserTaskEnd(id int64, typ string, start int64) {
 // UserRegionBegin reports that the current goroutine began a region of
 // type typ in task (0: the background task). It returns the goroutine's
 // id (regions belong to one goroutine) and the virtual time.
+//
+//go:norace
 func UserRegionBegin(task int64, typ string) (goid, start int64) {
 	gp := getg()
 	if want(EvUserRegionBegin) {
@@ -65,6 +73,8 @@ func UserRegionBegin(task int64, typ string) (goid, start int64) {
 
 // UserRegionEnd reports that the current goroutine ended its region of
 // type typ in task, begun at start.
+//
+//go:norace
 func UserRegionEnd(task int64, typ string, start int64) {
 	gp := getg()
 	if want(EvUserRegionEnd) {
@@ -77,6 +87,8 @@ func UserRegionEnd(task int64, typ string, start int64) {
 
 // UserLog reports a log message of the current goroutine in task (0:
 // none), as Log does without a task.
+//
+//go:norace
 func UserLog(task int64, category, message string) {
 	gp := getg()
 	if want(EvUserLog) {
