@@ -31,8 +31,8 @@ type Chan[T any] struct {
 // channel must not need its whole buffer on the host.
 type chanObj[T any] struct {
 	h      rt.Hchan
-	buf    []T                // the ring, if size ≤ flatBuf
-	chunks map[uint]*chunk[T] // the ring's allocated chunks, if larger
+	buf    []T                        // the ring, if size ≤ flatBuf
+	chunks *rt.Table[uint, *chunk[T]] // the ring's allocated chunks, if larger
 	cells  []*T
 }
 
@@ -48,38 +48,48 @@ const (
 )
 
 // slot returns buffer slot i, allocating its chunk if need be.
+//
+//go:norace
 func (c *chanObj[T]) slot(i uint) *T {
 	if c.chunks == nil {
 		return &c.buf[i]
 	}
 	k := i / chunkLen
-	ck := c.chunks[k]
+	ck, _ := c.chunks.Get(k)
 	if ck == nil {
 		ck = new(chunk[T])
-		c.chunks[k] = ck
+		c.chunks.Put(k, ck)
 	}
 	return &ck.vals[i%chunkLen]
 }
 
+// hashIndex hashes a chunk index for chanObj.chunks.
+//
+//go:norace
+func hashIndex(k uint) uint64 { return rt.HashWord(uint64(k)) }
+
 // MakeChan returns a new channel with a buffer of size elements, like
 // make(chan T, size). It panics with "makechan: size out of range" if size
 // is negative or the buffer would exceed what Go can allocate.
+//
+//go:norace
 func MakeChan[T any](size int) Chan[T] {
 	var zero T
 	rt.CheckMakeChan(size, unsafe.Sizeof(zero))
 	c := &chanObj[T]{}
-	rt.InitChan(&c.h, c, size)
+	rt.InitChan(&c.h, c, size, unsafe.Sizeof(zero))
 	switch {
 	case unsafe.Sizeof(zero) == 0:
 		c.buf = make([]T, size) // no memory, whatever the size
 	case size > flatBuf:
-		c.chunks = make(map[uint]*chunk[T])
+		c.chunks = &rt.Table[uint, *chunk[T]]{Hash: hashIndex}
 	case size > 0:
 		c.buf = make([]T, size)
 	}
 	return Chan[T]{c}
 }
 
+//go:norace
 func (c *chanObj[T]) get() *T {
 	if n := len(c.cells); n > 0 {
 		p := c.cells[n-1]
@@ -89,23 +99,30 @@ func (c *chanObj[T]) get() *T {
 	return new(T)
 }
 
+//go:norace
 func (c *chanObj[T]) put(p *T) {
 	var zero T
 	*p = zero
 	c.cells = append(c.cells, p)
 }
 
+//go:norace
 func (c *chanObj[T]) BufToCell(i uint, cell unsafe.Pointer) {
 	if cell != nil {
 		*(*T)(cell) = *c.slot(i)
 	}
 }
+
+//go:norace
 func (c *chanObj[T]) CellToBuf(cell unsafe.Pointer, i uint) {
 	*c.slot(i) = *(*T)(cell)
 	if c.chunks != nil {
-		c.chunks[i/chunkLen].used++
+		ck, _ := c.chunks.Get(i / chunkLen)
+		ck.used++
 	}
 }
+
+//go:norace
 func (c *chanObj[T]) ClearBuf(i uint) {
 	var zero T
 	*c.slot(i) = zero
@@ -113,15 +130,19 @@ func (c *chanObj[T]) ClearBuf(i uint) {
 		// Every filled slot is cleared exactly once (received or
 		// drained), so a chunk whose count drops to 0 holds nothing.
 		k := i / chunkLen
-		if ck := c.chunks[k]; ck.used > 0 {
+		if ck, _ := c.chunks.Get(k); ck.used > 0 {
 			ck.used--
 			if ck.used == 0 {
-				delete(c.chunks, k)
+				c.chunks.Del(k)
 			}
 		}
 	}
 }
+
+//go:norace
 func (c *chanObj[T]) CellToCell(dst, src unsafe.Pointer) { *(*T)(dst) = *(*T)(src) }
+
+//go:norace
 func (c *chanObj[T]) ClearCell(cell unsafe.Pointer) {
 	var zero T
 	*(*T)(cell) = zero
@@ -130,7 +151,20 @@ func (c *chanObj[T]) ClearCell(cell unsafe.Pointer) {
 // Send sends v on c (c <- v). It blocks until a receiver takes v or there
 // is room in the buffer, and panics with "send on closed channel" if c is
 // closed.
+//
+//go:noinline
 func (c Chan[T]) Send(v T) {
+	// Instrumented under -race (not norace) and never inlined: a race
+	// with Close names the caller's line, as Go's names runtime.chansend's
+	// caller. The work is send's.
+	if rt.RaceEnabled && c.c != nil {
+		rt.RaceRead(c.c.h.RaceAddr())
+	}
+	c.send(v)
+}
+
+//go:norace
+func (c Chan[T]) send(v T) {
 	if c.c == nil {
 		rt.ChanSend(nil, nil, true)
 		return
@@ -143,7 +177,18 @@ func (c Chan[T]) Send(v T) {
 
 // TrySend sends v if it can do so without blocking and reports whether it
 // did: select { case c <- v: default: }.
+//
+//go:noinline
 func (c Chan[T]) TrySend(v T) bool {
+	// Instrumented under -race, as Send.
+	if rt.RaceEnabled && c.c != nil {
+		rt.RaceRead(c.c.h.RaceAddr())
+	}
+	return c.trySend(v)
+}
+
+//go:norace
+func (c Chan[T]) trySend(v T) bool {
 	if c.c == nil {
 		return false
 	}
@@ -156,6 +201,8 @@ func (c Chan[T]) TrySend(v T) bool {
 
 // Recv receives a value from c (<-c), blocking until one is available. On
 // a closed, drained channel it returns the zero value.
+//
+//go:norace
 func (c Chan[T]) Recv() T {
 	v, _ := c.Recv2()
 	return v
@@ -163,6 +210,8 @@ func (c Chan[T]) Recv() T {
 
 // Recv2 is v, ok := <-c: ok is false if the value is the zero value
 // delivered because c is closed and drained.
+//
+//go:norace
 func (c Chan[T]) Recv2() (T, bool) {
 	if c.c == nil {
 		rt.ChanRecv(nil, nil, true)
@@ -178,6 +227,8 @@ func (c Chan[T]) Recv2() (T, bool) {
 
 // TryRecv receives without blocking: select { case v, ok := <-c: default: }.
 // selected reports whether the receive happened; v and ok are as Recv2's.
+//
+//go:norace
 func (c Chan[T]) TryRecv() (v T, ok, selected bool) {
 	if c.c == nil {
 		return v, false, false
@@ -192,7 +243,18 @@ func (c Chan[T]) TryRecv() (v T, ok, selected bool) {
 // Close closes c. It panics with "close of nil channel" or "close of
 // closed channel" as Go does. Waiting receivers get the zero value and
 // waiting senders panic.
+//
+//go:noinline
 func (c Chan[T]) Close() {
+	// Instrumented under -race, as Send.
+	if rt.RaceEnabled && c.c != nil {
+		rt.RaceWrite(c.c.h.RaceAddr())
+	}
+	c.close()
+}
+
+//go:norace
+func (c Chan[T]) close() {
 	if c.c == nil {
 		rt.ChanClose(nil)
 		return
@@ -201,6 +263,8 @@ func (c Chan[T]) Close() {
 }
 
 // Len returns the number of elements queued in the buffer (len(c)).
+//
+//go:norace
 func (c Chan[T]) Len() int {
 	if c.c == nil {
 		return 0
@@ -209,6 +273,8 @@ func (c Chan[T]) Len() int {
 }
 
 // Cap returns the buffer's capacity (cap(c)).
+//
+//go:norace
 func (c Chan[T]) Cap() int {
 	if c.c == nil {
 		return 0
@@ -218,6 +284,8 @@ func (c Chan[T]) Cap() int {
 
 // All returns an iterator over the values received from c until it is
 // closed and drained: for v := range c.All() is for v := range c.
+//
+//go:norace
 func (c Chan[T]) All() iter.Seq[T] {
 	return func(yield func(T) bool) {
 		for {
@@ -241,6 +309,8 @@ type ChanState struct {
 }
 
 // State returns c's hchan fields.
+//
+//go:norace
 func (c Chan[T]) State() ChanState {
 	if c.c == nil {
 		return ChanState{}
@@ -254,6 +324,8 @@ func (c Chan[T]) State() ChanState {
 type SelectCase interface {
 	scase() (h *rt.Hchan, cell unsafe.Pointer, send bool, dflt bool)
 	done(cell unsafe.Pointer, chosen, ok bool)
+	// sendHchan is the channel of a send case (nil for any other).
+	sendHchan() *rt.Hchan
 }
 
 // RecvCase is a receive case; after Select chooses it, V and OK hold the
@@ -268,8 +340,11 @@ type RecvCase[T any] struct {
 
 // RecvCase returns a receive case on c for Select. A case can be reused
 // across Select calls (which then allocate nothing).
+//
+//go:norace
 func (c Chan[T]) RecvCase() *RecvCase[T] { return &RecvCase[T]{c: c} }
 
+//go:norace
 func (r *RecvCase[T]) scase() (*rt.Hchan, unsafe.Pointer, bool, bool) {
 	if r.c.c == nil {
 		return nil, nil, false, false
@@ -277,6 +352,7 @@ func (r *RecvCase[T]) scase() (*rt.Hchan, unsafe.Pointer, bool, bool) {
 	return &r.c.c.h, unsafe.Pointer(r.c.c.get()), false, false
 }
 
+//go:norace
 func (r *RecvCase[T]) done(cell unsafe.Pointer, chosen, ok bool) {
 	if cell == nil {
 		return
@@ -297,8 +373,25 @@ type SendCase[T any] struct {
 
 // SendCase returns a case that sends v on c. Set V to reuse it with a new
 // value.
+//
+//go:norace
 func (c Chan[T]) SendCase(v T) *SendCase[T] { return &SendCase[T]{c: c, V: v} }
 
+//go:norace
+func (s *SendCase[T]) sendHchan() *rt.Hchan {
+	if s.c.c == nil {
+		return nil
+	}
+	return &s.c.c.h
+}
+
+//go:norace
+func (*RecvCase[T]) sendHchan() *rt.Hchan { return nil }
+
+//go:norace
+func (defaultCase) sendHchan() *rt.Hchan { return nil }
+
+//go:norace
 func (s *SendCase[T]) scase() (*rt.Hchan, unsafe.Pointer, bool, bool) {
 	if s.c.c == nil {
 		return nil, nil, true, false
@@ -308,6 +401,7 @@ func (s *SendCase[T]) scase() (*rt.Hchan, unsafe.Pointer, bool, bool) {
 	return &s.c.c.h, unsafe.Pointer(cell), true, false
 }
 
+//go:norace
 func (s *SendCase[T]) done(cell unsafe.Pointer, chosen, ok bool) {
 	if cell != nil {
 		s.c.c.put((*T)(cell))
@@ -316,10 +410,15 @@ func (s *SendCase[T]) done(cell unsafe.Pointer, chosen, ok bool) {
 
 type defaultCase struct{}
 
+//go:norace
 func (defaultCase) scase() (*rt.Hchan, unsafe.Pointer, bool, bool) { return nil, nil, false, true }
-func (defaultCase) done(unsafe.Pointer, bool, bool)                {}
+
+//go:norace
+func (defaultCase) done(unsafe.Pointer, bool, bool) {}
 
 // Default returns the default case of a Select.
+//
+//go:norace
 func Default() SelectCase { return defaultCase{} }
 
 // maxSelectCases is selectgo's limit on the cases of one select.
@@ -333,7 +432,25 @@ const maxSelectCases = 1 << 16
 // random order from the runtime's seeded generator, or parks on all of
 // them.
 // It panics if given more than 65,536 cases, as reflect.Select does.
+//
+//go:noinline
 func Select(cases ...SelectCase) int {
+	// Instrumented under -race (not norace) and never inlined, as
+	// Chan.Send: each send case reads its channel's race address.
+	// Deviation: Go reads those of the send cases its first pass polls
+	// before one proceeds; this reads every send case's.
+	if rt.RaceEnabled {
+		for _, c := range cases {
+			if h := c.sendHchan(); h != nil {
+				rt.RaceRead(h.RaceAddr())
+			}
+		}
+	}
+	return selectCases(cases)
+}
+
+//go:norace
+func selectCases(cases []SelectCase) int {
 	if len(cases) > maxSelectCases {
 		// selectgo indexes its cases with uint16s; Go's compiler never
 		// emits more, and reflect.Select panics the same way.
@@ -414,6 +531,7 @@ func Select(cases ...SelectCase) int {
 	return idx[chosen]
 }
 
+//go:norace
 func init() {
 	link.SetChooser = func(cfg any, c rt.Chooser, abstract bool) {
 		p := cfg.(*Config)

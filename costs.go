@@ -89,6 +89,8 @@ type CostModel struct {
 // has the table, the method and the raw output. The thread costs (MWakeup,
 // MCreate) were measured on a virtual machine, where waking an idle vCPU
 // dominates them; bare metal is typically 2–5 µs for a futex wake.
+//
+//go:norace
 func DefaultCosts() CostModel { return CostModel(rt.DefaultCosts()) }
 
 // maxCost bounds every entry of a CostModel: a runtime operation that takes
@@ -97,6 +99,8 @@ func DefaultCosts() CostModel { return CostModel(rt.DefaultCosts()) }
 const maxCost = int64(time.Hour)
 
 // validate reports the first entry of c that is negative or above maxCost.
+//
+//go:norace
 func (c *CostModel) validate() error {
 	v := reflect.ValueOf(c).Elem()
 	for i := range v.NumField() {

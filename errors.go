@@ -33,6 +33,7 @@ type FatalError struct {
 	Internal bool
 }
 
+//go:norace
 func (e *FatalError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Prelude)
@@ -64,6 +65,7 @@ type PanicError struct {
 	text string // Error's text: Go's "panic: …", formatted by the runtime
 }
 
+//go:norace
 func (e *PanicError) Error() string {
 	if e.text != "" {
 		return e.text
@@ -73,6 +75,8 @@ func (e *PanicError) Error() string {
 
 // Unwrap returns the panic value if it is an error, so that errors.Is and
 // errors.As see through a simulated panic.
+//
+//go:norace
 func (e *PanicError) Unwrap() error {
 	err, _ := e.Value.(error)
 	return err
@@ -94,6 +98,7 @@ type LimitError struct {
 	At time.Duration
 }
 
+//go:norace
 func (e *LimitError) Error() string {
 	return (&rt.LimitError{What: e.What, Limit: e.Limit, At: int64(e.At)}).Error()
 }
@@ -112,6 +117,7 @@ type WatchdogError struct {
 	Stack string
 }
 
+//go:norace
 func (e *WatchdogError) Error() string {
 	return fmt.Sprintf("gmp: goroutine %d made no progress for %v of wall time: it is blocked or spinning outside the simulator (a real channel, mutex, time.Sleep or a loop without gmp calls?)\n\n%s",
 		e.Goid, e.Wall, strings.TrimRight(e.Stack, "\n"))
@@ -124,6 +130,7 @@ type LeakError struct {
 	Leaks []Leak
 }
 
+//go:norace
 func (e *LeakError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "gmp: %d goroutine(s) still alive when main returned:\n", len(e.Leaks))
@@ -136,6 +143,8 @@ func (e *LeakError) Error() string {
 
 // IsDeadlock reports whether err is Go's "all goroutines are asleep -
 // deadlock!" (or "no goroutines") fatal error.
+//
+//go:norace
 func IsDeadlock(err error) bool {
 	var f *FatalError
 	return errors.As(err, &f) && f.Deadlock
@@ -143,6 +152,8 @@ func IsDeadlock(err error) bool {
 
 // publicError converts the runtime's errors into the types above; other
 // errors pass unchanged.
+//
+//go:norace
 func publicError(err error) error {
 	switch e := err.(type) {
 	case *rt.Fatal:
@@ -153,6 +164,23 @@ func publicError(err error) error {
 		return &LimitError{What: e.What, Limit: e.Limit, At: time.Duration(e.At)}
 	case *rt.WatchdogError:
 		return &WatchdogError{Goid: e.Goid, Wall: e.Wall, Stack: e.Stack}
+	case *rt.RaceError:
+		return &RaceError{Goid: e.Goid, At: time.Duration(e.At)}
 	}
 	return err
+}
+
+// RaceError reports that, in a binary built with -race, the race
+// detector found a data race between simulated goroutines and
+// Config.HaltOnRace stopped the run. The detector printed the report —
+// the two accesses with their goroutines' stacks, and where those
+// goroutines were created — on standard error.
+type RaceError struct {
+	Goid int64         // the goroutine running when the run stopped
+	At   time.Duration // virtual time when it stopped
+}
+
+//go:norace
+func (e *RaceError) Error() string {
+	return (&rt.RaceError{Goid: e.Goid, At: int64(e.At)}).Error()
 }

@@ -42,12 +42,19 @@ import (
 //
 //go:noinline
 func Go(f func()) {
-	rt.Go(f, 1)
+	// Instrumented under -race (not norace): the goroutine's creation is
+	// this go statement, below the caller's frame.
+	if spawn := rt.Go(f, 1); spawn != nil {
+		go rt.CoroutineEntry()
+		spawn()
+	}
 }
 
 // Gosched yields the processor, allowing other goroutines to run. The
 // current goroutine goes to the tail of the global run queue, as in
 // runtime.Gosched.
+//
+//go:norace
 func Gosched() {
 	rt.Gosched()
 }
@@ -56,6 +63,8 @@ func Gosched() {
 // deferred calls, like runtime.Goexit. If main calls Goexit, the program
 // continues with the other goroutines and dies with "no goroutines (main
 // called runtime.Goexit) - deadlock!" once they are all gone.
+//
+//go:norace
 func Goexit() {
 	rt.Goexit()
 }
@@ -64,12 +73,16 @@ func Goexit() {
 // stretch of computation with no function calls. With asynchronous
 // preemption (the default) sysmon can preempt it at any instant once the
 // goroutine has run for 10ms; with PreemptCooperative it runs to the end.
+//
+//go:norace
 func Work(d time.Duration) {
 	rt.Work(int64(d))
 }
 
 // NumGoroutine returns the number of goroutines that currently exist,
 // excluding the runtime's own, like runtime.NumGoroutine.
+//
+//go:norace
 func NumGoroutine() int {
 	return rt.NumGoroutine()
 }
@@ -77,16 +90,22 @@ func NumGoroutine() int {
 // GOMAXPROCS sets the number of Ps and returns the previous setting. If
 // n < 1, it does not change the current setting. Changing it stops the
 // world and resizes the P array (procresize), as runtime.GOMAXPROCS does.
+//
+//go:norace
 func GOMAXPROCS(n int) int {
 	return rt.GOMAXPROCS(n)
 }
 
 // Now returns the current virtual time. The clock starts at Epoch.
+//
+//go:norace
 func Now() time.Time {
 	return Epoch.Add(time.Duration(rt.Nanotime()))
 }
 
 // Since returns the virtual time elapsed since t.
+//
+//go:norace
 func Since(t time.Time) time.Duration {
 	return Now().Sub(t)
 }
@@ -99,6 +118,8 @@ var Epoch = time.Date(2009, time.November, 10, 23, 0, 0, 0, time.UTC)
 // The goroutine's M blocks in the kernel; its P stays attached (Go 1.26)
 // until sysmon retakes it for other work, and on return the goroutine needs
 // a P again (exitsyscall).
+//
+//go:norace
 func Syscall(d time.Duration) {
 	rt.Syscall(int64(d))
 }
@@ -107,17 +128,23 @@ func Syscall(d time.Duration) {
 // connection becomes ready, d from now, like a read on a socket with data
 // arriving after d. The goroutine parks in "IO wait" without holding an M.
 // If d ≤ 0 the data is already there and NetWait returns at once.
+//
+//go:norace
 func NetWait(d time.Duration) {
 	rt.NetWait(int64(d))
 }
 
 // Log records a user annotation in the event stream (it appears in
 // execution traces as a log event).
+//
+//go:norace
 func Log(category, message string) {
 	rt.Log(category, message)
 }
 
 // Goid returns the current goroutine's id.
+//
+//go:norace
 func Goid() int64 {
 	return rt.Goid()
 }
@@ -126,6 +153,8 @@ func Goid() int64 {
 // scheddetail print, plus the contents of the run queues. It may be called
 // from a simulated goroutine or from an observer's Event method (see
 // package observe), and panics anywhere else.
+//
+//go:norace
 func Sched() observe.SchedState {
 	if !rt.CanInspect() {
 		panic("gmp.Sched: called outside gmp.Run (call it from a simulated goroutine or an observer)")
@@ -141,6 +170,8 @@ func Sched() observe.SchedState {
 // (elsewhere their Stack is nil). Taking a stack resumes that goroutine's
 // coroutine for a moment. Like Sched, Goroutines may be called from a
 // simulated goroutine or an observer, and panics anywhere else.
+//
+//go:norace
 func Goroutines(stacks bool) []observe.Goroutine {
 	if !rt.CanInspect() {
 		panic("gmp.Goroutines: called outside gmp.Run (call it from a simulated goroutine or an observer)")

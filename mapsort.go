@@ -14,6 +14,8 @@ import (
 // value. Pointers, channels and other references are ordered by address,
 // which differs between runs: a map keyed by them ranges in an order that
 // replay cannot reproduce (uncontrolled nondeterminism).
+//
+//go:norace
 func sortKeys[K comparable, V any](keys []K, vals []V) {
 	idx := make([]int, len(keys))
 	for i := range idx {
@@ -46,6 +48,7 @@ func sortKeys[K comparable, V any](keys []K, vals []V) {
 	}
 }
 
+//go:norace
 func compareValues(a, b reflect.Value) int {
 	switch a.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
@@ -98,6 +101,7 @@ func compareValues(a, b reflect.Value) int {
 	return 0
 }
 
+//go:norace
 func cmpFloat(x, y float64) int {
 	if math.IsNaN(x) || math.IsNaN(y) {
 		return cmp.Compare(boolInt(!math.IsNaN(x)), boolInt(!math.IsNaN(y)))
@@ -105,6 +109,7 @@ func cmpFloat(x, y float64) int {
 	return cmp.Compare(x, y)
 }
 
+//go:norace
 func boolInt(b bool) int {
 	if b {
 		return 1

@@ -33,6 +33,8 @@ type outputs struct {
 }
 
 // openOutputs creates the output files cfg asks for.
+//
+//go:norace
 func openOutputs(cfg *Config) (*outputs, error) {
 	o := &outputs{}
 	fail := func(err error) (*outputs, error) {
@@ -97,6 +99,8 @@ func openOutputs(cfg *Config) (*outputs, error) {
 // checkOutputPaths makes sure no two outputs write the same file or
 // stream, before any file is created: two writers interleaving in one
 // file would leave both outputs corrupt.
+//
+//go:norace
 func checkOutputPaths(cfg *Config) error {
 	var profFiles []string
 	for _, k := range pprof.Kinds() {
@@ -125,6 +129,8 @@ func checkOutputPaths(cfg *Config) error {
 
 // sameWriter reports whether a and b are the same non-nil writer (without
 // panicking on writer types that cannot be compared).
+//
+//go:norace
 func sameWriter(a, b io.Writer) bool {
 	if a == nil || b == nil {
 		return false
@@ -134,6 +140,8 @@ func sameWriter(a, b io.Writer) bool {
 }
 
 // observers returns the observers to attach to the run.
+//
+//go:norace
 func (o *outputs) observers() []rt.Observer {
 	var obs []rt.Observer
 	if o.trace != nil {
@@ -150,6 +158,8 @@ func (o *outputs) observers() []rt.Observer {
 
 // finish completes every output (the run's End event has normally done
 // most of it) and closes the files. It returns the first error.
+//
+//go:norace
 func (o *outputs) finish() error {
 	var errs []error
 	if o.trace != nil {
@@ -188,6 +198,7 @@ func (o *outputs) finish() error {
 	return nil
 }
 
+//go:norace
 func (o *outputs) closeFiles() error {
 	var first error
 	for _, f := range append([]*os.File{o.traceFile, o.perfFile}, o.profFiles...) {

@@ -27,6 +27,10 @@ type Result struct {
 	// /sched/goroutines:goroutines, …) and the simulator's own under /gmp/.
 	// See package observe/metrics.
 	Metrics []Metric
+	// Races is the number of data races the race detector reported while
+	// the run ran, in a binary built with -race (0 otherwise). The
+	// reports are on standard error.
+	Races int
 }
 
 // Metric is a named metric value, as runtime/metrics.Sample.
@@ -36,6 +40,8 @@ type Metric = metrics.Sample
 type MetricValue = metrics.Value
 
 // Metric returns the metric called name, and whether there is one.
+//
+//go:norace
 func (r *Result) Metric(name string) (Metric, bool) {
 	for _, m := range r.Metrics {
 		if m.Name == name {
@@ -161,6 +167,8 @@ type Latency struct {
 
 // SchedLatency returns the histogram of scheduling latencies (ns): for
 // each time a goroutine ran, how long it had been runnable.
+//
+//go:norace
 func (s *Stats) SchedLatency() *observe.Histogram { return &s.schedLatency }
 
 // ProcStats are one P's counters.
@@ -197,11 +205,13 @@ type Leak struct {
 	Dump string `json:"dump"`
 }
 
+//go:norace
 func newResult(r *rt.Result, err error, seed uint64) *Result {
 	s := &r.Stats
 	res := &Result{
 		VirtualTime: time.Duration(s.VirtualNS),
 		Seed:        seed,
+		Races:       r.Races,
 		Stats: Stats{
 			VirtualNS:         s.VirtualNS,
 			GoroutinesCreated: s.GoroutinesCreated,

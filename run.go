@@ -73,6 +73,13 @@ type Config struct {
 	// LeakIsError makes Run return a *LeakError if goroutines are still
 	// alive when main returns.
 	LeakIsError bool
+	// HaltOnRace, in a binary built with -race, ends the run with a
+	// *RaceError at the first data race the race detector reports — at
+	// the next runtime call of the goroutine whose access completed it —
+	// as GORACE=halt_on_error=1 ends a process. The report itself is the
+	// detector's, on standard error. Without it the run goes on, and
+	// Result.Races counts the reports. It has no effect without -race.
+	HaltOnRace bool
 	// Observers receive the runtime's event stream (see package observe),
 	// in this order, before the outputs below.
 	Observers []observe.Observer
@@ -141,6 +148,10 @@ const (
 //
 // Run panics if it is called inside a simulation or while another one is
 // running.
+//
+// Run is instrumented under -race (not norace): it runs on its caller's
+// goroutine only, and the go statement that starts the main goroutine is
+// here, so that the detector names Run and its caller as main's creator.
 func Run(cfg Config, main func()) (*Result, error) {
 	// notRun is the Result of a run that failed before it started.
 	notRun := func(err error) (*Result, error) {
@@ -167,6 +178,10 @@ func Run(cfg Config, main func()) (*Result, error) {
 		return notRun(err)
 	}
 	rc.Observers = append(rc.Observers, outs.observers()...)
+	if spawn := rt.PrepareMain(); spawn != nil {
+		go rt.CoroutineEntry()
+		spawn()
+	}
 	r, err := rt.Run(rc, main)
 	err = publicError(err)
 	if oerr := outs.finish(); err == nil {
@@ -189,6 +204,8 @@ func Run(cfg Config, main func()) (*Result, error) {
 // running anything: the checks Run makes before it starts, including those
 // of the GMPDEBUG environment variable when cfg leaves the schedtrace
 // settings unset. It does not create the output files.
+//
+//go:norace
 func (cfg Config) Validate() error {
 	_, err := cfg.runtimeConfig()
 	return err
@@ -199,6 +216,8 @@ func (cfg Config) Validate() error {
 const maxProcs = 1 << 16
 
 // runtimeConfig validates cfg and fills in the defaults.
+//
+//go:norace
 func (cfg Config) runtimeConfig() (rt.Config, error) {
 	rc := rt.Config{
 		Procs:        cfg.Procs,
@@ -213,6 +232,7 @@ func (cfg Config) runtimeConfig() (rt.Config, error) {
 		Watchdog:     cfg.Watchdog,
 		Observers:    append([]observe.Observer(nil), cfg.Observers...),
 		Settle:       int64(cfg.Settle),
+		HaltOnRace:   cfg.HaltOnRace,
 		Chooser:      cfg.chooser,
 		Abstract:     cfg.abstract,
 	}

@@ -15,24 +15,34 @@ import (
 // functions it maps, and seeded map iteration.
 
 // IsNil reports whether c is a nil channel (c == nil).
+//
+//go:norace
 func (c Chan[T]) IsNil() bool { return c.c == nil }
 
 // NumCPU returns the number of CPUs of the simulated machine: the number
 // of Ps the run started with (runtime.NumCPU).
+//
+//go:norace
 func NumCPU() int { return rt.NumCPU() }
 
 // LockOSThread and UnlockOSThread are accepted and ignored: a simulated
 // goroutine has no host thread of its own to wire.
+//
+//go:norace
 func LockOSThread() { rt.Goid() }
 
 // UnlockOSThread undoes LockOSThread, which is to say nothing (see
 // LockOSThread).
+//
+//go:norace
 func UnlockOSThread() { rt.Goid() }
 
 // Stack formats a stack trace of the calling simulated goroutine into buf
 // and returns the number of bytes written, like runtime.Stack; with all
 // set, the traces of every other goroutine of the simulation follow. The
 // frames are the program's own, below gmp's.
+//
+//go:norace
 func Stack(buf []byte, all bool) int {
 	if all {
 		return copy(buf, rt.DumpAll())
@@ -62,6 +72,8 @@ func Stack(buf []byte, all bool) int {
 // ranges in the same order: for k, v := range m becomes for k, v := range
 // gmp.MapRange(m). As with Go's range, an entry deleted before it is
 // reached is not produced, and one added during the iteration is not.
+//
+//go:norace
 func MapRange[M ~map[K]V, K comparable, V any](m M) iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
 		for it, k, v, ok := MapFirst(m); ok; k, v, ok = it.Next() {
@@ -80,6 +92,8 @@ func MapRange[M ~map[K]V, K comparable, V any](m M) iter.Seq2[K, V] {
 //
 // so that c is evaluated once and v is the loop's own variable, with the
 // loop-variable semantics of the module's Go version.
+//
+//go:norace
 func RangeFirst[T any](c Chan[T]) (Chan[T], T, bool) {
 	v, ok := c.Recv2()
 	return c, v, ok
@@ -97,6 +111,8 @@ type MapIter[K comparable, V any] struct {
 }
 
 // MapFirst starts a range over m and returns its first entry.
+//
+//go:norace
 func MapFirst[M ~map[K]V, K comparable, V any](m M) (*MapIter[K, V], K, V, bool) {
 	it := &MapIter[K, V]{lookup: func(k K) (V, bool) { v, ok := m[k]; return v, ok }}
 	it.keys, it.vals = mapOrder(m)
@@ -106,6 +122,8 @@ func MapFirst[M ~map[K]V, K comparable, V any](m M) (*MapIter[K, V], K, V, bool)
 
 // Next returns the next entry; ok is false at the end. An entry deleted
 // since the range began is skipped.
+//
+//go:norace
 func (it *MapIter[K, V]) Next() (k K, v V, ok bool) {
 	for it.i < len(it.keys) {
 		k = it.keys[it.i]
@@ -125,6 +143,8 @@ func (it *MapIter[K, V]) Next() (k K, v V, ok bool) {
 }
 
 // mapOrder returns m's keys and values in the simulation's seeded order.
+//
+//go:norace
 func mapOrder[M ~map[K]V, K comparable, V any](m M) ([]K, []V) {
 	keys := make([]K, 0, len(m))
 	vals := make([]V, 0, len(m))
@@ -150,28 +170,44 @@ func mapOrder[M ~map[K]V, K comparable, V any](m M) ([]K, []V) {
 // leave the numbering of the caller's closures (main.func1, func2 …) as it
 // is natively, and their own frame is hidden in dumps, as the compiler's
 // gowrap is not.
+//
+//go:norace
 func Go1[A any](f func(A), a A) { rt.Go(func() { f(a) }, 2) }
 
 // Go2 is go f(a, b); see Go1.
+//
+//go:norace
 func Go2[A, B any](f func(A, B), a A, b B) { rt.Go(func() { f(a, b) }, 2) }
 
 // Go3 is go f(a, b, c); see Go1.
+//
+//go:norace
 func Go3[A, B, C any](f func(A, B, C), a A, b B, c C) { rt.Go(func() { f(a, b, c) }, 2) }
 
 // Go4 is go f(a, b, c, d); see Go1.
+//
+//go:norace
 func Go4[A, B, C, D any](f func(A, B, C, D), a A, b B, c C, d D) {
 	rt.Go(func() { f(a, b, c, d) }, 2)
 }
 
 // GoR0 … GoR3 are Go1 … for a function with one result, which the
 // goroutine discards (go f(x) where f returns a value).
+//
+//go:norace
 func GoR0[R any](f func() R) { rt.Go(func() { f() }, 2) }
 
 // GoR1 is go f(a) for f with one result; see GoR0.
+//
+//go:norace
 func GoR1[A, R any](f func(A) R, a A) { rt.Go(func() { f(a) }, 2) }
 
 // GoR2 is go f(a, b) for f with one result; see GoR0.
+//
+//go:norace
 func GoR2[A, B, R any](f func(A, B) R, a A, b B) { rt.Go(func() { f(a, b) }, 2) }
 
 // GoR3 is go f(a, b, c) for f with one result; see GoR0.
+//
+//go:norace
 func GoR3[A, B, C, R any](f func(A, B, C) R, a A, b B, c C) { rt.Go(func() { f(a, b, c) }, 2) }

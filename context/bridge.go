@@ -15,6 +15,8 @@ import (
 // context.AfterFunc, which never blocks); Deadline and Value are ctx's.
 // A standard API that blocks on Done would still block the simulation:
 // the bridge is for APIs that only carry or check the context.
+//
+//go:norace
 func ToStd(ctx Context) stdcontext.Context {
 	if ctx == nil {
 		return nil
@@ -33,11 +35,16 @@ type bridge struct {
 	once *sync.Once
 }
 
+//go:norace
 func (b bridge) Deadline() (time.Time, bool) { return b.ctx.Deadline() }
-func (b bridge) Done() <-chan struct{}       { return b.done }
+
+//go:norace
+func (b bridge) Done() <-chan struct{} { return b.done }
 
 // Err reports ctx's error once the bridge's Done is closed, so that the
 // two agree for a standard-library reader.
+//
+//go:norace
 func (b bridge) Err() error {
 	if b.done == nil {
 		return nil
@@ -49,4 +56,6 @@ func (b bridge) Err() error {
 		return nil
 	}
 }
+
+//go:norace
 func (b bridge) Value(key any) any { return b.ctx.Value(key) }

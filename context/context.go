@@ -96,30 +96,36 @@ var DeadlineExceeded error = stdcontext.DeadlineExceeded
 // It is the common base of backgroundCtx and todoCtx.
 type emptyCtx struct{}
 
+//go:norace
 func (emptyCtx) Deadline() (deadline time.Time, ok bool) {
 	return
 }
 
+//go:norace
 func (emptyCtx) Done() gmp.Chan[struct{}] {
 	return gmp.Chan[struct{}]{}
 }
 
+//go:norace
 func (emptyCtx) Err() error {
 	return nil
 }
 
+//go:norace
 func (emptyCtx) Value(key any) any {
 	return nil
 }
 
 type backgroundCtx struct{ emptyCtx }
 
+//go:norace
 func (backgroundCtx) String() string {
 	return "context.Background"
 }
 
 type todoCtx struct{ emptyCtx }
 
+//go:norace
 func (todoCtx) String() string {
 	return "context.TODO"
 }
@@ -128,6 +134,8 @@ func (todoCtx) String() string {
 // no values, and has no deadline. It is typically used by the main
 // function, initialization, and tests, and as the top-level Context for
 // incoming requests.
+//
+//go:norace
 func Background() Context {
 	return backgroundCtx{}
 }
@@ -136,6 +144,8 @@ func Background() Context {
 // when it's unclear which Context to use or it is not yet available
 // (because the surrounding function has not yet been extended to accept a
 // Context parameter).
+//
+//go:norace
 func TODO() Context {
 	return todoCtx{}
 }
@@ -154,6 +164,8 @@ type CancelFunc func()
 // Canceling this context releases resources associated with it, so code
 // should call cancel as soon as the operations running in this [Context]
 // complete.
+//
+//go:norace
 func WithCancel(parent Context) (ctx Context, cancel CancelFunc) {
 	c := withCancel(parent)
 	return c, func() { c.cancel(true, Canceled, nil) }
@@ -178,11 +190,14 @@ type CancelCauseFunc func(cause error)
 // non-nil error (the "cause") records that error in ctx; it can then be
 // retrieved using Cause(ctx). Calling cancel with nil sets the cause to
 // Canceled.
+//
+//go:norace
 func WithCancelCause(parent Context) (ctx Context, cancel CancelCauseFunc) {
 	c := withCancel(parent)
 	return c, func(cause error) { c.cancel(true, Canceled, cause) }
 }
 
+//go:norace
 func withCancel(parent Context) *cancelCtx {
 	if parent == nil {
 		panic("cannot create context from nil parent")
@@ -197,6 +212,8 @@ func withCancel(parent Context) *cancelCtx {
 // cancellation happened via a call to CancelCauseFunc(err), then [Cause]
 // returns err. Otherwise Cause(c) returns the same value as c.Err().
 // Cause returns nil if c has not been canceled yet.
+//
+//go:norace
 func Cause(c Context) error {
 	err := c.Err()
 	if err == nil {
@@ -233,6 +250,8 @@ func Cause(c Context) error {
 // false, either the context is canceled and f has been started in its own
 // goroutine; or f was already stopped. The stop function does not wait for
 // f to complete before returning.
+//
+//go:norace
 func AfterFunc(ctx Context, f func()) (stop func() bool) {
 	a := &afterFuncCtx{
 		f: f,
@@ -261,6 +280,7 @@ type afterFuncCtx struct {
 	f    func()
 }
 
+//go:norace
 func (a *afterFuncCtx) cancel(removeFromParent bool, err, cause error) {
 	a.cancelCtx.cancel(false, err, cause)
 	if removeFromParent {
@@ -292,6 +312,8 @@ var cancelCtxKey int
 // that *cancelCtx. (If not, the *cancelCtx has been wrapped in a custom
 // implementation providing a different done channel, in which case we
 // should not bypass it.)
+//
+//go:norace
 func parentCancelCtx(parent Context) (*cancelCtx, bool) {
 	done := parent.Done()
 	if done == closedchan() || done == (gmp.Chan[struct{}]{}) {
@@ -309,6 +331,8 @@ func parentCancelCtx(parent Context) (*cancelCtx, bool) {
 }
 
 // removeChild removes a context from its parent.
+//
+//go:norace
 func removeChild(parent Context, child canceler) {
 	if s, ok := parent.(stopCtx); ok {
 		s.stop()
@@ -346,6 +370,7 @@ type cancelCtx struct {
 	run uint64 // the gmp.Run it belongs to (rt.RunID)
 }
 
+//go:norace
 func (c *cancelCtx) Value(key any) any {
 	if key == &cancelCtxKey {
 		return c
@@ -353,6 +378,7 @@ func (c *cancelCtx) Value(key any) any {
 	return value(c.Context, key)
 }
 
+//go:norace
 func (c *cancelCtx) Done() gmp.Chan[struct{}] {
 	c.checkRun()
 	d := c.done
@@ -369,6 +395,7 @@ func (c *cancelCtx) Done() gmp.Chan[struct{}] {
 	return d
 }
 
+//go:norace
 func (c *cancelCtx) Err() error {
 	c.checkRun()
 	// The atomic load costs virtual time, so that a goroutine polling Err
@@ -388,6 +415,8 @@ func (c *cancelCtx) Err() error {
 
 // propagateCancel arranges for child to be canceled when parent is. It
 // sets the parent context of cancelCtx.
+//
+//go:norace
 func (c *cancelCtx) propagateCancel(parent Context, child canceler) {
 	c.Context = parent
 
@@ -446,6 +475,7 @@ type stringer interface {
 	String() string
 }
 
+//go:norace
 func contextName(c Context) string {
 	if s, ok := c.(stringer); ok {
 		return s.String()
@@ -453,6 +483,7 @@ func contextName(c Context) string {
 	return reflect.TypeOf(c).String()
 }
 
+//go:norace
 func (c *cancelCtx) String() string {
 	return contextName(c.Context) + ".WithCancel"
 }
@@ -460,6 +491,8 @@ func (c *cancelCtx) String() string {
 // cancel closes c.done, cancels each of c's children, and, if
 // removeFromParent is true, removes c from its parent's children. cancel
 // sets c.cause to cause if this is the first time c is canceled.
+//
+//go:norace
 func (c *cancelCtx) cancel(removeFromParent bool, err, cause error) {
 	if err == nil {
 		panic("context: internal error: missing cancel error")
@@ -509,6 +542,8 @@ func (c *cancelCtx) cancel(removeFromParent bool, err, cause error) {
 // context and is not canceled when parent is canceled. The returned
 // context returns no Deadline or Err, and its Done channel is nil. Calling
 // [Cause] on the returned context returns nil.
+//
+//go:norace
 func WithoutCancel(parent Context) Context {
 	if parent == nil {
 		panic("cannot create context from nil parent")
@@ -520,22 +555,27 @@ type withoutCancelCtx struct {
 	c Context
 }
 
+//go:norace
 func (withoutCancelCtx) Deadline() (deadline time.Time, ok bool) {
 	return
 }
 
+//go:norace
 func (withoutCancelCtx) Done() gmp.Chan[struct{}] {
 	return gmp.Chan[struct{}]{}
 }
 
+//go:norace
 func (withoutCancelCtx) Err() error {
 	return nil
 }
 
+//go:norace
 func (c withoutCancelCtx) Value(key any) any {
 	return value(c, key)
 }
 
+//go:norace
 func (c withoutCancelCtx) String() string {
 	return contextName(c.c) + ".WithoutCancel"
 }
@@ -552,6 +592,8 @@ func (c withoutCancelCtx) String() string {
 // Canceling this context releases resources associated with it, so code
 // should call cancel as soon as the operations running in this [Context]
 // complete.
+//
+//go:norace
 func WithDeadline(parent Context, d time.Time) (Context, CancelFunc) {
 	return WithDeadlineCause(parent, d, nil)
 }
@@ -559,6 +601,8 @@ func WithDeadline(parent Context, d time.Time) (Context, CancelFunc) {
 // WithDeadlineCause behaves like [WithDeadline] but also sets the cause of
 // the returned Context when the deadline is exceeded. The returned
 // [CancelFunc] does not set the cause.
+//
+//go:norace
 func WithDeadlineCause(parent Context, d time.Time, cause error) (Context, CancelFunc) {
 	if parent == nil {
 		panic("cannot create context from nil parent")
@@ -597,16 +641,19 @@ type timerCtx struct {
 	deadline time.Time
 }
 
+//go:norace
 func (c *timerCtx) Deadline() (deadline time.Time, ok bool) {
 	return c.deadline, true
 }
 
+//go:norace
 func (c *timerCtx) String() string {
 	return contextName(c.cancelCtx.Context) + ".WithDeadline(" +
 		c.deadline.String() + " [" +
 		time.Until(c.deadline).String() + "])"
 }
 
+//go:norace
 func (c *timerCtx) cancel(removeFromParent bool, err, cause error) {
 	c.cancelCtx.cancel(false, err, cause)
 	if removeFromParent {
@@ -633,6 +680,8 @@ func (c *timerCtx) cancel(removeFromParent bool, err, cause error) {
 //		defer cancel()  // releases resources if slowOperation completes before timeout elapses
 //		return slowOperation(ctx)
 //	}
+//
+//go:norace
 func WithTimeout(parent Context, timeout time.Duration) (Context, CancelFunc) {
 	return WithDeadline(parent, time.Now().Add(timeout))
 }
@@ -640,6 +689,8 @@ func WithTimeout(parent Context, timeout time.Duration) (Context, CancelFunc) {
 // WithTimeoutCause behaves like [WithTimeout] but also sets the cause of
 // the returned Context when the timeout expires. The returned [CancelFunc]
 // does not set the cause.
+//
+//go:norace
 func WithTimeoutCause(parent Context, timeout time.Duration, cause error) (Context, CancelFunc) {
 	return WithDeadlineCause(parent, time.Now().Add(timeout), cause)
 }
@@ -653,6 +704,8 @@ func WithTimeoutCause(parent Context, timeout time.Duration, cause error) (Conte
 // The provided key must be comparable and should not be of type string or
 // any other built-in type to avoid collisions between packages using
 // context. Users of WithValue should define their own types for keys.
+//
+//go:norace
 func WithValue(parent Context, key, val any) Context {
 	if parent == nil {
 		panic("cannot create context from nil parent")
@@ -676,6 +729,8 @@ type valueCtx struct {
 // stringify tries a bit to stringify v, without using fmt, since we don't
 // want context depending on the unicode tables. This is only used by
 // *valueCtx.String().
+//
+//go:norace
 func stringify(v any) string {
 	switch s := v.(type) {
 	case stringer:
@@ -688,12 +743,14 @@ func stringify(v any) string {
 	return reflect.TypeOf(v).String()
 }
 
+//go:norace
 func (c *valueCtx) String() string {
 	return contextName(c.Context) + ".WithValue(" +
 		stringify(c.key) + ", " +
 		stringify(c.val) + ")"
 }
 
+//go:norace
 func (c *valueCtx) Value(key any) any {
 	if c.key == key {
 		return c.val
@@ -701,6 +758,7 @@ func (c *valueCtx) Value(key any) any {
 	return value(c.Context, key)
 }
 
+//go:norace
 func value(c Context, key any) any {
 	for {
 		switch ctx := c.(type) {

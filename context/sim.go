@@ -13,6 +13,8 @@ import (
 // currentRun returns the id of the running simulation. Outside a
 // simulated goroutine it panics with the runtime's "called outside
 // gmp.Run" message, as every call that needs the runtime does.
+//
+//go:norace
 func currentRun() uint64 {
 	rt.Goid() // a runtime call: panics outside gmp.Run
 	return rt.RunID()
@@ -20,6 +22,8 @@ func currentRun() uint64 {
 
 // checkRun panics if c belongs to a simulation other than the running one
 // (the one that created it has ended).
+//
+//go:norace
 func (c *cancelCtx) checkRun() {
 	if cur := rt.RunID(); c.run != cur {
 		msg := "context: use of a context from a finished simulation (it was created in gmp.Run #" +
@@ -44,6 +48,8 @@ var closed struct {
 // Deviation: Go closes closedchan once, in init; a simulated channel
 // belongs to one run, so each run makes its own the first time it needs
 // one, and that close costs the virtual time of a close.
+//
+//go:norace
 func closedchan() gmp.Chan[struct{}] {
 	id := rt.RunID()
 	if closed.run == id && closed.ch != (gmp.Chan[struct{}]{}) {
@@ -68,6 +74,7 @@ type childSet struct {
 	holes int
 }
 
+//go:norace
 func (s *childSet) add(c canceler) {
 	if _, ok := s.index[c]; ok {
 		return
@@ -79,6 +86,7 @@ func (s *childSet) add(c canceler) {
 	s.list = append(s.list, c)
 }
 
+//go:norace
 func (s *childSet) remove(c canceler) {
 	i, ok := s.index[c]
 	if !ok {
@@ -104,4 +112,6 @@ func (s *childSet) remove(c canceler) {
 }
 
 // chargeAtomic spends the virtual time of an atomic load.
+//
+//go:norace
 func chargeAtomic() { rt.Charge(rt.Costs().Atomic) }

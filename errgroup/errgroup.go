@@ -37,6 +37,7 @@ type Group struct {
 	err     error
 }
 
+//go:norace
 func (g *Group) done() {
 	if g.sem != (gmp.Chan[token]{}) {
 		g.sem.Recv()
@@ -50,6 +51,8 @@ func (g *Group) done() {
 // The derived Context is canceled the first time a function passed to Go
 // returns a non-nil error or the first time Wait returns, whichever occurs
 // first.
+//
+//go:norace
 func WithContext(ctx context.Context) (*Group, context.Context) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	return &Group{cancel: cancel}, ctx
@@ -57,6 +60,8 @@ func WithContext(ctx context.Context) (*Group, context.Context) {
 
 // Wait blocks until all function calls from the Go method have returned,
 // then returns the first non-nil error (if any) from them.
+//
+//go:norace
 func (g *Group) Wait() error {
 	g.wg.Wait()
 	if g.cancel != nil {
@@ -74,6 +79,8 @@ func (g *Group) Wait() error {
 // The first goroutine in the group that returns a non-nil error will
 // cancel the associated Context, if any. The error will be returned by
 // Wait.
+//
+//go:norace
 func (g *Group) Go(f func() error) {
 	if g.sem != (gmp.Chan[token]{}) {
 		g.sem.Send(token{})
@@ -87,8 +94,9 @@ func (g *Group) Go(f func() error) {
 //
 //go:noinline
 func (g *Group) start(f func() error) {
+	// Instrumented under -race, as gmp.Go: the go statement is here.
 	g.wg.Add(1)
-	rt.Go(func() {
+	spawn := rt.Go(func() {
 		defer g.done()
 
 		if err := f(); err != nil {
@@ -100,12 +108,18 @@ func (g *Group) start(f func() error) {
 			})
 		}
 	}, 1)
+	if spawn != nil {
+		go rt.CoroutineEntry()
+		spawn()
+	}
 }
 
 // TryGo calls the given function in a new goroutine only if the number of
 // active goroutines in the group is currently below the configured limit.
 //
 // The return value reports whether the goroutine was started.
+//
+//go:norace
 func (g *Group) TryGo(f func() error) bool {
 	if g.sem != (gmp.Chan[token]{}) {
 		if !g.sem.TrySend(token{}) {
@@ -126,6 +140,8 @@ func (g *Group) TryGo(f func() error) bool {
 //
 // The limit must not be modified while any goroutines in the group are
 // active.
+//
+//go:norace
 func (g *Group) SetLimit(n int) {
 	if n < 0 {
 		g.sem = gmp.Chan[token]{}

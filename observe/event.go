@@ -148,6 +148,8 @@ var kindNames = [numKinds]string{
 }
 
 // String returns the kind's name: the name of its constant ("GoCreate").
+//
+//go:norace
 func (k Kind) String() string {
 	if k < numKinds && kindNames[k] != "" {
 		return kindNames[k]
@@ -162,6 +164,8 @@ type KindSet uint64
 const AllKinds KindSet = 1<<numKinds - 2
 
 // KindsOf returns the set holding kinds.
+//
+//go:norace
 func KindsOf(kinds ...Kind) KindSet {
 	var s KindSet
 	for _, k := range kinds {
@@ -171,9 +175,13 @@ func KindsOf(kinds ...Kind) KindSet {
 }
 
 // Has reports whether s holds k.
+//
+//go:norace
 func (s KindSet) Has(k Kind) bool { return s&(1<<(k&63)) != 0 && k < numKinds }
 
 // Kinds returns the kinds in s, in increasing order.
+//
+//go:norace
 func (s KindSet) Kinds() []Kind {
 	var out []Kind
 	for s &= AllKinds; s != 0; s &= s - 1 {
@@ -183,6 +191,8 @@ func (s KindSet) Kinds() []Kind {
 }
 
 // String lists the kinds in s: "{GoCreate GoStart}".
+//
+//go:norace
 func (s KindSet) String() string {
 	var b strings.Builder
 	b.WriteByte('{')

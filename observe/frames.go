@@ -16,11 +16,15 @@ const module = "github.com/gmplab/gmp"
 // Calls into gmp's public packages stay: gmp.Chan[T].Recv or
 // gmp/sync.(*Mutex).Lock stand where a real program calls the runtime or
 // the standard library.
+//
+//go:norace
 func Frames(stack []uintptr) []runtime.Frame {
 	return AppendFrames(nil, stack)
 }
 
 // AppendFrames appends the frames Frames returns to dst.
+//
+//go:norace
 func AppendFrames(dst []runtime.Frame, stack []uintptr) []runtime.Frame {
 	if len(stack) == 0 {
 		return dst
@@ -41,6 +45,8 @@ func AppendFrames(dst []runtime.Frame, stack []uintptr) []runtime.Frame {
 
 // simulatorFrame reports whether fn is one of the simulator's or the host
 // runtime's frames.
+//
+//go:norace
 func simulatorFrame(fn string) bool {
 	return fn == "" ||
 		strings.HasPrefix(fn, "runtime.") ||

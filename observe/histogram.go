@@ -36,6 +36,7 @@ type Bucket struct {
 // histSub is the resolution: 2^histSub buckets per power of two.
 const histSub = 7
 
+//go:norace
 func histIndex(v int64) int {
 	if v < 1<<histSub {
 		return int(v)
@@ -46,6 +47,8 @@ func histIndex(v int64) int {
 }
 
 // histLower returns the smallest value in bucket i.
+//
+//go:norace
 func histLower(i int) int64 {
 	if i < 1<<histSub {
 		return int64(i)
@@ -56,6 +59,8 @@ func histLower(i int) int64 {
 }
 
 // Record adds v to h. A negative v counts as 0.
+//
+//go:norace
 func (h *Histogram) Record(v int64) {
 	if v < 0 {
 		v = 0
@@ -78,6 +83,7 @@ func (h *Histogram) Record(v int64) {
 // Record runs on simulated goroutines' stacks, which must stay small.
 //
 //go:noinline
+//go:norace
 func (h *Histogram) newGroup(k int) *[1 << histSub]int64 {
 	g := new([1 << histSub]int64)
 	h.groups[k] = g
@@ -85,6 +91,8 @@ func (h *Histogram) newGroup(k int) *[1 << histSub]int64 {
 }
 
 // Merge adds every value recorded in o to h.
+//
+//go:norace
 func (h *Histogram) Merge(o *Histogram) {
 	if o.count == 0 {
 		return
@@ -111,18 +119,28 @@ func (h *Histogram) Merge(o *Histogram) {
 }
 
 // Count returns the number of values recorded.
+//
+//go:norace
 func (h *Histogram) Count() int64 { return h.count }
 
 // Sum returns the sum of the values recorded.
+//
+//go:norace
 func (h *Histogram) Sum() int64 { return h.sum }
 
 // Min returns the smallest value recorded, 0 if none was.
+//
+//go:norace
 func (h *Histogram) Min() int64 { return h.min }
 
 // Max returns the largest value recorded, 0 if none was.
+//
+//go:norace
 func (h *Histogram) Max() int64 { return h.max }
 
 // Mean returns the mean of the values recorded, 0 if none was.
+//
+//go:norace
 func (h *Histogram) Mean() float64 {
 	if h.count == 0 {
 		return 0
@@ -134,6 +152,8 @@ func (h *Histogram) Mean() float64 {
 // rank: the lower bound of the bucket that holds the value of rank
 // ⌊q·(Count−1)⌋+1, clamped to [Min, Max]. Quantile(0) is Min and Quantile(1)
 // is Max, exactly; an empty histogram returns 0.
+//
+//go:norace
 func (h *Histogram) Quantile(q float64) int64 {
 	if h.count == 0 {
 		return 0
@@ -161,6 +181,8 @@ func (h *Histogram) Quantile(q float64) int64 {
 }
 
 // Buckets returns the non-empty buckets in increasing order.
+//
+//go:norace
 func (h *Histogram) Buckets() iter.Seq[Bucket] {
 	return func(yield func(Bucket) bool) {
 		for gi, g := range h.groups {
@@ -178,6 +200,8 @@ func (h *Histogram) Buckets() iter.Seq[Bucket] {
 }
 
 // Clone returns a copy of h that shares nothing with it.
+//
+//go:norace
 func (h *Histogram) Clone() *Histogram {
 	c := *h
 	for i, g := range h.groups {

@@ -26,6 +26,8 @@ var gStatusNames = [...]string{
 }
 
 // String returns the runtime's name for s ("_Grunnable").
+//
+//go:norace
 func (s GStatus) String() string {
 	if int(s) < len(gStatusNames) && gStatusNames[s] != "" {
 		return gStatusNames[s]
@@ -69,6 +71,8 @@ var waitReasonStrings = [...]string{
 }
 
 // String returns Go's text for w ("chan receive"); the zero WaitReason is "".
+//
+//go:norace
 func (w WaitReason) String() string {
 	if int(w) < len(waitReasonStrings) {
 		return waitReasonStrings[w]

@@ -41,6 +41,8 @@ type Cond struct {
 }
 
 // NewCond returns a new Cond with Locker l.
+//
+//go:norace
 func NewCond(l Locker) *Cond {
 	return &Cond{L: l}
 }
@@ -60,6 +62,8 @@ func NewCond(l Locker) *Cond {
 //	}
 //	... make use of condition ...
 //	c.L.Unlock()
+//
+//go:norace
 func (c *Cond) Wait() {
 	c.checker.check()
 	t := c.notify.Add()
@@ -75,6 +79,8 @@ func (c *Cond) Wait() {
 //
 // Signal() does not affect goroutine scheduling priority; if other goroutines
 // are attempting to lock c.L, they may be awoken before a "waiting" goroutine.
+//
+//go:norace
 func (c *Cond) Signal() {
 	c.checker.check()
 	c.notify.NotifyOne()
@@ -84,6 +90,8 @@ func (c *Cond) Signal() {
 //
 // It is allowed but not required for the caller to hold c.L
 // during the call.
+//
+//go:norace
 func (c *Cond) Broadcast() {
 	c.checker.check()
 	c.notify.NotifyAll()
@@ -92,6 +100,7 @@ func (c *Cond) Broadcast() {
 // copyChecker holds back pointer to itself to detect object copying.
 type copyChecker uintptr
 
+//go:norace
 func (c *copyChecker) check() {
 	// Check if c has been copied in three steps:
 	// 1. The first comparison is the fast-path. If c has been initialized and not copied, this will return immediately. Otherwise, c is either not initialized, or has been copied.
@@ -104,6 +113,7 @@ func (c *copyChecker) check() {
 	}
 }
 
+//go:norace
 func casUintptr(addr *uintptr, old, new uintptr) bool {
 	if *addr != old {
 		return false
@@ -122,5 +132,9 @@ func casUintptr(addr *uintptr, old, new uintptr) bool {
 type noCopy struct{}
 
 // Lock is a no-op used by -copylocks checker from `go vet`.
-func (*noCopy) Lock()   {}
+//
+//go:norace
+func (*noCopy) Lock() {}
+
+//go:norace
 func (*noCopy) Unlock() {}

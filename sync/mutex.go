@@ -101,6 +101,7 @@ const (
 // the CAS that follows it spends virtual time, so no other goroutine can
 // interleave. The helpers keep Go's structure readable.
 
+//go:norace
 func casInt32(addr *int32, old, new int32) bool {
 	if *addr != old {
 		return false
@@ -109,6 +110,7 @@ func casInt32(addr *int32, old, new int32) bool {
 	return true
 }
 
+//go:norace
 func addInt32(addr *int32, delta int32) int32 {
 	*addr += delta
 	return *addr
@@ -120,14 +122,22 @@ func addInt32(addr *int32, delta int32) int32 {
 //
 // Models internal/sync/mutex.go:Lock. The fast path charges
 // CostModel.MutexLock before its CAS.
+//
+//go:norace
 func (m *Mutex) Lock() {
 	rt.SyncOp(rt.OpLock, unsafe.Pointer(m), rt.Costs().MutexLock)
 	// Fast path: grab unlocked mutex.
 	if casInt32(&m.state, 0, mutexLocked) {
+		if rt.RaceEnabled {
+			rt.RaceAcquire(unsafe.Pointer(m))
+		}
 		return
 	}
 	// Slow path (outlined so that the fast path can be inlined)
 	m.lockSlow()
+	if rt.RaceEnabled {
+		rt.RaceAcquire(unsafe.Pointer(m))
+	}
 }
 
 // TryLock tries to lock m and reports whether it succeeded.
@@ -137,6 +147,8 @@ func (m *Mutex) Lock() {
 // in a particular use of mutexes.
 //
 // Models internal/sync/mutex.go:TryLock.
+//
+//go:norace
 func (m *Mutex) TryLock() bool {
 	rt.SyncOp(rt.OpLock, unsafe.Pointer(m), rt.Costs().Atomic)
 	old := m.state
@@ -147,10 +159,18 @@ func (m *Mutex) TryLock() bool {
 	// There may be a goroutine waiting for the mutex, but we are
 	// running now and can try to grab the mutex before that
 	// goroutine wakes up.
-	return casInt32(&m.state, old, old|mutexLocked)
+	if !casInt32(&m.state, old, old|mutexLocked) {
+		return false
+	}
+	if rt.RaceEnabled {
+		rt.RaceAcquire(unsafe.Pointer(m))
+	}
+	return true
 }
 
 // lockSlow models internal/sync/mutex.go:lockSlow.
+//
+//go:norace
 func (m *Mutex) lockSlow() {
 	var waitStartTime int64
 	starving := false
@@ -250,8 +270,14 @@ func (m *Mutex) lockSlow() {
 //
 // Models internal/sync/mutex.go:Unlock. The fast path charges
 // CostModel.MutexLock before its atomic add.
+//
+//go:norace
 func (m *Mutex) Unlock() {
 	rt.SyncOp(rt.OpUnlock, unsafe.Pointer(m), rt.Costs().MutexLock)
+	if rt.RaceEnabled {
+		rt.RaceRead(unsafe.Pointer(&m.state))
+		rt.RaceRelease(unsafe.Pointer(m))
+	}
 	// Fast path: drop lock bit.
 	new := addInt32(&m.state, -mutexLocked)
 	if new != 0 {
@@ -261,6 +287,8 @@ func (m *Mutex) Unlock() {
 }
 
 // unlockSlow models internal/sync/mutex.go:unlockSlow.
+//
+//go:norace
 func (m *Mutex) unlockSlow(new int32) {
 	if (new+mutexLocked)&mutexLocked == 0 {
 		rt.Throw("sync: unlock of unlocked mutex")

@@ -1,5 +1,11 @@
 package sync
 
+import (
+	"unsafe"
+
+	"github.com/gmplab/gmp/internal/rt"
+)
+
 // Once is an object that will perform exactly one action.
 //
 // A Once must not be copied after first use.
@@ -43,6 +49,8 @@ type Once struct {
 //
 // If f panics, Do considers it to have returned; future calls of Do return
 // without calling f.
+//
+//go:norace
 func (o *Once) Do(f func()) {
 	// Note: Here is an incorrect implementation of Do:
 	//
@@ -58,12 +66,16 @@ func (o *Once) Do(f func()) {
 	// This is why the slow path falls back to a mutex, and why
 	// the o.done.Store must be delayed until after f returns.
 
+	if rt.RaceEnabled {
+		rt.RaceAcquire(unsafe.Pointer(&o.done)) // o.done.Load()
+	}
 	if !o.done {
 		// Outlined slow-path to allow inlining of the fast-path.
 		o.doSlow(f)
 	}
 }
 
+//go:norace
 func (o *Once) doSlow(f func()) {
 	o.m.Lock()
 	defer o.m.Unlock()
@@ -73,4 +85,10 @@ func (o *Once) doSlow(f func()) {
 	}
 }
 
-func (o *Once) setDone() { o.done = true }
+//go:norace
+func (o *Once) setDone() {
+	if rt.RaceEnabled {
+		rt.RaceRelease(unsafe.Pointer(&o.done)) // o.done.Store(true)
+	}
+	o.done = true
+}

@@ -4,6 +4,8 @@ package sync
 // may be called concurrently.
 //
 // If f panics, the returned function will panic with the same value on every call.
+//
+//go:norace
 func OnceFunc(f func()) func() {
 	// Use a struct so that there's a single heap allocation.
 	d := struct {
@@ -39,6 +41,8 @@ func OnceFunc(f func()) func() {
 // returned by f. The returned function may be called concurrently.
 //
 // If f panics, the returned function will panic with the same value on every call.
+//
+//go:norace
 func OnceValue[T any](f func() T) func() T {
 	// Use a struct so that there's a single heap allocation.
 	d := struct {
@@ -73,6 +77,8 @@ func OnceValue[T any](f func() T) func() T {
 // returned by f. The returned function may be called concurrently.
 //
 // If f panics, the returned function will panic with the same value on every call.
+//
+//go:norace
 func OnceValues[T1, T2 any](f func() (T1, T2)) func() (T1, T2) {
 	// Use a struct so that there's a single heap allocation.
 	d := struct {

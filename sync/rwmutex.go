@@ -46,11 +46,21 @@ const rwmutexMaxReaders = 1 << 30 // sync/rwmutex.go
 // It should not be used for recursive read locking; a blocked Lock
 // call excludes new readers from acquiring the lock. See the
 // documentation on the [RWMutex] type.
+//
+//go:norace
 func (rw *RWMutex) RLock() {
 	rt.SyncOp(rt.OpRLock, unsafe.Pointer(rw), rt.Costs().Atomic)
+	if rt.RaceEnabled {
+		rt.RaceRead(unsafe.Pointer(&rw.w))
+		rt.RaceDisable()
+	}
 	if addInt32(&rw.readerCount, 1) < 0 {
 		// A writer is pending, wait for it.
 		rt.Semacquire(&rw.readerSem, false, rt.SemaReasonRWMutexRLock)
+	}
+	if rt.RaceEnabled {
+		rt.RaceEnable()
+		rt.RaceAcquire(unsafe.Pointer(&rw.readerSem))
 	}
 }
 
@@ -59,14 +69,22 @@ func (rw *RWMutex) RLock() {
 // Note that while correct uses of TryRLock do exist, they are rare,
 // and use of TryRLock is often a sign of a deeper problem
 // in a particular use of mutexes.
+//
+//go:norace
 func (rw *RWMutex) TryRLock() bool {
 	rt.SyncOp(rt.OpRLock, unsafe.Pointer(rw), rt.Costs().Atomic)
+	if rt.RaceEnabled {
+		rt.RaceRead(unsafe.Pointer(&rw.w))
+	}
 	for {
 		c := rw.readerCount
 		if c < 0 {
 			return false
 		}
 		if casInt32(&rw.readerCount, c, c+1) {
+			if rt.RaceEnabled {
+				rt.RaceAcquire(unsafe.Pointer(&rw.readerSem))
+			}
 			return true
 		}
 	}
@@ -77,16 +95,30 @@ func (rw *RWMutex) TryRLock() bool {
 // It is a run-time error if rw is not locked for reading
 // on entry to RUnlock: the program dies with
 // "fatal error: sync: RUnlock of unlocked RWMutex".
+//
+//go:norace
 func (rw *RWMutex) RUnlock() {
 	rt.SyncOp(rt.OpRUnlock, unsafe.Pointer(rw), rt.Costs().Atomic)
+	if rt.RaceEnabled {
+		rt.RaceRead(unsafe.Pointer(&rw.w))
+		rt.RaceReleaseMerge(unsafe.Pointer(&rw.writerSem))
+		rt.RaceDisable()
+	}
 	if r := addInt32(&rw.readerCount, -1); r < 0 {
 		// Outlined slow-path to allow the fast-path to be inlined
 		rw.rUnlockSlow(r)
 	}
+	if rt.RaceEnabled {
+		rt.RaceEnable()
+	}
 }
 
+//go:norace
 func (rw *RWMutex) rUnlockSlow(r int32) {
 	if r+1 == 0 || r+1 == -rwmutexMaxReaders {
+		if rt.RaceEnabled {
+			rt.RaceEnable()
+		}
 		rt.Throw("sync: RUnlock of unlocked RWMutex")
 	}
 	// A writer is pending.
@@ -99,7 +131,13 @@ func (rw *RWMutex) rUnlockSlow(r int32) {
 // Lock locks rw for writing.
 // If the lock is already locked for reading or writing,
 // Lock blocks until the lock is available.
+//
+//go:norace
 func (rw *RWMutex) Lock() {
+	if rt.RaceEnabled {
+		rt.RaceRead(unsafe.Pointer(&rw.w))
+		rt.RaceDisable()
+	}
 	// First, resolve competition with other writers.
 	rw.w.Lock()
 	// Announce to readers there is a pending writer.
@@ -109,6 +147,11 @@ func (rw *RWMutex) Lock() {
 	if r != 0 && addInt32(&rw.readerWait, r) != 0 {
 		rt.Semacquire(&rw.writerSem, false, rt.SemaReasonRWMutexLock)
 	}
+	if rt.RaceEnabled {
+		rt.RaceEnable()
+		rt.RaceAcquire(unsafe.Pointer(&rw.readerSem))
+		rt.RaceAcquire(unsafe.Pointer(&rw.writerSem))
+	}
 }
 
 // TryLock tries to lock rw for writing and reports whether it succeeded.
@@ -116,14 +159,31 @@ func (rw *RWMutex) Lock() {
 // Note that while correct uses of TryLock do exist, they are rare,
 // and use of TryLock is often a sign of a deeper problem
 // in a particular use of mutexes.
+//
+//go:norace
 func (rw *RWMutex) TryLock() bool {
+	if rt.RaceEnabled {
+		rt.RaceRead(unsafe.Pointer(&rw.w))
+		rt.RaceDisable()
+	}
 	if !rw.w.TryLock() {
+		if rt.RaceEnabled {
+			rt.RaceEnable()
+		}
 		return false
 	}
 	rt.Charge(rt.Costs().Atomic)
 	if !casInt32(&rw.readerCount, 0, -rwmutexMaxReaders) {
 		rw.w.Unlock()
+		if rt.RaceEnabled {
+			rt.RaceEnable()
+		}
 		return false
+	}
+	if rt.RaceEnabled {
+		rt.RaceEnable()
+		rt.RaceAcquire(unsafe.Pointer(&rw.readerSem))
+		rt.RaceAcquire(unsafe.Pointer(&rw.writerSem))
 	}
 	return true
 }
@@ -135,11 +195,21 @@ func (rw *RWMutex) TryLock() bool {
 // As with Mutexes, a locked [RWMutex] is not associated with a particular
 // goroutine. One goroutine may [RWMutex.RLock] ([RWMutex.Lock]) a RWMutex and then
 // arrange for another goroutine to [RWMutex.RUnlock] ([RWMutex.Unlock]) it.
+//
+//go:norace
 func (rw *RWMutex) Unlock() {
 	// Announce to readers there is no active writer.
 	rt.SyncOp(rt.OpUnlock, unsafe.Pointer(rw), rt.Costs().Atomic)
+	if rt.RaceEnabled {
+		rt.RaceRead(unsafe.Pointer(&rw.w))
+		rt.RaceRelease(unsafe.Pointer(&rw.readerSem))
+		rt.RaceDisable()
+	}
 	r := addInt32(&rw.readerCount, rwmutexMaxReaders)
 	if r >= rwmutexMaxReaders {
+		if rt.RaceEnabled {
+			rt.RaceEnable()
+		}
 		rt.Throw("sync: Unlock of unlocked RWMutex")
 	}
 	// Unblock blocked readers, if any.
@@ -148,15 +218,23 @@ func (rw *RWMutex) Unlock() {
 	}
 	// Allow other writers to proceed.
 	rw.w.Unlock()
+	if rt.RaceEnabled {
+		rt.RaceEnable()
+	}
 }
 
 // RLocker returns a [Locker] interface that implements
 // the [Locker.Lock] and [Locker.Unlock] methods by calling rw.RLock and rw.RUnlock.
+//
+//go:norace
 func (rw *RWMutex) RLocker() Locker {
 	return (*rlocker)(rw)
 }
 
 type rlocker RWMutex
 
-func (r *rlocker) Lock()   { (*RWMutex)(r).RLock() }
+//go:norace
+func (r *rlocker) Lock() { (*RWMutex)(r).RLock() }
+
+//go:norace
 func (r *rlocker) Unlock() { (*RWMutex)(r).RUnlock() }

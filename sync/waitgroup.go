@@ -71,12 +71,35 @@ type WaitGroup struct {
 // If a WaitGroup is reused to wait for several independent sets of events,
 // new Add calls must happen after all previous Wait calls have returned.
 // See the WaitGroup example.
+//
+//go:noinline
 func (wg *WaitGroup) Add(delta int) {
+	// Instrumented under -race (not norace) and never inlined: a race
+	// between Add and Wait names the caller's line. The work is add's.
+	wg.add(delta)
+}
+
+//go:norace
+func (wg *WaitGroup) add(delta int) {
 	rt.SyncOp(rt.OpWGAdd, unsafe.Pointer(wg), rt.Costs().Atomic)
+	if rt.RaceEnabled {
+		if delta < 0 {
+			// Synchronize decrements with Wait.
+			rt.RaceReleaseMerge(unsafe.Pointer(wg))
+		}
+		rt.RaceDisable()
+		defer rt.RaceEnable()
+	}
 	wg.state += uint64(delta) << 32
 	state := wg.state
 	v := int32(state >> 32)
 	w := uint32(state & 0x7fffffff)
+	if rt.RaceEnabled && delta > 0 && v == int32(delta) {
+		// The first increment must be synchronized with Wait.
+		// Need to model this as a read, because there can be
+		// several concurrent wg.counter transitions from 0.
+		rt.RaceRead(unsafe.Pointer(&wg.sema))
+	}
 	if v < 0 {
 		panic("sync: negative WaitGroup counter")
 	}
@@ -114,24 +137,53 @@ func (wg *WaitGroup) Add(delta int) {
 // "synchronizes before" the return of any Wait call that it unblocks.
 //
 // [the Go memory model]: https://go.dev/ref/mem
+//
+//go:noinline
 func (wg *WaitGroup) Done() {
 	wg.Add(-1)
 }
 
 // Wait blocks until the [WaitGroup] task counter is zero.
+//
+//go:noinline
 func (wg *WaitGroup) Wait() {
+	// Instrumented under -race, as Add.
+	wg.wait()
+}
+
+//go:norace
+func (wg *WaitGroup) wait() {
 	rt.SyncOp(rt.OpWGWait, unsafe.Pointer(wg), rt.Costs().Atomic)
+	if rt.RaceEnabled {
+		rt.RaceDisable()
+	}
 	for {
 		state := wg.state
 		v := int32(state >> 32)
+		w := uint32(state & 0x7fffffff)
 		if v == 0 {
 			// Counter is 0, no need to wait.
+			if rt.RaceEnabled {
+				rt.RaceEnable()
+				rt.RaceAcquire(unsafe.Pointer(wg))
+			}
 			return
 		}
 		// Increment waiters count.
 		if casUint64(&wg.state, state, state+1) {
+			if rt.RaceEnabled && w == 0 {
+				// Wait must be synchronized with the first Add.
+				// Need to model this is as a write to race with the read in Add.
+				// As a consequence, can do the write only for the first waiter,
+				// otherwise concurrent Waits will race with each other.
+				rt.RaceWrite(unsafe.Pointer(&wg.sema))
+			}
 			rt.Semacquire(&wg.sema, false, rt.SemaReasonWaitGroupWait)
 			isReset := wg.state != 0
+			if rt.RaceEnabled {
+				rt.RaceEnable()
+				rt.RaceAcquire(unsafe.Pointer(wg))
+			}
 			if isReset {
 				panic("sync: WaitGroup is reused before previous Wait has returned")
 			}
@@ -162,9 +214,12 @@ func (wg *WaitGroup) Wait() {
 // "synchronizes before" the return of any Wait call that it unblocks.
 //
 // [the Go memory model]: https://go.dev/ref/mem
+//
+//go:noinline
 func (wg *WaitGroup) Go(f func()) {
+	// Instrumented under -race, as gmp.Go: the go statement is here.
 	wg.Add(1)
-	rt.Go(func() {
+	spawn := rt.Go(func() {
 		defer func() {
 			if x := recover(); x != nil {
 				// f panicked, which will be fatal because
@@ -186,8 +241,13 @@ func (wg *WaitGroup) Go(f func()) {
 		}()
 		f()
 	}, 0)
+	if spawn != nil {
+		go rt.CoroutineEntry()
+		spawn()
+	}
 }
 
+//go:norace
 func casUint64(addr *uint64, old, new uint64) bool {
 	if *addr != old {
 		return false

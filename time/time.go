@@ -113,47 +113,67 @@ var (
 // Date returns the Time corresponding to yyyy-mm-dd hh:mm:ss + nsec
 // nanoseconds in the appropriate zone for that time in the given
 // location (time.Date).
+//
+//go:norace
 func Date(year int, month Month, day, hour, min, sec, nsec int, loc *Location) Time {
 	return stdtime.Date(year, month, day, hour, min, sec, nsec, loc)
 }
 
 // Unix returns the local Time corresponding to the given Unix time
 // (time.Unix).
+//
+//go:norace
 func Unix(sec int64, nsec int64) Time { return stdtime.Unix(sec, nsec) }
 
 // UnixMilli returns the local Time corresponding to the given Unix time,
 // msec milliseconds since January 1, 1970 UTC (time.UnixMilli).
+//
+//go:norace
 func UnixMilli(msec int64) Time { return stdtime.UnixMilli(msec) }
 
 // UnixMicro returns the local Time corresponding to the given Unix time,
 // usec microseconds since January 1, 1970 UTC (time.UnixMicro).
+//
+//go:norace
 func UnixMicro(usec int64) Time { return stdtime.UnixMicro(usec) }
 
 // Parse parses a formatted string and returns the time value it
 // represents (time.Parse).
+//
+//go:norace
 func Parse(layout, value string) (Time, error) { return stdtime.Parse(layout, value) }
 
 // ParseInLocation is like Parse but interprets a time without zone
 // information in the given location (time.ParseInLocation).
+//
+//go:norace
 func ParseInLocation(layout, value string, loc *Location) (Time, error) {
 	return stdtime.ParseInLocation(layout, value, loc)
 }
 
 // ParseDuration parses a duration string such as "300ms" or "-1.5h"
 // (time.ParseDuration).
+//
+//go:norace
 func ParseDuration(s string) (Duration, error) { return stdtime.ParseDuration(s) }
 
 // FixedZone returns a Location that always uses the given zone name and
 // offset (seconds east of UTC) (time.FixedZone).
+//
+//go:norace
 func FixedZone(name string, offset int) *Location { return stdtime.FixedZone(name, offset) }
 
 // LoadLocation returns the Location with the given name
 // (time.LoadLocation).
+//
+//go:norace
 func LoadLocation(name string) (*Location, error) { return stdtime.LoadLocation(name) }
 
 // LoadLocationFromTZData returns a Location with the given name,
 // initialized from the IANA Time Zone database-formatted data
 // (time.LoadLocationFromTZData).
+//
+//go:norace
 func LoadLocationFromTZData(name string, data []byte) (*Location, error) {
 	return stdtime.LoadLocationFromTZData(name, data)
 }
@@ -164,23 +184,31 @@ func LoadLocationFromTZData(name string, data []byte) (*Location, error) {
 // "sleep"; its timer is armed on the P that parked it, and on Linux an
 // otherwise idle program wakes from netpoll with epoll_wait's millisecond
 // granularity — so a short Sleep takes about a millisecond, as in Go.
+//
+//go:norace
 func Sleep(d Duration) {
 	rt.Sleep(int64(d))
 }
 
 // Now returns the current virtual time.
+//
+//go:norace
 func Now() Time {
 	return gmp.Now()
 }
 
 // Since returns the virtual time elapsed since t. It is shorthand for
 // time.Now().Sub(t).
+//
+//go:norace
 func Since(t Time) Duration {
 	return Now().Sub(t)
 }
 
 // Until returns the duration until t. It is shorthand for
 // t.Sub(time.Now()).
+//
+//go:norace
 func Until(t Time) Duration {
 	return t.Sub(Now())
 }
@@ -189,6 +217,8 @@ func Until(t Time) Duration {
 // is ignored; an overflow gives MaxInt64. Models time.when (sleep.go).
 // Deviation: the virtual clock starts at 0 and the runtime rejects a
 // timer at 0, so a timer due "now" at instant 0 is due at 1 ns.
+//
+//go:norace
 func when(d Duration) int64 {
 	now := rt.RuntimeNanotime()
 	if d <= 0 {
@@ -219,6 +249,8 @@ type Timer struct {
 // blocked receiving from C; otherwise it fires when C is next received
 // from. A receive after Stop or Reset returns never sees a value from
 // before the call.
+//
+//go:norace
 func NewTimer(d Duration) *Timer {
 	c := gmp.MakeChan[Time](1)
 	t := &Timer{C: c}
@@ -239,6 +271,8 @@ func NewTimer(d Duration) *Timer {
 // stale time value from before the Stop; if the program has not received
 // from t.C already and the timer is running, Stop is guaranteed to return
 // true.
+//
+//go:norace
 func (t *Timer) Stop() bool {
 	if t.r == nil {
 		panic("time: Stop called on uninitialized Timer")
@@ -259,6 +293,8 @@ func (t *Timer) Stop() bool {
 // corresponding to the previous timer settings; if the program has not
 // received from t.C already and the timer is running, Reset is guaranteed
 // to return true.
+//
+//go:norace
 func (t *Timer) Reset(d Duration) bool {
 	if t.r == nil {
 		panic("time: Reset called on uninitialized Timer")
@@ -271,6 +307,8 @@ func (t *Timer) Reset(d Duration) bool {
 // where the timer fires: on the scheduler (findRunnable's or a thief's
 // checkTimers) or in a goroutine about to receive from c (maybeRunChan).
 // Models time.sendTime (sleep.go).
+//
+//go:norace
 func sendTime(c *rt.Hchan, seq uintptr, delta int64) {
 	// delta is how long ago the channel send was supposed to happen.
 	// The current time can be arbitrarily far into the future, because
@@ -283,6 +321,8 @@ func sendTime(c *rt.Hchan, seq uintptr, delta int64) {
 
 // After waits for the duration to elapse and then sends the current time
 // on the returned channel. It is equivalent to NewTimer(d).C.
+//
+//go:norace
 func After(d Duration) gmp.Chan[Time] {
 	return NewTimer(d).C
 }
@@ -292,11 +332,32 @@ func After(d Duration) gmp.Chan[Time] {
 // the runnext slot of that P). It returns a Timer that can be used to
 // cancel the call using its Stop method. The returned Timer's C field is
 // not used and will be nil.
+//
+//go:norace
 func AfterFunc(d Duration, f func()) *Timer {
 	return &Timer{r: rt.NewTimer(when(d), 0, goFunc, f)}
 }
 
+//go:norace
+func init() {
+	if rt.RaceEnabled {
+		rt.TimerSpawn = goFuncStart
+	}
+}
+
+// goFuncStart starts the host goroutine of a goroutine that goFunc
+// started, under -race: the detector names it as the creator, where Go's
+// names time.goFunc.
+//
+//go:norace
+func goFuncStart(spawn func()) {
+	go rt.CoroutineEntry()
+	spawn()
+}
+
 // goFunc is the timer function of AfterFunc: go f(). Models time.goFunc.
+//
+//go:norace
 func goFunc(arg any, seq uintptr, delta int64) {
 	rt.TimerGo(arg.(func()), 1)
 }
@@ -313,6 +374,8 @@ type Ticker struct {
 // interval or drop ticks to make up for slow receivers: after a late
 // tick, the next one is due at when + period*(1+delay/period). The
 // duration d must be greater than zero; if not, NewTicker will panic.
+//
+//go:norace
 func NewTicker(d Duration) *Ticker {
 	if d <= 0 {
 		panic("non-positive interval for NewTicker")
@@ -329,6 +392,8 @@ func NewTicker(d Duration) *Ticker {
 // Stop turns off a ticker. After Stop, no more ticks will be sent. Stop
 // does not close the channel, to prevent a concurrent goroutine reading
 // from the channel from seeing an erroneous "tick".
+//
+//go:norace
 func (t *Ticker) Stop() {
 	if t.r == nil {
 		// This is misuse, and the same for time.Timer would panic, but
@@ -342,6 +407,8 @@ func (t *Ticker) Stop() {
 // Reset stops a ticker and resets its period to the specified duration.
 // The next tick will arrive after the new period elapses. The duration d
 // must be greater than zero; if not, Reset will panic.
+//
+//go:norace
 func (t *Ticker) Reset(d Duration) {
 	if d <= 0 {
 		panic("non-positive interval for Ticker.Reset")
@@ -354,6 +421,8 @@ func (t *Ticker) Reset(d Duration) {
 
 // Tick is a convenience wrapper for NewTicker providing access to the
 // ticking channel only. Unlike NewTicker, Tick will return nil if d <= 0.
+//
+//go:norace
 func Tick(d Duration) gmp.Chan[Time] {
 	if d <= 0 {
 		return gmp.Chan[Time]{}

@@ -39,6 +39,7 @@ var ids struct {
 	next int64
 }
 
+//go:norace
 func newID() int64 {
 	if r := rt.RunID(); ids.run != r {
 		ids.run, ids.next = r, 0
@@ -62,6 +63,8 @@ type traceContextKey struct{}
 // child. End the task with Task.End.
 //
 // Models runtime/trace.NewTask.
+//
+//go:norace
 func NewTask(pctx context.Context, taskType string) (ctx context.Context, task *Task) {
 	pid := fromContext(pctx).id
 	id := newID()
@@ -73,6 +76,8 @@ func NewTask(pctx context.Context, taskType string) (ctx context.Context, task *
 // End marks the end of the operation the task stands for. Deviation:
 // runtime/trace records every End; gmp records the first, so that a
 // task's latency is counted once.
+//
+//go:norace
 func (t *Task) End() {
 	if t == nil || t.ended || t.id == 0 {
 		return
@@ -84,6 +89,8 @@ func (t *Task) End() {
 var bgTask = Task{id: 0}
 
 // fromContext returns the task in ctx, or the background task.
+//
+//go:norace
 func fromContext(ctx context.Context) *Task {
 	if ctx != nil {
 		if s, ok := ctx.Value(traceContextKey{}).(*Task); ok {
@@ -111,6 +118,8 @@ type Region struct {
 //	defer trace.StartRegion(ctx, "myTracedRegion").End()
 //
 // Models runtime/trace.StartRegion.
+//
+//go:norace
 func StartRegion(ctx context.Context, regionType string) *Region {
 	task := fromContext(ctx).id
 	goid, start := rt.UserRegionBegin(task, regionType)
@@ -119,6 +128,8 @@ func StartRegion(ctx context.Context, regionType string) *Region {
 
 // End marks the end of the region. Calling it twice, or on a nil Region,
 // does nothing.
+//
+//go:norace
 func (r *Region) End() {
 	if r == nil || r.ended {
 		return
@@ -129,6 +140,8 @@ func (r *Region) End() {
 
 // WithRegion runs fn in a region of type regionType on the calling
 // goroutine, in the task ctx carries. Models runtime/trace.WithRegion.
+//
+//go:norace
 func WithRegion(ctx context.Context, regionType string, fn func()) {
 	r := StartRegion(ctx, regionType)
 	defer r.End()
@@ -137,11 +150,15 @@ func WithRegion(ctx context.Context, regionType string, fn func()) {
 
 // Log emits a one-off event with the given category and message, in the
 // task ctx carries. Category may be empty. Models runtime/trace.Log.
+//
+//go:norace
 func Log(ctx context.Context, category, message string) {
 	rt.UserLog(fromContext(ctx).id, category, message)
 }
 
 // Logf is like Log, but the message is formatted with fmt.Sprintf.
+//
+//go:norace
 func Logf(ctx context.Context, category, format string, args ...any) {
 	if !rt.UserTraceEnabled() {
 		return // as runtime/trace: no formatting when nobody listens
@@ -153,4 +170,6 @@ func Logf(ctx context.Context, category, format string, args ...any) {
 // an observer of the run (a Go execution trace, the HTML report, the
 // sweep's latency table) receives them. Like the other calls, it must be
 // called from a simulated goroutine.
+//
+//go:norace
 func IsEnabled() bool { return rt.UserTraceEnabled() }

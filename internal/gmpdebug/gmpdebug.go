@@ -14,6 +14,8 @@ import (
 // Parse parses GMPDEBUG: comma-separated name=value pairs as in GODEBUG.
 // schedtrace=X takes X in milliseconds (as GODEBUG does) or as a Go
 // duration ("100us"); scheddetail=1 adds the detailed lines.
+//
+//go:norace
 func Parse(s string) (trace time.Duration, detail bool, err error) {
 	for _, kv := range strings.Split(s, ",") {
 		kv = strings.TrimSpace(kv)
@@ -49,6 +51,8 @@ func Parse(s string) (trace time.Duration, detail bool, err error) {
 
 // ParseDurationMS parses a duration given as a plain number of
 // milliseconds (GODEBUG's unit) or as a Go duration string.
+//
+//go:norace
 func ParseDurationMS(v string) (time.Duration, error) {
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if n < 0 {

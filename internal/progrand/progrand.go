@@ -26,6 +26,8 @@ var (
 
 // SetSeed sets the seed of the program generator for the next
 // simulations (the harness and `gmp run` pass Config.Seed).
+//
+//go:norace
 func SetSeed(s uint64) {
 	mu.Lock()
 	seed = s
@@ -35,6 +37,8 @@ func SetSeed(s uint64) {
 
 // Uint64 returns a pseudo-random number from the running simulation's
 // program generator (from a fixed-seed generator outside simulations).
+//
+//go:norace
 func Uint64() uint64 {
 	mu.Lock()
 	defer mu.Unlock()
@@ -50,6 +54,8 @@ func Uint64() uint64 {
 }
 
 // Intn returns a number in [0, n).
+//
+//go:norace
 func Intn(n int) int {
 	if n <= 1 {
 		return 0
@@ -62,11 +68,17 @@ func Intn(n int) int {
 type Source struct{}
 
 // Uint64 implements rand.Source.
+//
+//go:norace
 func (Source) Uint64() uint64 { return Uint64() }
 
 // Int63 implements math/rand's Source.
+//
+//go:norace
 func (Source) Int63() int64 { return int64(Uint64() >> 1) }
 
 // Seed implements math/rand's Source; the program generator is seeded by
 // the simulation, so it is a no-op (as math/rand.Seed is since Go 1.24).
+//
+//go:norace
 func (Source) Seed(int64) {}

@@ -74,6 +74,7 @@ type stackEntry struct {
 	wire   uint64
 }
 
+//go:norace
 func (t *tables) init() {
 	t.stackIDs = make(map[string]uint64)
 	t.frameIDs = make(map[Frame]uint32)
@@ -85,6 +86,8 @@ func (t *tables) init() {
 // Stack interns a stack, given innermost frame first, and returns its ID for
 // use in events (0, the empty stack, for no frames). Stacks deeper than 128
 // frames are cut to their innermost 128.
+//
+//go:norace
 func (w *Writer) Stack(frames []Frame) uint64 {
 	if len(frames) == 0 {
 		return 0
@@ -115,6 +118,8 @@ func (w *Writer) Stack(frames []Frame) uint64 {
 
 // frame interns one frame, giving it a PC no other frame has: readers look
 // frames up by PC, so a shared PC would show the wrong function.
+//
+//go:norace
 func (t *tables) frame(f Frame) uint32 {
 	if i, ok := t.frameIDs[f]; ok {
 		return i
@@ -139,6 +144,8 @@ func (t *tables) frame(f Frame) uint32 {
 
 // wireStack returns the ID of stack id in the current generation's table,
 // adding the stack to that table on first use. id must have been checked.
+//
+//go:norace
 func (w *Writer) wireStack(id uint64) uint64 {
 	if id == 0 {
 		return 0
@@ -152,6 +159,8 @@ func (w *Writer) wireStack(id uint64) uint64 {
 }
 
 // str returns the ID of s in the current generation's string table.
+//
+//go:norace
 func (t *tables) str(s string) uint64 {
 	if s == "" {
 		return 0
@@ -197,6 +206,8 @@ type genState struct {
 // the thread's last tick, as a thread's ticks must not decrease; that only
 // bites after a status was written into another thread's batch or a
 // GoCreate was moved later.
+//
+//go:norace
 func (w *Writer) emit(m *mState, t uint64, typ byte, args ...uint64) {
 	if m.gen != w.gen {
 		m.gen = w.gen
@@ -245,6 +256,8 @@ var batchPool = sync.Pool{New: func() any {
 }}
 
 // growBatch returns b with room for at least one more event.
+//
+//go:norace
 func growBatch(b []byte) []byte {
 	var nb []byte
 	if cap(b) < smallBatch {
@@ -258,6 +271,8 @@ func growBatch(b []byte) []byte {
 
 // releaseBatches recycles the threads' full-size batches once the trace
 // is written.
+//
+//go:norace
 func (w *Writer) releaseBatches() {
 	put := func(m *mState) {
 		if m != nil && cap(m.batch) == maxBatchSize {
@@ -277,11 +292,14 @@ func (w *Writer) releaseBatches() {
 }
 
 // closeBatch moves m's open batch, with its header, to the generation buffer.
+//
+//go:norace
 func (w *Writer) closeBatch(m *mState) {
 	w.putBatch(uint64(m.id), m.base, m.batch)
 	m.batch = m.batch[:0]
 }
 
+//go:norace
 func (w *Writer) putBatch(m, base uint64, data []byte) {
 	h := append(w.hdr[:0], evEventBatch)
 	h = binary.AppendUvarint(h, w.gen)
@@ -315,6 +333,8 @@ var chunkPool = sync.Pool{New: func() any {
 }}
 
 // getChunk returns an empty chunk that holds at least n bytes.
+//
+//go:norace
 func getChunk(n int) *[]byte {
 	if n > chunkSize {
 		b := make([]byte, 0, n)
@@ -324,6 +344,8 @@ func getChunk(n int) *[]byte {
 }
 
 // putChunks writes the generation's chunks in order and recycles them.
+//
+//go:norace
 func (w *Writer) putChunks() {
 	for i, c := range w.chunks {
 		w.write(*c)
@@ -338,6 +360,8 @@ func (w *Writer) putChunks() {
 
 // flushGen completes the current generation, writes it out and starts the
 // next one.
+//
+//go:norace
 func (w *Writer) flushGen() {
 	// Declared goroutines and Ps nobody touched still need a status, or
 	// the reader will not know them (goroutines: ever, after generation 1).
@@ -431,6 +455,7 @@ func (w *Writer) flushGen() {
 	w.strList = w.strList[:0]
 }
 
+//go:norace
 func (w *Writer) write(b []byte) {
 	if w.outBroken {
 		return
@@ -444,6 +469,8 @@ func (w *Writer) write(b []byte) {
 }
 
 // truncate cuts s to the format's string limit on a UTF-8 boundary.
+//
+//go:norace
 func truncate(s string) string {
 	if len(s) <= maxStringSize {
 		return s

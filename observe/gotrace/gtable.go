@@ -40,6 +40,8 @@ type deadMark struct{ gen, tick uint64 }
 var gPagePool = sync.Pool{New: func() any { return new(gPage) }}
 
 // get returns the state of goroutine id if it exists, else nil.
+//
+//go:norace
 func (t *gTable) get(id int64) *gState {
 	if uint64(id) < maxDenseG {
 		i := id >> gPageBits
@@ -58,6 +60,8 @@ func (t *gTable) get(id int64) *gState {
 }
 
 // slot returns goroutine id's state, existing or not, creating its page.
+//
+//go:norace
 func (t *gTable) slot(id int64) *gState {
 	if uint64(id) < maxDenseG {
 		i := id >> gPageBits
@@ -82,6 +86,8 @@ func (t *gTable) slot(id int64) *gState {
 }
 
 // add makes goroutine id exist with the given state and returns it.
+//
+//go:norace
 func (t *gTable) add(id int64, st gState) *gState {
 	g := t.slot(id)
 	*g = st
@@ -92,6 +98,8 @@ func (t *gTable) add(id int64, st gState) *gState {
 }
 
 // remove ends goroutine id, remembering the generation and tick of its end.
+//
+//go:norace
 func (t *gTable) remove(id int64, gen, tick uint64) {
 	g := t.slot(id)
 	*g = gState{deadGen: gen, deadTick: tick}
@@ -111,6 +119,8 @@ func (t *gTable) remove(id int64, gen, tick uint64) {
 }
 
 // free returns page i to the pool, remembering its last end.
+//
+//go:norace
 func (t *gTable) free(i int64) {
 	p := t.pages[i]
 	if i >= int64(len(t.freed)) {
@@ -126,6 +136,8 @@ func (t *gTable) free(i int64) {
 // generation gen, and whether it did. For an ID in a page freed early it
 // is the end of the page's last goroutine: later than needed, which only
 // moves a reused ID's creation later.
+//
+//go:norace
 func (t *gTable) deadTick(id int64, gen uint64) (uint64, bool) {
 	var d deadMark
 	if uint64(id) < maxDenseG {
@@ -145,6 +157,8 @@ func (t *gTable) deadTick(id int64, gen uint64) (uint64, bool) {
 }
 
 // compact frees what only held goroutines that ended before generation gen.
+//
+//go:norace
 func (t *gTable) compact(gen uint64) {
 	for i, p := range t.pages {
 		if p != nil && p.live == 0 {

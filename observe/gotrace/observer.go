@@ -65,6 +65,8 @@ type Observer struct {
 
 // NewObserver returns an Observer that writes a trace to out. Options
 // tune generation sizes (see Options); the zero value suits any run.
+//
+//go:norace
 func NewObserver(out io.Writer, opts Options) *Observer {
 	return &Observer{
 		w:        NewWriter(out, opts),
@@ -83,24 +85,36 @@ var kinds = observe.KindsOf(observe.GoCreate, observe.GoStart, observe.GoStop, o
 
 // Kinds implements observe.Subscriber: the Observer receives the kinds a
 // Go execution trace has a place for.
+//
+//go:norace
 func (o *Observer) Kinds() observe.KindSet { return kinds }
 
 // WantStacks implements observe.StackObserver.
+//
+//go:norace
 func (o *Observer) WantStacks() bool { return true }
 
 // Writer returns the underlying trace Writer.
+//
+//go:norace
 func (o *Observer) Writer() *Writer { return o.w }
 
 // Events returns how many runtime events the Observer has received (the
 // kinds it subscribes to).
+//
+//go:norace
 func (o *Observer) Events() int64 { return o.events }
 
 // Err returns the first error: an event the trace could not represent (a
 // simulator bug; the trace stays valid but stops there) or a write error.
+//
+//go:norace
 func (o *Observer) Err() error { return o.w.Err() }
 
 // Close writes the last generation, if the End event has not already, and
 // returns Err. It does not close the underlying io.Writer.
+//
+//go:norace
 func (o *Observer) Close() error {
 	if !o.closed {
 		o.closed = true
@@ -110,6 +124,8 @@ func (o *Observer) Close() error {
 }
 
 // Event implements observe.Observer.
+//
+//go:norace
 func (o *Observer) Event(ev *observe.Event) {
 	o.events++
 	if o.closed {
@@ -197,6 +213,8 @@ type region struct {
 // the P in this thread's syscall there is nothing to start (Go emits no
 // event), and if another thread's syscall holds it the thread steals it
 // first (exitsyscallfast_reacquired's ProcSteal).
+//
+//go:norace
 func (o *Observer) procStart(ts, m int64, p int32) {
 	if st, holder, ok := o.w.Proc(p); ok && st == ProcSyscall {
 		if holder == m {
@@ -210,6 +228,8 @@ func (o *Observer) procStart(ts, m int64, p int32) {
 // declare tells the Writer about the Ps, threads and goroutines that exist
 // before the first event. A run observed from its start has only idle Ps;
 // the rest is for an observer attached to a run already going.
+//
+//go:norace
 func (o *Observer) declare() {
 	st := rt.ReadSchedState(true)
 	for _, mp := range st.Ms {
@@ -252,6 +272,8 @@ type recentStack struct {
 }
 
 // stack returns the Writer's ID for a captured stack.
+//
+//go:norace
 func (o *Observer) stack(pcs []uintptr) uint64 {
 	if len(pcs) == 0 {
 		return 0
@@ -274,6 +296,8 @@ func (o *Observer) stack(pcs []uintptr) uint64 {
 }
 
 // entry returns the one-frame stack that names a new goroutine.
+//
+//go:norace
 func (o *Observer) entry(ev *observe.Event) uint64 {
 	if id, ok := o.entryIDs[ev.Entry]; ok {
 		return id
@@ -286,6 +310,7 @@ func (o *Observer) entry(ev *observe.Event) uint64 {
 	return id
 }
 
+//go:norace
 func (o *Observer) convert(frames []stacks.Frame) []Frame {
 	o.conv = o.conv[:0]
 	for _, f := range frames {

@@ -103,6 +103,7 @@ const (
 	GoWaiting  GoStatus = 4
 )
 
+//go:norace
 func (s GoStatus) String() string {
 	switch s {
 	case GoRunnable:
@@ -128,6 +129,7 @@ const (
 	ProcSyscall ProcStatus = 3
 )
 
+//go:norace
 func (s ProcStatus) String() string {
 	switch s {
 	case ProcRunning:
@@ -236,6 +238,8 @@ type mState struct {
 
 // NewWriter returns a Writer that writes a trace to w. Nothing is written
 // until the first generation is complete or Close is called.
+//
+//go:norace
 func NewWriter(w io.Writer, opts Options) *Writer {
 	if opts.GenerationEvents <= 0 && opts.GenerationBytes <= 0 {
 		opts.GenerationEvents = defaultGenerationEvents
@@ -253,18 +257,26 @@ func NewWriter(w io.Writer, opts Options) *Writer {
 }
 
 // Err returns the first error recorded so far, if any.
+//
+//go:norace
 func (w *Writer) Err() error { return w.err }
 
 // Generations returns how many generations have been written so far.
+//
+//go:norace
 func (w *Writer) Generations() int { return int(w.gen - 1) }
 
 // Events returns how many timed events the Writer has emitted so far,
 // statuses it added included.
+//
+//go:norace
 func (w *Writer) Events() int64 { return w.events }
 
 // Close writes the current generation and returns the first error seen: an
 // invalid call (the offending event and everything after it were dropped) or
 // a write error. The trace written is valid either way, unless writing failed.
+//
+//go:norace
 func (w *Writer) Close() error {
 	if w.closed {
 		return w.err
@@ -277,6 +289,7 @@ func (w *Writer) Close() error {
 	return w.err
 }
 
+//go:norace
 func (w *Writer) failf(op string, ts, m int64, format string, args ...any) {
 	if w.err == nil {
 		w.err = fmt.Errorf("gotrace: %s at t=%d on M%d: %s", op, ts, m, fmt.Sprintf(format, args...))
@@ -287,6 +300,8 @@ func (w *Writer) failf(op string, ts, m int64, format string, args ...any) {
 // nil if the event must be dropped. It also starts a new generation when the
 // current one is full, before the event, so that one call's events (statuses
 // included) always land in the same generation.
+//
+//go:norace
 func (w *Writer) enter(op string, ts, m int64) *mState {
 	if w.err != nil || w.closed {
 		return nil
@@ -307,6 +322,7 @@ func (w *Writer) enter(op string, ts, m int64) *mState {
 	return ms
 }
 
+//go:norace
 func (w *Writer) mstate(m int64) *mState {
 	if w.lastM != nil && w.lastM.id == m {
 		return w.lastM
@@ -333,11 +349,15 @@ func (w *Writer) mstate(m int64) *mState {
 }
 
 // tick converts a caller timestamp to the encoded one (see the package doc).
+//
+//go:norace
 func tick(ts int64) uint64 { return uint64(ts) + 1 }
 
 // ensureP makes sure the reader knows p's status in this generation. The
 // status goes to the owning thread's batch when p is bound to one, because
 // a running or syscall status binds the P to the thread that emits it.
+//
+//go:norace
 func (w *Writer) ensureP(id int32, p *pState, at *mState, t uint64) {
 	if p.emitted == w.gen {
 		return
@@ -351,6 +371,8 @@ func (w *Writer) ensureP(id int32, p *pState, at *mState, t uint64) {
 
 // ensureG is ensureP for goroutines. A goroutine bound to a thread also
 // needs that thread's P known first.
+//
+//go:norace
 func (w *Writer) ensureG(id int64, g *gState, at *mState, t uint64) {
 	if g.emitted == w.gen {
 		return
@@ -367,6 +389,8 @@ func (w *Writer) ensureG(id int64, g *gState, at *mState, t uint64) {
 }
 
 // ensureCtx makes the statuses of ms's P and goroutine known.
+//
+//go:norace
 func (w *Writer) ensureCtx(ms *mState, t uint64) {
 	if ms.pp != nil {
 		w.ensureP(ms.p, ms.pp, ms, t)
@@ -378,6 +402,8 @@ func (w *Writer) ensureCtx(ms *mState, t uint64) {
 
 // running checks that ms runs a goroutine on a running P, which every
 // event "of" a goroutine needs.
+//
+//go:norace
 func (w *Writer) running(op string, ts int64, ms *mState) (*pState, *gState, bool) {
 	p, g := ms.pp, ms.gp
 	switch {
@@ -395,6 +421,7 @@ func (w *Writer) running(op string, ts int64, ms *mState) (*pState, *gState, boo
 	return nil, nil, false
 }
 
+//go:norace
 func (w *Writer) checkStacks(op string, ts, m int64, ids ...uint64) bool {
 	for _, id := range ids {
 		if id > uint64(len(w.stacks)) {
@@ -407,6 +434,8 @@ func (w *Writer) checkStacks(op string, ts, m int64, ids ...uint64) bool {
 
 // ProcsChange records a new GOMAXPROCS value. Like the runtime, it must
 // happen on a thread running a goroutine.
+//
+//go:norace
 func (w *Writer) ProcsChange(ts int64, m int64, procs int, stack uint64) {
 	const op = "ProcsChange"
 	ms := w.enter(op, ts, m)
@@ -428,6 +457,8 @@ func (w *Writer) ProcsChange(ts int64, m int64, procs int, stack uint64) {
 // ProcStart binds the idle P p to thread m. A P not seen before is taken to
 // have been idle. The thread must hold no P; it may hold a goroutine that is
 // returning from a syscall (whose P was taken), as in the runtime.
+//
+//go:norace
 func (w *Writer) ProcStart(ts int64, m int64, p int32) {
 	const op = "ProcStart"
 	ms := w.enter(op, ts, m)
@@ -460,6 +491,8 @@ func (w *Writer) ProcStart(ts int64, m int64, p int32) {
 
 // ProcStop makes thread m's P idle. Any goroutine left on the thread must be
 // in a syscall (the thread handing its P off).
+//
+//go:norace
 func (w *Writer) ProcStop(ts int64, m int64) {
 	const op = "ProcStop"
 	ms := w.enter(op, ts, m)
@@ -485,6 +518,8 @@ func (w *Writer) ProcStop(ts int64, m int64) {
 // ProcStart) and victimM has no P; victimM's goroutine then leaves the
 // syscall with GoSyscallEndBlocked. victimM == m means the thread gives up
 // its own P.
+//
+//go:norace
 func (w *Writer) ProcSteal(ts int64, m int64, p int32, victimM int64) {
 	const op = "ProcSteal"
 	ms := w.enter(op, ts, m)
@@ -510,6 +545,8 @@ func (w *Writer) ProcSteal(ts int64, m int64, p int32, victimM int64) {
 // which names it in the tools; the runtime uses a one-frame stack. stack is
 // the creator's stack. The thread needs a running P; a goroutine on it, if
 // any, must be running.
+//
+//go:norace
 func (w *Writer) GoCreate(ts int64, m int64, newG int64, newStack, stack uint64) {
 	const op = "GoCreate"
 	ms := w.enter(op, ts, m)
@@ -542,6 +579,8 @@ func (w *Writer) GoCreate(ts int64, m int64, newG int64, newStack, stack uint64)
 
 // GoStart runs the runnable goroutine g on thread m, which needs a running
 // P and no goroutine.
+//
+//go:norace
 func (w *Writer) GoStart(ts int64, m int64, g int64) {
 	const op = "GoStart"
 	ms := w.enter(op, ts, m)
@@ -571,24 +610,32 @@ func (w *Writer) GoStart(ts int64, m int64, g int64) {
 
 // GoStop makes the running goroutine on m runnable again, e.g. with reason
 // StopGosched or StopPreempted.
+//
+//go:norace
 func (w *Writer) GoStop(ts int64, m int64, reason string, stack uint64) {
 	w.goLeave("GoStop", evGoStop, GoRunnable, ts, m, reason, stack)
 }
 
 // GoBlock makes the running goroutine on m wait, e.g. with reason
 // BlockChanRecv, BlockSync, BlockSleep, BlockNetwork or BlockSelect.
+//
+//go:norace
 func (w *Writer) GoBlock(ts int64, m int64, reason string, stack uint64) {
 	w.goLeave("GoBlock", evGoBlock, GoWaiting, ts, m, reason, stack)
 }
 
 // GoDestroy ends the running goroutine on m. Its ID may be used again (see
 // Time in the package doc).
+//
+//go:norace
 func (w *Writer) GoDestroy(ts int64, m int64) {
 	w.goLeave("GoDestroy", evGoDestroy, 0, ts, m, "", 0)
 }
 
 // goLeave takes the running goroutine off thread m, into state to (0 for
 // destroyed).
+//
+//go:norace
 func (w *Writer) goLeave(op string, typ byte, to GoStatus, ts, m int64, reason string, stack uint64) {
 	ms := w.enter(op, ts, m)
 	if ms == nil || !w.checkStacks(op, ts, m, stack) {
@@ -612,6 +659,8 @@ func (w *Writer) goLeave(op string, typ byte, to GoStatus, ts, m int64, reason s
 
 // GoUnblock makes the waiting goroutine g runnable. It may happen on any
 // thread, with or without a P or goroutine.
+//
+//go:norace
 func (w *Writer) GoUnblock(ts int64, m int64, g int64, stack uint64) {
 	const op = "GoUnblock"
 	ms := w.enter(op, ts, m)
@@ -639,6 +688,8 @@ func (w *Writer) GoUnblock(ts int64, m int64, g int64, stack uint64) {
 // syscall. The syscall ends with GoSyscallEnd if the thread still holds the
 // P, or with GoSyscallEndBlocked once the P was taken (ProcSteal) or given
 // up (ProcStop).
+//
+//go:norace
 func (w *Writer) GoSyscallBegin(ts int64, m int64, stack uint64) {
 	const op = "GoSyscallBegin"
 	ms := w.enter(op, ts, m)
@@ -660,6 +711,8 @@ func (w *Writer) GoSyscallBegin(ts int64, m int64, stack uint64) {
 
 // GoSyscallEnd returns the goroutine on m from a syscall during which the
 // thread kept its P.
+//
+//go:norace
 func (w *Writer) GoSyscallEnd(ts int64, m int64) {
 	const op = "GoSyscallEnd"
 	ms := w.enter(op, ts, m)
@@ -683,6 +736,8 @@ func (w *Writer) GoSyscallEnd(ts int64, m int64) {
 // GoSyscallEndBlocked returns the goroutine on m from a syscall whose P was
 // taken or given up; the goroutine becomes runnable and leaves the thread.
 // The thread may have acquired another P (ProcStart) in the meantime.
+//
+//go:norace
 func (w *Writer) GoSyscallEndBlocked(ts int64, m int64) {
 	const op = "GoSyscallEndBlocked"
 	ms := w.enter(op, ts, m)
@@ -706,12 +761,16 @@ func (w *Writer) GoSyscallEndBlocked(ts int64, m int64) {
 
 // UserLog records a log message (as runtime/trace.Log with no task) by the
 // running goroutine on m. Strings longer than 1 KiB are truncated.
+//
+//go:norace
 func (w *Writer) UserLog(ts int64, m int64, category, message string, stack uint64) {
 	w.UserTaskLog(ts, m, 0, category, message, stack)
 }
 
 // UserTaskLog records a log message in task (0: none) by the running
 // goroutine on m (runtime/trace.Log).
+//
+//go:norace
 func (w *Writer) UserTaskLog(ts int64, m int64, task uint64, category, message string, stack uint64) {
 	const op = "UserLog"
 	if ms, t, ok := w.userEvent(op, ts, m, stack); ok {
@@ -722,6 +781,8 @@ func (w *Writer) UserTaskLog(ts int64, m int64, task uint64, category, message s
 // UserTaskBegin records the start of task id (≥ 1, not already active),
 // a child of parent (0: none), of type typ, by the running goroutine on m
 // (runtime/trace.NewTask).
+//
+//go:norace
 func (w *Writer) UserTaskBegin(ts int64, m int64, id, parent uint64, typ string, stack uint64) {
 	const op = "UserTaskBegin"
 	if id == 0 {
@@ -735,6 +796,8 @@ func (w *Writer) UserTaskBegin(ts int64, m int64, id, parent uint64, typ string,
 
 // UserTaskEnd records the end of task id by the running goroutine on m
 // (runtime/trace.Task.End).
+//
+//go:norace
 func (w *Writer) UserTaskEnd(ts int64, m int64, id uint64, stack uint64) {
 	if ms, t, ok := w.userEvent("UserTaskEnd", ts, m, stack); ok {
 		w.emit(ms, t, evUserTaskEnd, id, w.wireStack(stack))
@@ -746,6 +809,8 @@ func (w *Writer) UserTaskEnd(ts int64, m int64, id uint64, stack uint64) {
 // (runtime/trace.StartRegion). Regions must nest on their goroutine: the
 // readers reject a UserRegionEnd that does not match the goroutine's
 // innermost region.
+//
+//go:norace
 func (w *Writer) UserRegionBegin(ts int64, m int64, task uint64, typ string, stack uint64) {
 	if ms, t, ok := w.userEvent("UserRegionBegin", ts, m, stack); ok {
 		w.emit(ms, t, evUserRegionBegin, task, w.str(typ), w.wireStack(stack))
@@ -754,6 +819,8 @@ func (w *Writer) UserRegionBegin(ts int64, m int64, task uint64, typ string, sta
 
 // UserRegionEnd records the end of the running goroutine's innermost
 // region, of type typ in task (runtime/trace.Region.End).
+//
+//go:norace
 func (w *Writer) UserRegionEnd(ts int64, m int64, task uint64, typ string, stack uint64) {
 	if ms, t, ok := w.userEvent("UserRegionEnd", ts, m, stack); ok {
 		w.emit(ms, t, evUserRegionEnd, task, w.str(typ), w.wireStack(stack))
@@ -763,6 +830,8 @@ func (w *Writer) UserRegionEnd(ts int64, m int64, task uint64, typ string, stack
 // userEvent checks what every user annotation needs — a goroutine running
 // on thread m, as the runtime emits them from the calling goroutine — and
 // returns the thread and tick to emit at.
+//
+//go:norace
 func (w *Writer) userEvent(op string, ts, m int64, stack uint64) (*mState, uint64, bool) {
 	ms := w.enter(op, ts, m)
 	if ms == nil || !w.checkStacks(op, ts, m, stack) {
@@ -782,6 +851,8 @@ func (w *Writer) userEvent(op string, ts, m int64, stack uint64) (*mState, uint6
 // can only introduce such goroutines in the first generation, so declare
 // them before the first generation is written. stack is checked but not
 // written: v22's GoStatus has no stack.
+//
+//go:norace
 func (w *Writer) GoroutineExists(g int64, status GoStatus, m int64, stack uint64) {
 	const op = "GoroutineExists"
 	if w.err != nil || w.closed || !w.checkStacks(op, 0, m, stack) {
@@ -836,6 +907,8 @@ func (w *Writer) GoroutineExists(g int64, status GoStatus, m int64, stack uint64
 // ProcExists declares a P that exists before its first event: idle (m = -1),
 // running on thread m, or in a syscall on thread m. Ps need not be declared
 // if they start idle.
+//
+//go:norace
 func (w *Writer) ProcExists(p int32, status ProcStatus, m int64) {
 	const op = "ProcExists"
 	if w.err != nil || w.closed {
@@ -875,6 +948,8 @@ func (w *Writer) ProcExists(p int32, status ProcStatus, m int64) {
 
 // Proc reports what the Writer knows of P p: its status and the thread
 // holding it (-1 if none). ok is false if p has not been seen.
+//
+//go:norace
 func (w *Writer) Proc(p int32) (status ProcStatus, m int64, ok bool) {
 	ps := w.ps[p]
 	if ps == nil {
@@ -885,6 +960,8 @@ func (w *Writer) Proc(p int32) (status ProcStatus, m int64, ok bool) {
 
 // Thread reports what the Writer knows of thread m: the P it holds and the
 // goroutine it runs (-1 for none), and that goroutine's status.
+//
+//go:norace
 func (w *Writer) Thread(m int64) (p int32, g int64, gstatus GoStatus) {
 	if m < 0 {
 		return -1, -1, 0

@@ -29,6 +29,7 @@ type Lane struct {
 	last int64 // the last start, for the delta
 }
 
+//go:norace
 func (l *Lane) add(start, end, g int64, kind uint8) {
 	if end < start {
 		end = start
@@ -131,6 +132,8 @@ type Collector struct {
 
 // NewCollector returns a Collector; label and config name the simulation
 // in the report.
+//
+//go:norace
 func NewCollector(label, config string) *Collector {
 	c := &Collector{funcIdx: map[string]int32{}, entryIdx: map[entryKey]int32{}, tab: stacks.NewTable(), wake: map[int64]pending{}}
 	c.tl.Label, c.tl.Config = label, config
@@ -146,8 +149,11 @@ var collectKinds = observe.KindsOf(observe.GoCreate, observe.GoStart, observe.Go
 	observe.GoStatus, observe.RunqPut, observe.GlobalRunqPut, observe.SchedTrace, observe.End)
 
 // Kinds implements observe.Subscriber.
+//
+//go:norace
 func (c *Collector) Kinds() observe.KindSet { return collectKinds }
 
+//go:norace
 func grow[T any](s []T, n int) []T {
 	for len(s) <= n {
 		var z T
@@ -156,6 +162,7 @@ func grow[T any](s []T, n int) []T {
 	return s
 }
 
+//go:norace
 func (c *Collector) lane(lanes *[]*Lane, id int) *Lane {
 	*lanes = grow(*lanes, id)
 	if (*lanes)[id] == nil {
@@ -164,6 +171,7 @@ func (c *Collector) lane(lanes *[]*Lane, id int) *Lane {
 	return (*lanes)[id]
 }
 
+//go:norace
 func (c *Collector) openP(p int32, t, g int64, kind uint8) {
 	if p < 0 {
 		return
@@ -173,6 +181,7 @@ func (c *Collector) openP(p int32, t, g int64, kind uint8) {
 	c.ps[p] = open{start: t, g: g, kind: kind, ok: true}
 }
 
+//go:norace
 func (c *Collector) closeP(p int32, t int64) {
 	if p < 0 || int(p) >= len(c.ps) || !c.ps[p].ok {
 		return
@@ -182,6 +191,7 @@ func (c *Collector) closeP(p int32, t int64) {
 	c.ps[p].ok = false
 }
 
+//go:norace
 func (c *Collector) openM(m int64, p int32, t, g int64, kind uint8) {
 	if m < 0 {
 		return
@@ -191,6 +201,7 @@ func (c *Collector) openM(m int64, p int32, t, g int64, kind uint8) {
 	c.ms[m] = open{start: t, g: g, kind: kind, p: p, ok: true}
 }
 
+//go:norace
 func (c *Collector) closeM(m int64, t int64) {
 	if m < 0 || int(m) >= len(c.ms) || !c.ms[m].ok {
 		return
@@ -201,6 +212,8 @@ func (c *Collector) closeM(m int64, t int64) {
 }
 
 // Event implements observe.Observer.
+//
+//go:norace
 func (c *Collector) Event(ev *observe.Event) {
 	if c.ended {
 		return
@@ -270,6 +283,7 @@ func (c *Collector) Event(ev *observe.Event) {
 	}
 }
 
+//go:norace
 func (c *Collector) goCreate(ev *observe.Event) {
 	// Named as the execution trace names them: the main goroutine is
 	// runtime.main, the runtime's own goroutines are runtime.….
@@ -296,6 +310,8 @@ type entryKey struct {
 
 // sample records the counters at t if they changed; several changes at
 // one instant keep the last.
+//
+//go:norace
 func (c *Collector) sample(t int64) {
 	rt.ReadSchedCounters(&c.counters)
 	c.tl.Procs = max(c.tl.Procs, c.counters.Gomaxprocs)
@@ -324,6 +340,7 @@ func (c *Collector) sample(t int64) {
 	c.lastC = now
 }
 
+//go:norace
 func (c *Collector) finish(t int64) {
 	for p := range c.ps {
 		c.closeP(int32(p), t)
@@ -336,6 +353,8 @@ func (c *Collector) finish(t int64) {
 }
 
 // Timeline returns the recorded timeline. Call it after the run.
+//
+//go:norace
 func (c *Collector) Timeline() *Timeline {
 	tl := c.tl
 	for p := range tl.Procs {

@@ -88,6 +88,8 @@ var page = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 
 // Write writes the report as one HTML page. The same Report writes the
 // same bytes.
+//
+//go:norace
 func Write(w io.Writer, r *Report) error {
 	if r.Timelines == nil {
 		r.Timelines = []*Timeline{}

@@ -66,9 +66,13 @@ type Value struct {
 }
 
 // Kind returns the value's kind.
+//
+//go:norace
 func (v Value) Kind() Kind { return v.kind }
 
 // Uint64 returns a KindUint64 value; it panics for other kinds.
+//
+//go:norace
 func (v Value) Uint64() uint64 {
 	if v.kind != KindUint64 {
 		panic("metrics: called Uint64 on a non-uint64 metric value")
@@ -77,6 +81,8 @@ func (v Value) Uint64() uint64 {
 }
 
 // Float64 returns a KindFloat64 value; it panics for other kinds.
+//
+//go:norace
 func (v Value) Float64() float64 {
 	if v.kind != KindFloat64 {
 		panic("metrics: called Float64 on a non-float64 metric value")
@@ -86,6 +92,8 @@ func (v Value) Float64() float64 {
 
 // Float64Histogram returns a KindFloat64Histogram value; it panics for
 // other kinds.
+//
+//go:norace
 func (v Value) Float64Histogram() *Float64Histogram {
 	if v.kind != KindFloat64Histogram {
 		panic("metrics: called Float64Histogram on a non-histogram metric value")
@@ -95,6 +103,8 @@ func (v Value) Float64Histogram() *Float64Histogram {
 
 // MarshalJSON writes a number, or {"counts": […], "buckets": […]} for a
 // histogram.
+//
+//go:norace
 func (v Value) MarshalJSON() ([]byte, error) {
 	switch v.kind {
 	case KindUint64:
@@ -116,6 +126,8 @@ type Sample struct {
 }
 
 // All returns the description of every metric Read reports, sorted by name.
+//
+//go:norace
 func All() []Description {
 	out := make([]Description, 0, len(table))
 	for _, m := range table {
@@ -129,22 +141,27 @@ type metric struct {
 	read func(r *rt.Result) Value
 }
 
+//go:norace
 func u64(f func(r *rt.Result) int64) func(r *rt.Result) Value {
 	return func(r *rt.Result) Value { return Value{kind: KindUint64, u: uint64(max(f(r), 0))} }
 }
 
+//go:norace
 func seconds(f func(r *rt.Result) int64) func(r *rt.Result) Value {
 	return func(r *rt.Result) Value { return Value{kind: KindFloat64, f: float64(f(r)) / 1e9} }
 }
 
+//go:norace
 func gauge(name, desc string, f func(r *rt.Result) int64) metric {
 	return metric{Description{Name: name, Description: desc, Kind: KindUint64}, u64(f)}
 }
 
+//go:norace
 func counter(name, desc string, f func(r *rt.Result) int64) metric {
 	return metric{Description{Name: name, Description: desc, Kind: KindUint64, Cumulative: true}, u64(f)}
 }
 
+//go:norace
 func cpuSeconds(name, desc string, f func(r *rt.Result) int64) metric {
 	return metric{Description{Name: name, Description: desc, Kind: KindFloat64, Cumulative: true}, seconds(f)}
 }
@@ -263,6 +280,8 @@ var table = func() []metric {
 // does for a real program; a name Read does not know (see All) gets a
 // KindBad value. Read must be called inside gmp.Run — from a simulated
 // goroutine or an observer — and panics anywhere else.
+//
+//go:norace
 func Read(m []Sample) {
 	if !rt.CanInspect() {
 		panic("metrics.Read: called outside gmp.Run (call it from a simulated goroutine or an observer)")
@@ -279,6 +298,8 @@ func Read(m []Sample) {
 
 // readAll returns every metric of a finished run, sorted by name: package
 // gmp fills Result.Metrics with it (through link.Metrics).
+//
+//go:norace
 func readAll(r *rt.Result) []Sample {
 	out := make([]Sample, 0, len(table))
 	for _, m := range table {
@@ -287,6 +308,7 @@ func readAll(r *rt.Result) []Sample {
 	return out
 }
 
+//go:norace
 func init() { link.Metrics = readAll }
 
 // histSubBits is the resolution of the exported histogram: four buckets per
@@ -298,6 +320,8 @@ const histSubBits = 2
 // buckets to histSubBits resolution (each of observe.Histogram's buckets
 // lies in one coarse bucket) and filling the gaps between non-empty buckets
 // with empty ones, so that the buckets are contiguous.
+//
+//go:norace
 func histogram(h *observe.Histogram) *Float64Histogram {
 	out := &Float64Histogram{}
 	var lastLo, lastHi int64 = -1, -1
@@ -325,6 +349,8 @@ func histogram(h *observe.Histogram) *Float64Histogram {
 }
 
 // coarse returns the bounds of the coarse bucket holding v.
+//
+//go:norace
 func coarse(v int64) (lo, hi int64) {
 	if v < 1<<histSubBits {
 		return v, v + 1

@@ -16,6 +16,7 @@ type jsonEncoder struct {
 	nEvents int64
 }
 
+//go:norace
 func newJSONEncoder(w io.Writer, opts Options) *jsonEncoder {
 	e := &jsonEncoder{w: w, out: make([]byte, 0, outSize+outSlack)}
 	e.raw(`{"displayTimeUnit":"ns","otherData":{"generator":"gmp (github.com/gmplab/gmp)","clock":"virtual"},"traceEvents":[`)
@@ -32,10 +33,15 @@ func newJSONEncoder(w io.Writer, opts Options) *jsonEncoder {
 	return e
 }
 
-func (e *jsonEncoder) err() error     { return e.e }
+//go:norace
+func (e *jsonEncoder) err() error { return e.e }
+
+//go:norace
 func (e *jsonEncoder) written() int64 { return e.nEvents }
 
 // pid returns the JSON process and thread of a track.
+//
+//go:norace
 func pid(tr trackRef) (int, int64) {
 	switch tr.kind {
 	case tP:
@@ -48,6 +54,7 @@ func pid(tr trackRef) (int, int64) {
 	return PidScheduler, 0
 }
 
+//go:norace
 func (e *jsonEncoder) declare(tr trackRef, name label) {
 	p, tid := pid(tr)
 	e.meta(p, tid, "thread_name", name)
@@ -58,6 +65,8 @@ func (e *jsonEncoder) declare(tr trackRef, name label) {
 
 // begin writes the flows that end at the slice; the slice itself is
 // written when it ends.
+//
+//go:norace
 func (e *jsonEncoder) begin(tr trackRef, t int64, s *slice, flows *pendingFlows) {
 	if flows == nil {
 		return
@@ -84,6 +93,8 @@ func (e *jsonEncoder) begin(tr trackRef, t int64, s *slice, flows *pendingFlows)
 }
 
 // end writes the slice as an "X" event.
+//
+//go:norace
 func (e *jsonEncoder) end(tr trackRef, t int64, s *slice, a arg) {
 	p, tid := pid(tr)
 	b := e.begin0()
@@ -116,6 +127,7 @@ func (e *jsonEncoder) end(tr trackRef, t int64, s *slice, a arg) {
 	e.end0(b, 1)
 }
 
+//go:norace
 func (e *jsonEncoder) instant(tr trackRef, t int64, name label, args [2]arg) {
 	p, tid := pid(tr)
 	b := e.begin0()
@@ -137,6 +149,8 @@ func (e *jsonEncoder) instant(tr trackRef, t int64, name label, args [2]arg) {
 
 // flowStart writes nothing: both ends of a flow are written where it
 // ends, so that no arrow dangles.
+//
+//go:norace
 func (e *jsonEncoder) flowStart(*flow) {}
 
 // jsonCounters are the Scheduler's counters: a "C" event each, with its
@@ -155,6 +169,8 @@ var jsonCounters = [...]struct {
 
 // counters writes a "C" event for each counter with a changed series:
 // the Ps' run queues, then the Scheduler's.
+//
+//go:norace
 func (e *jsonEncoder) counters(t int64, cur, last []int64) {
 	for i := numSched; i < len(cur); i++ {
 		if cur[i] == last[i] {
@@ -195,12 +211,14 @@ func (e *jsonEncoder) counters(t int64, cur, last []int64) {
 	}
 }
 
+//go:norace
 func (e *jsonEncoder) close() error {
 	e.raw("\n]}\n")
 	e.flush()
 	return e.e
 }
 
+//go:norace
 func (e *jsonEncoder) flush() {
 	if len(e.out) > 0 && e.e == nil {
 		if _, err := e.w.Write(e.out); err != nil {
@@ -210,6 +228,7 @@ func (e *jsonEncoder) flush() {
 	e.out = e.out[:0]
 }
 
+//go:norace
 func (e *jsonEncoder) meta(pid int, tid int64, what string, name label) {
 	b := e.begin0()
 	b = append(b, `{"ph":"M","name":"`...)
@@ -224,6 +243,7 @@ func (e *jsonEncoder) meta(pid int, tid int64, what string, name label) {
 	e.end0(b, 1)
 }
 
+//go:norace
 func (e *jsonEncoder) metaInt(pid int, tid int64, what string, v int64) {
 	b := e.begin0()
 	b = append(b, `{"ph":"M","name":"`...)
@@ -238,6 +258,7 @@ func (e *jsonEncoder) metaInt(pid int, tid int64, what string, v int64) {
 	e.end0(b, 1)
 }
 
+//go:norace
 func appendWhere(b []byte, pid int, tid, t int64) []byte {
 	b = append(b, `,"pid":`...)
 	b = strconv.AppendInt(b, int64(pid), 10)
@@ -248,6 +269,8 @@ func appendWhere(b []byte, pid int, tid, t int64) []byte {
 }
 
 // appendArg appends `"key":value`.
+//
+//go:norace
 func appendArg(b []byte, a arg) []byte {
 	b = appendQuote(b, argKeys[a.key])
 	b = append(b, ':')
@@ -265,6 +288,8 @@ func appendArg(b []byte, a arg) []byte {
 }
 
 // begin0 starts an event in the output buffer; end0 completes it.
+//
+//go:norace
 func (e *jsonEncoder) begin0() []byte {
 	b := e.out
 	if e.nEvents > 0 {
@@ -275,6 +300,7 @@ func (e *jsonEncoder) begin0() []byte {
 	return b
 }
 
+//go:norace
 func (e *jsonEncoder) end0(b []byte, n int64) {
 	e.out = b
 	e.nEvents += n
@@ -283,11 +309,14 @@ func (e *jsonEncoder) end0(b []byte, n int64) {
 	}
 }
 
+//go:norace
 func (e *jsonEncoder) raw(s string) {
 	e.out = append(e.out, s...)
 }
 
 // appendMicros appends ns as microseconds with three decimals.
+//
+//go:norace
 func appendMicros(b []byte, ns int64) []byte {
 	if ns < 0 {
 		b = append(b, '-')
@@ -301,6 +330,8 @@ func appendMicros(b []byte, ns int64) []byte {
 }
 
 // appendQuotedLabel appends l's text as a JSON string.
+//
+//go:norace
 func appendQuotedLabel(b []byte, l label) []byte {
 	b = append(b, '"')
 	b = appendLabel(b, l, appendEscaped)
@@ -308,6 +339,8 @@ func appendQuotedLabel(b []byte, l label) []byte {
 }
 
 // appendQuote appends s as a JSON string.
+//
+//go:norace
 func appendQuote(b []byte, s string) []byte {
 	b = append(b, '"')
 	b = appendEscaped(b, s)
@@ -315,6 +348,8 @@ func appendQuote(b []byte, s string) []byte {
 }
 
 // appendEscaped appends s escaped for a JSON string, without the quotes.
+//
+//go:norace
 func appendEscaped(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	for i := 0; i < len(s); {

@@ -84,6 +84,7 @@ const (
 	JSON
 )
 
+//go:norace
 func (f Format) String() string {
 	if f == JSON {
 		return "json"
@@ -94,6 +95,8 @@ func (f Format) String() string {
 // FormatFor returns the format for a file name: JSON if it ends in
 // ".json" (in any case), Proto otherwise (".pftrace", ".perfetto-trace",
 // anything).
+//
+//go:norace
 func FormatFor(name string) Format {
 	if strings.EqualFold(filepath.Ext(name), ".json") {
 		return JSON
@@ -174,6 +177,7 @@ type pendingFlows struct {
 	more []flow
 }
 
+//go:norace
 func (p *pendingFlows) add(f flow) {
 	if p.n < len(p.fl) {
 		p.fl[p.n] = f
@@ -183,6 +187,7 @@ func (p *pendingFlows) add(f flow) {
 	p.n++
 }
 
+//go:norace
 func (p *pendingFlows) get(i int) *flow {
 	if i < len(p.fl) {
 		return &p.fl[i]
@@ -190,6 +195,7 @@ func (p *pendingFlows) get(i int) *flow {
 	return &p.more[i-len(p.fl)]
 }
 
+//go:norace
 func (p *pendingFlows) clear() {
 	p.n = 0
 	p.more = p.more[:0]
@@ -243,9 +249,12 @@ const (
 	lEnd                 // "end: <text>"
 )
 
+//go:norace
 func text(s string) label { return label{kind: lText, text: s} }
 
 // appendLabel appends l's text to b, its text parts through esc.
+//
+//go:norace
 func appendLabel(b []byte, l label, esc func([]byte, string) []byte) []byte {
 	switch l.kind {
 	case lText:
@@ -277,6 +286,8 @@ func appendLabel(b []byte, l label, esc func([]byte, string) []byte) []byte {
 }
 
 // appendRaw is appendLabel's esc for text taken as is.
+//
+//go:norace
 func appendRaw(b []byte, s string) []byte { return append(b, s...) }
 
 // An arg is an argument of a slice or instant.
@@ -326,14 +337,28 @@ var argKeys = [numKeys]string{
 	kReady: "ready", kCategory: "category", kMessage: "message", kFromM: "from M",
 }
 
-func intArg(key argKey, n int64) arg   { return arg{key: key, kind: aInt, n: n} }
-func strArg(key argKey, s string) arg  { return arg{key: key, kind: aStr, s: s} }
-func boolArg(key argKey, b bool) arg   { return arg{key: key, kind: aBool, n: b2i(b)} }
-func textArg(key argKey, s string) arg { return arg{key: key, kind: aText, s: s} }
-func args2(a, b arg) [2]arg            { return [2]arg{a, b} }
-func args1(a arg) [2]arg               { return [2]arg{a} }
-func endArg(reason string) arg         { return strArg(kEnd, reason) }
+//go:norace
+func intArg(key argKey, n int64) arg { return arg{key: key, kind: aInt, n: n} }
 
+//go:norace
+func strArg(key argKey, s string) arg { return arg{key: key, kind: aStr, s: s} }
+
+//go:norace
+func boolArg(key argKey, b bool) arg { return arg{key: key, kind: aBool, n: b2i(b)} }
+
+//go:norace
+func textArg(key argKey, s string) arg { return arg{key: key, kind: aText, s: s} }
+
+//go:norace
+func args2(a, b arg) [2]arg { return [2]arg{a, b} }
+
+//go:norace
+func args1(a arg) [2]arg { return [2]arg{a} }
+
+//go:norace
+func endArg(reason string) arg { return strArg(kEnd, reason) }
+
+//go:norace
 func b2i(b bool) int64 {
 	if b {
 		return 1
@@ -342,6 +367,8 @@ func b2i(b bool) int64 {
 }
 
 // gLabel is goroutine id's name: "G12 main.worker".
+//
+//go:norace
 func (o *Observer) gLabel(id int64, g *gTrack) label {
 	return label{kind: lGoroutine, n: id, text: g.fn, iid: &g.iid}
 }
@@ -371,6 +398,8 @@ type encoder interface {
 // New returns an Observer that writes to w in opts.Format. Call Close (or
 // let the run's End event do it) to finish the output; Close does not
 // close w.
+//
+//go:norace
 func New(w io.Writer, opts Options) *Observer {
 	o := &Observer{
 		opts:    opts,
@@ -399,17 +428,25 @@ var kinds = observe.KindsOf(observe.GoCreate, observe.GoStart, observe.GoStop, o
 	observe.RunqPut, observe.GlobalRunqPut)
 
 // Kinds implements observe.Subscriber.
+//
+//go:norace
 func (o *Observer) Kinds() observe.KindSet { return kinds }
 
 // Err returns the first write error.
+//
+//go:norace
 func (o *Observer) Err() error { return o.enc.err() }
 
 // Events returns the number of events (JSON events, or TracePackets)
 // written so far.
+//
+//go:norace
 func (o *Observer) Events() int64 { return o.enc.written() }
 
 // Close ends every open slice at the time of the last event, finishes the
 // output and flushes it. It is safe to call more than once.
+//
+//go:norace
 func (o *Observer) Close() error {
 	if o.closed {
 		return o.enc.err()
@@ -421,6 +458,8 @@ func (o *Observer) Close() error {
 }
 
 // Event implements observe.Observer.
+//
+//go:norace
 func (o *Observer) Event(ev *observe.Event) {
 	if o.closed {
 		return
@@ -609,6 +648,8 @@ func (o *Observer) Event(ev *observe.Event) {
 
 // declare names the Ps that exist before the first event and counts the
 // goroutines that do.
+//
+//go:norace
 func (o *Observer) declare() {
 	st := rt.ReadSchedState(true)
 	for _, p := range st.Ps {
@@ -631,6 +672,7 @@ func (o *Observer) declare() {
 	}
 }
 
+//go:norace
 func (o *Observer) entryName(ev *observe.Event) string {
 	if n, ok := o.names[ev.Entry]; ok {
 		return n
@@ -641,9 +683,13 @@ func (o *Observer) entryName(ev *observe.Event) string {
 }
 
 // g returns goroutine id's state, adding it if the observer has not seen it.
+//
+//go:norace
 func (o *Observer) g(id int64) *gTrack { return o.gs.Add(id) }
 
 // p returns P id's track, declaring it on first use; nil for no P.
+//
+//go:norace
 func (o *Observer) p(id int32) *pTrack {
 	if id < 0 {
 		return nil
@@ -662,6 +708,8 @@ func (o *Observer) p(id int32) *pTrack {
 
 // m returns thread id's track, declaring it on first use; nil for no
 // thread.
+//
+//go:norace
 func (o *Observer) m(id int64) *mTrack {
 	if id < 0 {
 		return nil
@@ -679,6 +727,8 @@ func (o *Observer) m(id int64) *mTrack {
 }
 
 // procStart starts a hold of P p by thread m.
+//
+//go:norace
 func (o *Observer) procStart(t, m int64, id int32) {
 	p := o.p(id)
 	if p == nil {
@@ -696,6 +746,8 @@ func (o *Observer) procStart(t, m int64, id int32) {
 }
 
 // release ends P p's current hold.
+//
+//go:norace
 func (o *Observer) release(p *pTrack, t int64, a arg) {
 	o.closeInner(p, t, a)
 	if p.hold.open {
@@ -704,12 +756,14 @@ func (o *Observer) release(p *pTrack, t int64, a arg) {
 	p.heldM = -1
 }
 
+//go:norace
 func (o *Observer) closeInner(p *pTrack, t int64, a arg) {
 	if p.inner.open {
 		o.endSlice(trackRef{tP, int64(p.id)}, &p.inner, t, a)
 	}
 }
 
+//go:norace
 func (o *Observer) endSlice(tr trackRef, s *slice, t int64, a arg) {
 	s.open = false
 	o.enc.end(tr, t, s, a)
@@ -717,6 +771,8 @@ func (o *Observer) endSlice(tr trackRef, s *slice, t int64, a arg) {
 
 // mAct ends thread id's current activity and, if name is set, starts
 // another.
+//
+//go:norace
 func (o *Observer) mAct(id, t int64, name label, goid int64, a arg) {
 	m := o.m(id)
 	if m == nil {
@@ -734,6 +790,8 @@ func (o *Observer) mAct(id, t int64, name label, goid int64, a arg) {
 
 // gState ends goroutine id's current state slice and starts the next. Its
 // callers check o.gtracks first, to build no arguments for nothing.
+//
+//go:norace
 func (o *Observer) gState(id int64, g *gTrack, t int64, name label, args [2]arg) {
 	tr := trackRef{tG, id}
 	if !g.named {
@@ -749,6 +807,8 @@ func (o *Observer) gState(id int64, g *gTrack, t int64, name label, args [2]arg)
 
 // addFlow starts an arrow that ends where g next runs: from P p's track
 // if p >= 0, else from thread m's.
+//
+//go:norace
 func (o *Observer) addFlow(g *gTrack, name string, t int64, p int32, m int64) {
 	src := trackRef{tP, int64(p)}
 	if p < 0 {
@@ -765,6 +825,7 @@ func (o *Observer) addFlow(g *gTrack, name string, t int64, p int32, m int64) {
 	o.enc.flowStart(g.pending.get(g.pending.n - 1))
 }
 
+//go:norace
 func (o *Observer) instant(tr trackRef, t int64, name label, args [2]arg) {
 	switch tr.kind {
 	case tP:
@@ -780,6 +841,8 @@ func (o *Observer) instant(tr trackRef, t int64, name label, args [2]arg) {
 }
 
 // finish ends every open slice at t.
+//
+//go:norace
 func (o *Observer) finish(t int64) {
 	for _, p := range o.ps {
 		if p != nil {
@@ -833,6 +896,8 @@ type counterState struct {
 }
 
 // sample reads the counters after an event at t.
+//
+//go:norace
 func (c *counterState) sample(t int64, o *Observer) {
 	rt.ReadSchedCounters(&c.rc)
 	n := numSched + len(c.rc.Runq)
@@ -865,6 +930,8 @@ func (c *counterState) sample(t int64, o *Observer) {
 }
 
 // flush writes the series that changed since the last flush.
+//
+//go:norace
 func (c *counterState) flush(enc encoder) {
 	if !c.sampled {
 		return
@@ -885,6 +952,8 @@ func (c *counterState) flush(enc encoder) {
 }
 
 // appendInt appends n in decimal.
+//
+//go:norace
 func appendInt(b []byte, n int64) []byte {
 	if n >= 0 && n < 10 {
 		return append(b, byte('0'+n))

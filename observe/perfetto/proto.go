@@ -162,6 +162,7 @@ var seriesNames = [numSched]string{
 	sGSyscall:       "goroutines in syscall",
 }
 
+//go:norace
 func newProtoEncoder(w io.Writer, opts Options) *protoEncoder {
 	e := &protoEncoder{
 		w:        w,
@@ -197,9 +198,13 @@ func newProtoEncoder(w io.Writer, opts Options) *protoEncoder {
 	return e
 }
 
-func (e *protoEncoder) err() error     { return e.e }
+//go:norace
+func (e *protoEncoder) err() error { return e.e }
+
+//go:norace
 func (e *protoEncoder) written() int64 { return e.packets }
 
+//go:norace
 func trackUUID(tr trackRef) uint64 {
 	switch tr.kind {
 	case tP:
@@ -212,6 +217,7 @@ func trackUUID(tr trackRef) uint64 {
 	return uuidEvents
 }
 
+//go:norace
 func (e *protoEncoder) declare(tr trackRef, name label) {
 	e.scratch = appendLabel(e.scratch[:0], name, appendRaw)
 	rank := tr.id
@@ -228,11 +234,14 @@ func (e *protoEncoder) declare(tr trackRef, name label) {
 }
 
 // descriptor writes a TrackDescriptor.
+//
+//go:norace
 func (e *protoEncoder) descriptor(uuid, parent uint64, name string, rank int64, counter, group bool) {
 	e.scratch = append(e.scratch[:0], name...)
 	e.descriptorBytes(uuid, parent, e.scratch, rank, counter, group)
 }
 
+//go:norace
 func (e *protoEncoder) descriptorBytes(uuid, parent uint64, name []byte, rank int64, counter, group bool) {
 	td := e.td[:0]
 	td = appendVarintField(td, fTDUUID, uuid)
@@ -254,6 +263,7 @@ func (e *protoEncoder) descriptorBytes(uuid, parent uint64, name []byte, rank in
 	e.writePacket(p)
 }
 
+//go:norace
 func (e *protoEncoder) begin(tr trackRef, t int64, s *slice, flows *pendingFlows) {
 	te := e.startEvent(t)
 	te = append(te, tagType, typeSliceBegin)
@@ -275,6 +285,7 @@ func (e *protoEncoder) begin(tr trackRef, t int64, s *slice, flows *pendingFlows
 	e.keepOpen(te)
 }
 
+//go:norace
 func (e *protoEncoder) end(tr trackRef, t int64, s *slice, a arg) {
 	te := e.startEvent(t)
 	te = append(te, tagType, typeSliceEnd)
@@ -285,10 +296,12 @@ func (e *protoEncoder) end(tr trackRef, t int64, s *slice, a arg) {
 	e.keepOpen(te)
 }
 
+//go:norace
 func (e *protoEncoder) instant(tr trackRef, t int64, name label, args [2]arg) {
 	e.instantFlow(tr, t, name, args, 0)
 }
 
+//go:norace
 func (e *protoEncoder) instantFlow(tr trackRef, t int64, name label, args [2]arg, flowID uint64) {
 	te := e.startEvent(t)
 	te = append(te, tagType, typeInstant)
@@ -306,6 +319,8 @@ func (e *protoEncoder) instantFlow(tr trackRef, t int64, name label, args [2]arg
 }
 
 // flowStart writes the source of an arrow: an instant named after it.
+//
+//go:norace
 func (e *protoEncoder) flowStart(f *flow) {
 	e.instantFlow(f.src, f.ts, text(f.name), [2]arg{}, f.id)
 }
@@ -313,6 +328,8 @@ func (e *protoEncoder) flowStart(f *flow) {
 // counters writes the changed series: as extra_counter_values of the
 // last event if it is at t and still open, else in COUNTER events, up to
 // 1+maxExtraCounters an event.
+//
+//go:norace
 func (e *protoEncoder) counters(t int64, cur, last []int64) {
 	if len(cur) > e.declared {
 		// Descriptors first: they are packets of their own.
@@ -371,6 +388,7 @@ func (e *protoEncoder) counters(t int64, cur, last []int64) {
 	}
 }
 
+//go:norace
 func seriesUUID(i int) uint64 {
 	if i < numSched {
 		return uuidSeries + uint64(i)
@@ -379,6 +397,8 @@ func seriesUUID(i int) uint64 {
 }
 
 // declareSeries writes the descriptor of series i's counter track.
+//
+//go:norace
 func (e *protoEncoder) declareSeries(i int) {
 	if i < numSched {
 		e.descriptor(seriesUUID(i), uuidScheduler, seriesNames[i], int64(1+i), true, false)
@@ -389,6 +409,7 @@ func (e *protoEncoder) declareSeries(i int) {
 	e.descriptorBytes(seriesUUID(i), uuidPs, e.scratch, 2*id+1, true, false)
 }
 
+//go:norace
 func (e *protoEncoder) close() error {
 	e.settle()
 	e.flush()
@@ -401,6 +422,7 @@ const (
 	outSlack = 4 << 10
 )
 
+//go:norace
 func (e *protoEncoder) flush() {
 	if len(e.out) > 0 && e.e == nil {
 		if _, err := e.w.Write(e.out); err != nil {
@@ -416,6 +438,8 @@ func (e *protoEncoder) flush() {
 // patched in at the end (one byte each, but for events of 128 bytes or
 // more). The interned data the TrackEvent needs goes after it: a reader
 // decodes a packet's fields whatever their order.
+//
+//go:norace
 func (e *protoEncoder) startEvent(t int64) []byte {
 	e.settle()
 	if t < e.lastT {
@@ -432,6 +456,7 @@ func (e *protoEncoder) startEvent(t int64) []byte {
 	return b
 }
 
+//go:norace
 func (e *protoEncoder) finishEvent(b []byte) {
 	b = patchLen(b, e.teStart-1, len(b)-e.teStart)
 	if len(e.in) > 0 {
@@ -449,12 +474,16 @@ func (e *protoEncoder) finishEvent(b []byte) {
 // keepOpen leaves the event in b open at the end of e.out: the counters
 // that change at its instant may join it. The next packet, or close,
 // finishes it.
+//
+//go:norace
 func (e *protoEncoder) keepOpen(b []byte) {
 	e.out = b
 	e.open = true
 }
 
 // settle finishes the open event, if any.
+//
+//go:norace
 func (e *protoEncoder) settle() {
 	if e.open {
 		e.open = false
@@ -474,6 +503,8 @@ const (
 
 // patchLen writes n as the uvarint at b[at], where one byte was reserved
 // for it, moving what follows if n needs more.
+//
+//go:norace
 func patchLen(b []byte, at, n int) []byte {
 	if n < 0x80 {
 		b[at] = byte(n)
@@ -489,6 +520,8 @@ func patchLen(b []byte, at, n int) []byte {
 }
 
 // writePacket writes p as a Trace.packet field.
+//
+//go:norace
 func (e *protoEncoder) writePacket(p []byte) {
 	e.settle()
 	b := appendBytesField(e.out, fTracePacket, p)
@@ -501,6 +534,8 @@ func (e *protoEncoder) writePacket(p []byte) {
 
 // nameIID returns the interned ID of an event name, adding it to e.in
 // the first time.
+//
+//go:norace
 func (e *protoEncoder) nameIID(l label) uint64 {
 	switch {
 	case l.kind == lText:
@@ -528,6 +563,8 @@ func (e *protoEncoder) nameIID(l label) uint64 {
 }
 
 // internName appends an interned entry {iid, name} to e.in.
+//
+//go:norace
 func (e *protoEncoder) internName(field int, id uint64, name []byte) {
 	e.scratch = name
 	entry := appendVarintField(e.entry[:0], fInternedIID, id)
@@ -537,6 +574,8 @@ func (e *protoEncoder) internName(field int, id uint64, name []byte) {
 }
 
 // appendAnnotation appends a DebugAnnotation field.
+//
+//go:norace
 func (e *protoEncoder) appendAnnotation(te []byte, a arg) []byte {
 	kid := e.keyIIDs[a.key]
 	if kid == 0 {
@@ -585,6 +624,8 @@ type internEntry struct {
 
 // id returns s's ID, taking a new one from *next (pre-incremented) if s
 // is new.
+//
+//go:norace
 func (in *interner) id(s string, next *uint64) (uint64, bool) {
 	p := unsafe.StringData(s)
 	c := &in.cache[uintptr(unsafe.Pointer(p))>>3%uintptr(len(in.cache))]
@@ -611,23 +652,28 @@ const (
 	wireBytes   = 2
 )
 
+//go:norace
 func appendTag(b []byte, field, wire int) []byte {
 	return binary.AppendUvarint(b, uint64(field)<<3|uint64(wire))
 }
 
+//go:norace
 func appendVarintField(b []byte, field int, v uint64) []byte {
 	return binary.AppendUvarint(appendTag(b, field, wireVarint), v)
 }
 
+//go:norace
 func appendFixed64Field(b []byte, field int, v uint64) []byte {
 	return binary.LittleEndian.AppendUint64(appendTag(b, field, wireFixed64), v)
 }
 
+//go:norace
 func appendBytesField(b []byte, field int, v []byte) []byte {
 	b = binary.AppendUvarint(appendTag(b, field, wireBytes), uint64(len(v)))
 	return append(b, v...)
 }
 
+//go:norace
 func uvarintLen(v uint64) int {
 	n := 1
 	for v >= 0x80 {

@@ -61,9 +61,13 @@ var kindFiles = [numKinds]string{
 }
 
 // Kinds lists every profile.
+//
+//go:norace
 func Kinds() []Kind { return []Kind{CPU, Block, Mutex, Goroutine, SchedLatency} }
 
 // File returns the profile's file name, e.g. "cpu.pb.gz".
+//
+//go:norace
 func (k Kind) File() string { return kindFiles[k] }
 
 // Epoch is the wall-clock time the profiles say the run started at: gmp's
@@ -130,6 +134,7 @@ type row struct {
 	values [2]int64
 }
 
+//go:norace
 func (a *agg) add(k sampleKey, v0, v1 int64) {
 	if a.index == nil {
 		a.index = make(map[sampleKey]int)
@@ -145,6 +150,8 @@ func (a *agg) add(k sampleKey, v0, v1 int64) {
 }
 
 // New returns an empty Observer.
+//
+//go:norace
 func New() *Observer {
 	return &Observer{
 		tab:     stacks.NewTable(),
@@ -155,6 +162,8 @@ func New() *Observer {
 }
 
 // WantStacks implements observe.StackObserver.
+//
+//go:norace
 func (o *Observer) WantStacks() bool { return true }
 
 // kinds are the events the profiles are built from. RunqPut and
@@ -167,9 +176,13 @@ var kinds = observe.KindsOf(observe.GoCreate, observe.GoStart, observe.GoStop, o
 	observe.Work, observe.End, observe.RunqPut, observe.GlobalRunqPut)
 
 // Kinds implements observe.Subscriber.
+//
+//go:norace
 func (o *Observer) Kinds() observe.KindSet { return kinds }
 
 // Event implements observe.Observer.
+//
+//go:norace
 func (o *Observer) Event(ev *observe.Event) {
 	o.end = ev.Time
 	prevKind, prevM, prevG := o.prevKind, o.prevM, o.prevG
@@ -241,6 +254,8 @@ func (o *Observer) Event(ev *observe.Event) {
 
 // g returns the state of a goroutine, creating it for one that existed
 // before the observer did.
+//
+//go:norace
 func (o *Observer) g(id int64) *gInfo {
 	g := o.gs.Get(id)
 	if g == nil {
@@ -250,6 +265,7 @@ func (o *Observer) g(id int64) *gInfo {
 	return g
 }
 
+//go:norace
 func (o *Observer) runnable(ev *observe.Event) {
 	g := o.g(ev.G)
 	g.runnable, g.runnableSince = true, ev.Time
@@ -257,6 +273,8 @@ func (o *Observer) runnable(ev *observe.Event) {
 
 // takeGoroutines records the goroutine profile: every live user goroutine
 // with the stack it is stopped at.
+//
+//go:norace
 func (o *Observer) takeGoroutines() {
 	if o.done {
 		return
@@ -281,6 +299,8 @@ func (o *Observer) takeGoroutines() {
 }
 
 // stack interns a captured stack; -1 if it has no visible frames.
+//
+//go:norace
 func (o *Observer) stack(pcs []uintptr, trim bool) int32 {
 	if len(pcs) == 0 {
 		return -1
@@ -305,12 +325,15 @@ func (o *Observer) stack(pcs []uintptr, trim bool) int32 {
 	return id
 }
 
+//go:norace
 func (o *Observer) intern(fr []stacks.Frame) int32 {
 	o.frames = append(o.frames, fr)
 	return int32(len(o.frames) - 1)
 }
 
 // Profile builds profile k from what has been observed so far.
+//
+//go:norace
 func (o *Observer) Profile(k Kind) *profile.Profile {
 	if k == Goroutine && !o.done {
 		// No End event yet (e.g. the run is still going): take it now.
@@ -372,6 +395,8 @@ func (o *Observer) Profile(k Kind) *profile.Profile {
 }
 
 // Write writes profile k, gzip-compressed, to w, after checking it.
+//
+//go:norace
 func (o *Observer) Write(k Kind, w io.Writer) error {
 	p := o.Profile(k)
 	if err := p.CheckValid(); err != nil {
@@ -392,6 +417,7 @@ type builder struct {
 	funcIdx map[[2]string]*profile.Function
 }
 
+//go:norace
 func newBuilder() *builder {
 	return &builder{
 		mapping: &profile.Mapping{ID: 1, File: "gmp (virtual)", HasFunctions: true, HasFilenames: true,
@@ -401,6 +427,7 @@ func newBuilder() *builder {
 	}
 }
 
+//go:norace
 func (b *builder) locations(frames []stacks.Frame) []*profile.Location {
 	out := make([]*profile.Location, 0, len(frames))
 	for _, f := range frames {
@@ -417,6 +444,7 @@ func (b *builder) locations(frames []stacks.Frame) []*profile.Location {
 	return out
 }
 
+//go:norace
 func (b *builder) function(f stacks.Frame) *profile.Function {
 	k := [2]string{f.Func, f.File}
 	fn := b.funcIdx[k]

@@ -32,9 +32,13 @@ type Writer struct {
 }
 
 // Kinds implements observe.Subscriber: a Writer needs only SchedTrace.
+//
+//go:norace
 func (w *Writer) Kinds() observe.KindSet { return observe.KindsOf(observe.SchedTrace) }
 
 // Event implements observe.Observer.
+//
+//go:norace
 func (w *Writer) Event(ev *observe.Event) {
 	if ev.Kind != observe.SchedTrace {
 		return
@@ -47,6 +51,7 @@ func (w *Writer) Event(ev *observe.Event) {
 	}
 }
 
+//go:norace
 func (w *Writer) since(t int64) int64 {
 	if !w.started {
 		w.started = true
@@ -56,12 +61,16 @@ func (w *Writer) since(t int64) int64 {
 }
 
 // Err returns the first write error, if any.
+//
+//go:norace
 func (w *Writer) Err() error { return w.err }
 
 // Append appends the schedtrace text for st to b: the line Go prints
 // every schedtrace period, and with detailed the per-P, per-M and per-G
 // lines of scheddetail. elapsed is the time since the first line, which Go
 // prints in whole milliseconds; version is as in Writer.Version.
+//
+//go:norace
 func Append(b []byte, st *observe.SchedState, detailed bool, elapsed time.Duration, version string) []byte {
 	b = append(b, "SCHED "...)
 	b = strconv.AppendInt(b, elapsed.Milliseconds(), 10)
@@ -171,6 +180,7 @@ func Append(b []byte, st *observe.SchedState, detailed bool, elapsed time.Durati
 	return append(b, "]\n"...)
 }
 
+//go:norace
 func appendID(b []byte, id int64) []byte {
 	if id < 0 {
 		return append(b, "nil"...)
@@ -178,6 +188,7 @@ func appendID(b []byte, id int64) []byte {
 	return strconv.AppendInt(b, id, 10)
 }
 
+//go:norace
 func appendGoid(b []byte, id int64) []byte {
 	if id == 0 {
 		return append(b, "nil"...)

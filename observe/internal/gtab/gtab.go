@@ -43,9 +43,13 @@ type page[T any] struct {
 }
 
 // Len returns the number of IDs in the table.
+//
+//go:norace
 func (t *Table[T]) Len() int { return t.n }
 
 // Get returns the value of id, or nil if id is not in the table.
+//
+//go:norace
 func (t *Table[T]) Get(id int64) *T {
 	if uint64(id) >= maxDense {
 		return t.big[id]
@@ -63,6 +67,8 @@ func (t *Table[T]) Get(id int64) *T {
 }
 
 // Add adds id with the zero value, or returns its value if it is there.
+//
+//go:norace
 func (t *Table[T]) Add(id int64) *T {
 	if uint64(id) >= maxDense {
 		if v := t.big[id]; v != nil {
@@ -109,6 +115,8 @@ func (t *Table[T]) Add(id int64) *T {
 }
 
 // Delete removes id.
+//
+//go:norace
 func (t *Table[T]) Delete(id int64) {
 	if uint64(id) >= maxDense {
 		if _, ok := t.big[id]; ok {
@@ -150,6 +158,8 @@ func (t *Table[T]) Delete(id int64) {
 
 // All returns the IDs and values: those below 1<<40 in increasing order,
 // then the others in increasing order.
+//
+//go:norace
 func (t *Table[T]) All() iter.Seq2[int64, *T] {
 	return func(yield func(int64, *T) bool) {
 		for i, p := range t.pages {

@@ -34,6 +34,8 @@ type Frame struct {
 // IsAPI reports whether fn belongs to one of gmp's public packages (gmp,
 // gmp/sync, gmp/time, gmp/context, gmp/errgroup): the stand-ins for the
 // runtime and standard library calls a real program would make.
+//
+//go:norace
 func IsAPI(fn string) bool {
 	rest, ok := strings.CutPrefix(fn, Module)
 	if !ok {
@@ -58,12 +60,16 @@ type Table struct {
 }
 
 // NewTable returns a Table.
+//
+//go:norace
 func NewTable() *Table { return &Table{} }
 
 // Append appends the visible frames of stack (return PCs, innermost first,
 // as runtime.Callers or the runtime's frame-pointer walk returns them) to
 // dst, innermost first; inlined calls are frames of their own. The frames
 // are observe.Frames'.
+//
+//go:norace
 func (t *Table) Append(dst []Frame, stack []uintptr) []Frame {
 	t.scratch = observe.AppendFrames(t.scratch[:0], stack)
 	for _, f := range t.scratch {
@@ -79,6 +85,8 @@ func (t *Table) Append(dst []Frame, stack []uintptr) []Frame {
 // Entry returns the frame naming a goroutine that starts at the function
 // whose entry PC is pc: the function, and the file and line where it is
 // declared.
+//
+//go:norace
 func (t *Table) Entry(pc uintptr) Frame {
 	f := runtime.FuncForPC(pc)
 	if f == nil {
@@ -93,6 +101,8 @@ func (t *Table) Entry(pc uintptr) Frame {
 // internal/rt; they are named under "runtime." as Go's are, and the main
 // goroutine, which starts in the simulator's wrapper around the program's
 // main, is runtime.main.
+//
+//go:norace
 func (t *Table) GoroutineEntry(pc uintptr, mainG bool) Frame {
 	f := t.Entry(pc)
 	if rest, ok := strings.CutPrefix(f.Func, Module+"/internal/rt."); ok {
@@ -107,6 +117,8 @@ func (t *Table) GoroutineEntry(pc uintptr, mainG bool) Frame {
 
 // TrimAPI drops the innermost frames that belong to gmp's public packages
 // (see IsAPI): a CPU sample taken in gmp.Work belongs to its caller.
+//
+//go:norace
 func TrimAPI(frames []Frame) []Frame {
 	for len(frames) > 1 && IsAPI(frames[0].Func) {
 		frames = frames[1:]
@@ -117,6 +129,8 @@ func TrimAPI(frames []Frame) []Frame {
 // Key returns stack's bytes as a string for use as a map key, without
 // copying: the result aliases stack, so copy it (string([]byte(k)) or
 // strings.Clone) before storing it.
+//
+//go:norace
 func Key(stack []uintptr) string {
 	if len(stack) == 0 {
 		return ""
