@@ -96,18 +96,20 @@ type Outcome struct {
 // Failed reports whether the outcome is a failure of any kind.
 func (o Outcome) Failed() bool { return o.Status != Pass && o.Status != Skip }
 
-// Options are the harness's settings, read from the GMPTEST environment
+// Settings are the harness's settings, read from the GMPTEST environment
 // variable (comma-separated name=value: procs, seed, leaks, maxsteps,
-// maxtime, watchdog, trace, explain), which `gmp test` sets.
-type Options struct {
+// maxtime, watchdog, trace, preempt, and the explorer's explore, parallel,
+// strategy, mode, shard, replay), which `gmp test` sets. (Options, beside
+// them, configure Explore.)
+type Settings struct {
 	Config gmp.Config // the simulation's configuration
 	Leaks  bool       // leaked goroutines fail the test (default true)
 	Trace  string     // write a Go execution trace of each test here (a directory)
 }
 
-// ReadOptions returns the options in GMPTEST.
-func ReadOptions() (Options, error) {
-	o := Options{Leaks: true}
+// ReadSettings returns the settings in GMPTEST.
+func ReadSettings() (Settings, error) {
+	o := Settings{Leaks: true}
 	o.Config.Seed = 1
 	o.Config.Watchdog = 30 * time.Second
 	for _, kv := range strings.Split(os.Getenv("GMPTEST"), ",") {
@@ -145,8 +147,8 @@ func ReadOptions() (Options, error) {
 	return o, nil
 }
 
-func options(t testing.TB) Options {
-	o, err := ReadOptions()
+func settings(t testing.TB) Settings {
+	o, err := ReadSettings()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +179,7 @@ func Test(t *testing.T, fn func(*testing.T)) bool {
 		return false
 	}
 	t.Helper()
-	o := options(t)
+	o := settings(t)
 	if o.Trace != "" {
 		name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())
 		o.Config.TraceFile = o.Trace + "/" + name + ".trace"
@@ -201,7 +203,7 @@ func TestAllowLeaks(t *testing.T, fn func(*testing.T)) bool {
 		return false
 	}
 	t.Helper()
-	o := options(t)
+	o := settings(t)
 	o.Leaks = false
 	crashOnPanic = true
 	out := RunTest(t, o.Config, fn)
@@ -217,7 +219,7 @@ func TestAllowLeaks(t *testing.T, fn func(*testing.T)) bool {
 }
 
 // report prints what the simulation found beyond the test's own failures.
-func report(t *testing.T, out Outcome, o Options) {
+func report(t *testing.T, out Outcome, o Settings) {
 	w := t.Output()
 	switch out.Status {
 	case Leak:
@@ -238,7 +240,7 @@ func report(t *testing.T, out Outcome, o Options) {
 	}
 }
 
-func replayHint(t *testing.T, o Options) string {
+func replayHint(t *testing.T, o Settings) string {
 	return fmt.Sprintf("gmp: seed %d, procs %d: GMPTEST=seed=%d,procs=%d go test -run '^%s$'", o.Config.Seed, procsOf(o.Config), o.Config.Seed, procsOf(o.Config), strings.Split(t.Name(), "/")[0])
 }
 
@@ -351,7 +353,7 @@ func Benchmark(b *testing.B, fn func(*testing.B)) bool {
 	if rt.InRun() {
 		return false
 	}
-	o := options(b)
+	o := settings(b)
 	progrand.SetSeed(o.Config.Seed)
 	_, err := gmp.Run(o.Config, func() { runInits(); fn(b) })
 	if err != nil {
@@ -367,7 +369,7 @@ func Example(fn func()) bool {
 	if rt.InRun() {
 		return false
 	}
-	o, err := ReadOptions()
+	o, err := ReadSettings()
 	if err != nil {
 		panic(err)
 	}
@@ -388,7 +390,7 @@ func Main(main func()) bool {
 		return false
 	}
 	os.Setenv("GMPTEST", os.Getenv("GMPRUN"))
-	o, err := ReadOptions()
+	o, err := ReadSettings()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

@@ -1,0 +1,491 @@
+package gmptest
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/internal/explore"
+)
+
+// Options configure Explore. The zero value explores on 4 Ps, in faithful
+// mode, with the portfolio of strategies.
+type Options struct {
+	// Procs is GOMAXPROCS (0: 4).
+	Procs int
+	// Runs is how many schedules plain go test explores (-gmp.explore
+	// overrides it). 0: only the ordinary schedule, after the saved
+	// failure files.
+	Runs int
+	// Strategy is the exploration strategy (-gmp.strategy overrides it):
+	// portfolio (default), random, pct, pct1–pct3, select or pairs.
+	Strategy string
+	// Abstract explores in abstract mode (any runnable goroutine may run
+	// next), which finds orders Go allows but no real scheduler makes.
+	Abstract bool
+	// Seed is the base seed: every run's schedule is a pure function of
+	// it, the test's name, the strategy and the run's index.
+	// -gmp.seed overrides it; 0 means 1.
+	Seed uint64
+	// MaxSteps stops a run after this many goroutine resumptions, as a
+	// livelock (0: 200,000).
+	MaxSteps int64
+	// MaxTime stops a run at this virtual time (0: go test's -timeout).
+	MaxTime time.Duration
+	// Settle is how long, in virtual time, the goroutines the test left
+	// behind may run on after it returns; those still blocked then are
+	// leaks (0: 1s).
+	Settle time.Duration
+	// AllowLeaks: goroutines left behind do not fail the test.
+	AllowLeaks bool
+	// Config holds any other setting of the runs (costs, Version,
+	// Preempt …); the fields above take precedence over its own.
+	Config *gmp.Config
+	// ShrinkTime bounds the shrinking of each failure in wall time
+	// (0: 10s).
+	ShrinkTime time.Duration
+}
+
+// The explorer's flags, in every test binary that imports gmptest.
+var (
+	flagExplore    *int64
+	flagParallel   *int
+	flagStrategy   *string
+	flagMode       *string
+	flagSeed       *uint64
+	flagShard      *string
+	flagReplay     *string
+	flagShrinkTime *time.Duration
+)
+
+func init() {
+	// Only test binaries get the flags: a translated main package that
+	// parses its own flags must not see them.
+	if !testing.Testing() {
+		return
+	}
+	flagExplore = flag.Int64("gmp.explore", 0, "explore `N` schedules of each gmptest.Explore test")
+	flagParallel = flag.Int("gmp.parallel", 1, "run the exploration in `P` worker processes")
+	flagStrategy = flag.String("gmp.strategy", "", "exploration strategy: "+strings.Join(explore.StrategyNames, ", "))
+	flagMode = flag.String("gmp.mode", "", "exploration mode: faithful (default) or abstract")
+	flagSeed = flag.Uint64("gmp.seed", 0, "base seed of the exploration")
+	flagShard = flag.String("gmp.shard", "", "run shard `i/N` of the schedules (the indices ≡ i mod N)")
+	flagReplay = flag.String("gmp.replay", "", "replay the failure `file` instead of exploring")
+	flagShrinkTime = flag.Duration("gmp.shrinktime", 0, "bound the shrinking of each failure (default 10s)")
+}
+
+// exploreSettings are the explorer's settings from the flags (Explore) or
+// from GMPTEST (translated tests, gmp test -gmp.explore).
+type exploreSettings struct {
+	runs       int64
+	runsSet    bool
+	parallel   int
+	strategy   string
+	mode       string
+	seed       uint64
+	shard      string
+	replay     string
+	shrinkTime time.Duration
+}
+
+func flagSettings() exploreSettings {
+	var s exploreSettings
+	if flagExplore == nil {
+		return s
+	}
+	s.runs, s.runsSet = *flagExplore, *flagExplore > 0
+	s.parallel, s.strategy, s.mode, s.seed = *flagParallel, *flagStrategy, *flagMode, *flagSeed
+	s.shard, s.replay, s.shrinkTime = *flagShard, *flagReplay, *flagShrinkTime
+	return s
+}
+
+// T is the test's handle inside an explored run, like testing.T: its
+// methods may be called from any simulated goroutine. A failure fails
+// the run — the explorer then reports the schedule — not the real test
+// directly.
+type T struct {
+	name     string
+	goid     int64 // the test's goroutine
+	failed   bool
+	skipped  bool
+	mainExit bool // FailNow/SkipNow on the test's goroutine: unwinding
+	errors   []explore.TestError
+	logs     []string
+	cleanups []func()
+	helpers  map[string]bool
+}
+
+// failNow unwinds the test's goroutine for FailNow and SkipNow.
+type failNow struct{}
+
+// Name returns the test's name.
+func (t *T) Name() string { return t.name }
+
+// Fail marks the run as failed and goes on.
+func (t *T) Fail() { t.failed = true }
+
+// Failed reports whether the run has failed.
+func (t *T) Failed() bool { return t.failed }
+
+// FailNow marks the run as failed and stops the calling goroutine: the
+// test, if called on the test's goroutine (its cleanups run), else only
+// that goroutine, as runtime.Goexit does with testing.T.
+func (t *T) FailNow() {
+	t.failed = true
+	t.exit()
+}
+
+func (t *T) exit() {
+	if gmp.Goid() == t.goid {
+		t.mainExit = true
+		panic(failNow{})
+	}
+	gmp.Goexit()
+}
+
+// Log records a message, shown with the run's report if it fails.
+func (t *T) Log(args ...any) { t.logs = append(t.logs, fmt.Sprintln(args...)) }
+
+// Logf is Log with a format.
+func (t *T) Logf(format string, args ...any) { t.logs = append(t.logs, fmt.Sprintf(format, args...)) }
+
+// Error is Log and Fail.
+func (t *T) Error(args ...any) { t.report(strings.TrimSuffix(fmt.Sprintln(args...), "\n")) }
+
+// Errorf is Logf and Fail.
+func (t *T) Errorf(format string, args ...any) { t.report(fmt.Sprintf(format, args...)) }
+
+// Fatal is Log and FailNow.
+func (t *T) Fatal(args ...any) {
+	t.report(strings.TrimSuffix(fmt.Sprintln(args...), "\n"))
+	t.exit()
+}
+
+// Fatalf is Logf and FailNow.
+func (t *T) Fatalf(format string, args ...any) {
+	t.report(fmt.Sprintf(format, args...))
+	t.exit()
+}
+
+// Skip skips the run (it counts as a pass).
+func (t *T) Skip(args ...any) {
+	t.Log(args...)
+	t.SkipNow()
+}
+
+// SkipNow marks the run skipped and stops the calling goroutine.
+func (t *T) SkipNow() {
+	t.skipped = true
+	t.exit()
+}
+
+// Skipped reports whether the run was skipped.
+func (t *T) Skipped() bool { return t.skipped }
+
+// Helper marks the calling function as a helper: errors are reported at
+// its caller's line.
+func (t *T) Helper() {
+	var pc [1]uintptr
+	if runtime.Callers(2, pc[:]) == 1 {
+		if f := runtime.FuncForPC(pc[0]); f != nil {
+			if t.helpers == nil {
+				t.helpers = map[string]bool{}
+			}
+			t.helpers[f.Name()] = true
+		}
+	}
+}
+
+// Cleanup registers f to run when the test's body returns, last
+// registered first.
+func (t *T) Cleanup(f func()) { t.cleanups = append(t.cleanups, f) }
+
+// report records a failure with the place it was called from.
+func (t *T) report(msg string) {
+	t.failed = true
+	e := explore.TestError{Msg: msg, Goid: gmp.Goid()}
+	var pcs [32]uintptr
+	n := runtime.Callers(3, pcs[:])
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		if !t.helpers[f.Function] && !strings.HasPrefix(f.Function, "github.com/gmplab/gmp/gmptest.(*T).") {
+			e.Func, e.File, e.Line = f.Function, f.File, f.Line
+			break
+		}
+		if !more {
+			break
+		}
+	}
+	t.errors = append(t.errors, e)
+}
+
+// run runs the body on the test's goroutine, then the cleanups.
+func (t *T) run(body func(*T)) {
+	t.goid = gmp.Goid()
+	defer func() {
+		if t.mainExit {
+			recover() // the failNow FailNow or SkipNow raised, no other
+		}
+		for len(t.cleanups) > 0 {
+			f := t.cleanups[len(t.cleanups)-1]
+			t.cleanups = t.cleanups[:len(t.cleanups)-1]
+			f()
+		}
+	}()
+	body(t)
+}
+
+// bodyTarget is Explore's target: the body as the main goroutine of each
+// run.
+type bodyTarget struct {
+	name       string
+	body       func(*T)
+	allowLeaks bool
+}
+
+func (b *bodyTarget) Run(cfg gmp.Config) explore.Outcome {
+	t := &T{name: b.name}
+	res, err := gmp.Run(cfg, func() { t.run(b.body) })
+	out := explore.Outcome{Err: err, Result: res, Failed: t.failed && !t.skipped, Failures: t.errors, Skipped: t.skipped}
+	if err == nil && !b.allowLeaks {
+		out.Leaks = res.Leaks
+	}
+	if t.skipped {
+		out.Failures, out.Failed = nil, false
+	}
+	return out
+}
+
+// explorations counts the Explore calls of each test, so that a test
+// calling it twice has two names.
+var explorations = map[string]int{}
+
+// Explore runs body under many schedules and reports every distinct
+// failure: a panic, a deadlock, goroutines left blocked (leaks), a
+// livelock, or t.Error/t.Fatal from any goroutine. Plain go test first
+// replays the failure files saved under testdata/gmp/<TestName>/ — a bug
+// fixed stays fixed — then runs opts.Runs schedules (0: the ordinary one
+// only). The flags:
+//
+//	-gmp.explore=N     explore N schedules
+//	-gmp.parallel=P    in P worker processes (the test binary re-executes itself)
+//	-gmp.strategy=S    portfolio (default), random, pct, pct1–pct3, select, pairs
+//	-gmp.mode=M        faithful (default) or abstract
+//	-gmp.seed=N        the base seed (default 1)
+//	-gmp.shard=i/N     run only the schedules ≡ i (mod N): one job of a CI matrix
+//	-gmp.replay=FILE   replay one failure file, print what happens, and stop
+//	-gmp.shrinktime=D  bound the shrinking of each failure (default 10s)
+//
+// Each failure is replayed (it must repeat exactly, or the report says
+// "uncontrolled nondeterminism" and why), shrunk to the few scheduling
+// decisions that cause it, and reported with those decisions as
+// sentences, the goroutine dump or stacks, a failure file under
+// testdata/gmp/<TestName>/, the shrunk run's trace and Perfetto files,
+// and the command that replays it.
+func Explore(t *testing.T, opts Options, body func(t *T)) {
+	t.Helper()
+	name := t.Name()
+	explorations[name]++
+	if n := explorations[name]; n > 1 {
+		name = fmt.Sprintf("%s#%d", name, n)
+	}
+	s := flagSettings()
+	o, err := exploreOptions(t, name, opts, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := &bodyTarget{name: name, body: body, allowLeaks: opts.AllowLeaks}
+	if explore.IsWorker() {
+		if explore.WorkerFor(name) {
+			serve(t, target, o)
+		}
+		return
+	}
+	run(t, target, o, s)
+}
+
+// run is what Explore and Test do with a target: replay, then explore.
+func run(t *testing.T, target explore.Target, o explore.Options, s exploreSettings) {
+	t.Helper()
+	if s.replay != "" {
+		replayFile(t, target, o, s.replay, true)
+		return
+	}
+	files, err := explore.ListSchedules(o.Dir)
+	if err != nil {
+		t.Error(err)
+	}
+	for _, f := range files {
+		replayFile(t, target, o, f, false)
+	}
+	if o.Runs == 0 {
+		// The ordinary schedule, reported like an ordinary test failure.
+		o.Runs, o.Dir, o.Strategy = 1, "", "random"
+		o.ShrinkRuns = 1
+	}
+	o.Progress = explore.Terminal()
+	rep, err := explore.Explore(target, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Nondet != "" {
+		t.Errorf("gmp explore: %s: uncontrolled nondeterminism: the ordinary schedule, run twice, did not repeat itself: %s", o.Test, rep.Nondet)
+		return
+	}
+	for _, f := range rep.Findings {
+		t.Error("\n" + f.Format(rep, &o))
+	}
+	if o.Runs > 1 || testing.Verbose() {
+		t.Log(rep.Summary())
+	}
+}
+
+func serve(t *testing.T, target explore.Target, o explore.Options) {
+	o, err := explore.WorkerOptions(o)
+	if err == nil {
+		err = explore.Serve(target, o)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// replayFile replays one failure file. A file given with -gmp.replay is
+// narrated in full; the saved ones are regressions: a failure that still
+// happens fails the test, one that no longer does is logged.
+func replayFile(t *testing.T, target explore.Target, o explore.Options, path string, explicit bool) {
+	t.Helper()
+	sc, err := explore.ReadSchedule(path)
+	if err != nil {
+		t.Errorf("gmp: %v", err)
+		return
+	}
+	if sc.Test != o.Test {
+		if explicit {
+			t.Skipf("gmp: %s is a failure of %s, not of %s", path, sc.Test, o.Test)
+		}
+		t.Errorf("gmp: %s: a failure of %s, found under %s's directory: move or delete it", path, sc.Test, o.Test)
+		return
+	}
+	res := explore.Replay(target, o, sc)
+	switch {
+	case explicit:
+		if res.Kind == explore.Pass {
+			t.Logf("\n%s", res.Format(path))
+		} else {
+			t.Errorf("\n%s", res.Format(path))
+		}
+	case res.Kind == explore.Pass:
+		t.Logf("gmp: %s: no longer fails (%s): the bug is fixed, the file stays as a regression test", path, sc.Signature)
+	default:
+		t.Errorf("gmp: a saved failure still fails:\n%s", res.Format(path))
+	}
+}
+
+// exploreOptions turns Options and the flags into the explorer's.
+func exploreOptions(t *testing.T, name string, opts Options, s exploreSettings) (explore.Options, error) {
+	o := explore.Options{Test: name, Strategy: opts.Strategy, Abstract: opts.Abstract, Seed: opts.Seed, Runs: int64(opts.Runs)}
+	if opts.Config != nil {
+		o.Config = *opts.Config
+	}
+	cfg := &o.Config
+	if opts.Procs != 0 {
+		cfg.Procs = opts.Procs
+	}
+	if cfg.Procs == 0 {
+		cfg.Procs = 4
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = 1
+	}
+	cfg.MaxSteps = max(opts.MaxSteps, cfg.MaxSteps)
+	if cfg.MaxSteps == 0 {
+		cfg.MaxSteps = 200_000
+	}
+	if opts.MaxTime != 0 {
+		cfg.MaxTime = opts.MaxTime
+	}
+	if cfg.MaxTime == 0 {
+		cfg.MaxTime = timeoutFlag()
+	}
+	if opts.Settle != 0 {
+		cfg.Settle = opts.Settle
+	}
+	if cfg.Settle == 0 {
+		cfg.Settle = time.Second
+	}
+	if cfg.Watchdog == 0 {
+		cfg.Watchdog = 10 * time.Second
+	}
+	if s.runsSet {
+		o.Runs = s.runs
+	}
+	if s.strategy != "" {
+		o.Strategy = s.strategy
+	}
+	switch s.mode {
+	case "":
+	case "faithful":
+		o.Abstract = false
+	case "abstract":
+		o.Abstract = true
+	default:
+		return o, fmt.Errorf("gmp: unknown -gmp.mode %q: want faithful or abstract", s.mode)
+	}
+	if _, err := explore.NewStrategy(o.Strategy); err != nil {
+		return o, fmt.Errorf("gmp: -gmp.strategy: %v", err)
+	}
+	if s.seed != 0 {
+		o.Seed = s.seed
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	sh, err := explore.ParseShard(s.shard)
+	if err != nil {
+		return o, fmt.Errorf("gmp: -gmp.shard: %v", err)
+	}
+	o.Shard = sh
+	o.Parallel = s.parallel
+	if o.Parallel > 1 {
+		o.Worker = workerCommand(t)
+	}
+	o.ShrinkTime = opts.ShrinkTime
+	if s.shrinkTime > 0 {
+		o.ShrinkTime = s.shrinkTime
+	}
+	if o.ShrinkTime == 0 {
+		o.ShrinkTime = 10 * time.Second
+	}
+	o.Dir = filepath.Join("testdata", "gmp", filepath.FromSlash(name))
+	o.OutDir = filepath.Join(os.TempDir(), "gmp-explore", strings.NewReplacer("/", "_", "#", "_").Replace(name))
+	o.Replay = "go test -run '" + runPattern(t.Name()) + "' -gmp.replay=%s"
+	return o, nil
+}
+
+// runPattern is the -run pattern that selects exactly the test called
+// name (subtests included).
+func runPattern(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	return strings.Join(parts, "/")
+}
+
+// workerCommand starts this test binary again, running only t.
+func workerCommand(t *testing.T) *explore.WorkerCommand {
+	args := []string{"-test.run=" + runPattern(t.Name()), "-test.count=1", "-test.timeout=0"}
+	if testing.Short() {
+		args = append(args, "-test.short")
+	}
+	return &explore.WorkerCommand{Path: os.Args[0], Args: args}
+}
