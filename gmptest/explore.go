@@ -51,6 +51,10 @@ type Options struct {
 	// ShrinkTime bounds the shrinking of each failure in wall time
 	// (0: 10s).
 	ShrinkTime time.Duration
+	// Dir is the directory of the test's failure files (default
+	// testdata/gmp/<TestName>): saved failures are replayed from it, new
+	// ones written to it.
+	Dir string
 }
 
 // The explorer's flags, in every test binary that imports gmptest.
@@ -328,7 +332,7 @@ func run(t *testing.T, target explore.Target, o explore.Options, s exploreSettin
 	}
 	if o.Runs == 0 {
 		// The ordinary schedule, reported like an ordinary test failure.
-		o.Runs, o.Dir, o.Strategy = 1, "", "random"
+		o.Runs, o.Dir, o.Strategy = 1, "", "ordinary"
 		o.ShrinkRuns = 1
 	}
 	o.Progress = explore.Terminal()
@@ -466,6 +470,9 @@ func exploreOptions(t *testing.T, name string, opts Options, s exploreSettings) 
 		o.ShrinkTime = 10 * time.Second
 	}
 	o.Dir = filepath.Join("testdata", "gmp", filepath.FromSlash(name))
+	if opts.Dir != "" {
+		o.Dir = opts.Dir
+	}
 	o.OutDir = filepath.Join(os.TempDir(), "gmp-explore", strings.NewReplacer("/", "_", "#", "_").Replace(name))
 	o.Replay = "go test -run '" + runPattern(t.Name()) + "' -gmp.replay=%s"
 	return o, nil

@@ -11,7 +11,7 @@ type Bug struct {
 	Name    string // short, kebab-case
 	Pattern string // the real-world pattern it is written after
 	Want    string // the kind of failure the bug causes (explore.Kind's name)
-	Procs   int    // GOMAXPROCS (0: 4)
+	Options gmptest.Options
 	Buggy   func(t *gmptest.T)
 	Fixed   func(t *gmptest.T)
 }

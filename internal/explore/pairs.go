@@ -64,7 +64,7 @@ func (s *pairs) Begin(seed uint64, info *Info) {
 	}
 	clear(s.nth)
 	s.timeout = int64(s.r.logUniform(5e3, 5e6))
-	s.left = 4 * s.timeout
+	s.left = min(4*s.timeout, 20e6)
 	// The group's recording: a random walk whose seed depends on the
 	// group alone; this run walks the same way and reverses pairs of it.
 	base := info.seed("pairs-base", info.index/pairGroup)

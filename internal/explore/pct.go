@@ -48,6 +48,7 @@ type pct struct {
 	live  []int64   // goroutines seen, in order
 
 	budget int64 // interventions left
+	left   int64 // hold time left (ns)
 	hold   int64 // how long one hold lasts (ns)
 	holds  holds
 	obs    pctObserver
@@ -86,6 +87,7 @@ func (s *pct) Begin(seed uint64, info *Info) {
 	clear(s.sys)
 	s.live = s.live[:0]
 	s.budget = 200
+	s.left = 20e6 // as randomWalk's maxDesched
 	s.hold = int64(s.r.logUniform(1e3, 200e3)) // 1–200 µs
 	s.holds.reset()
 	s.obs.s = s
@@ -146,9 +148,11 @@ func (s *pct) Choose(d *rt.Decision) int64 {
 			s.budget--
 			return 1
 		}
-		if s.above(g, gRunning) {
+		if s.left > 0 && s.above(g, gRunning) {
 			s.budget--
-			s.holds.add(g, s.hold)
+			h := min(s.hold, s.left)
+			s.left -= h
+			s.holds.add(g, h)
 		}
 		return 0
 	case rt.ChoiceCost, rt.ChoiceDuration:

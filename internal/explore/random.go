@@ -37,7 +37,13 @@ type randomWalk struct {
 	rand     float64 // replace a cheaprand value
 	race     bool    // randomizeScheduler's perturbations
 	abstract float64 // abstract mode: pick any runnable goroutine
+	left     int64   // descheduling time the run may still add (ns)
 }
+
+// maxDesched bounds the descheduling a run adds in all, so that a
+// program's MaxTime a little above its ordinary duration (plus this) does
+// not turn a perturbed run into a false livelock.
+const maxDesched = 20e6
 
 func (s *randomWalk) Name() string { return "random" }
 
@@ -64,6 +70,7 @@ func (s *randomWalk) Begin(seed uint64, info *Info) {
 		s.rand = s.amp * 0.5
 	}
 	s.race = r.IntN(2) == 0
+	s.left = maxDesched
 	if info.Abstract {
 		s.abstract = s.amp
 	}
@@ -74,8 +81,10 @@ func (s *randomWalk) Choose(d *rt.Decision) int64 {
 	switch d.Kind {
 	case rt.ChoiceCost, rt.ChoiceDuration:
 		v := r.jitter(d.Default, s.sigma)
-		if r.chance(s.desched) {
-			v += int64(r.logUniform(1e3, s.deschedN))
+		if s.left > 0 && r.chance(s.desched) {
+			w := min(int64(r.logUniform(1e3, s.deschedN)), s.left)
+			s.left -= w
+			v += w
 		}
 		return v
 	case rt.ChoicePreempt:

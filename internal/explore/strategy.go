@@ -40,12 +40,12 @@ type Info struct {
 	// operations on channels and sync objects, in order.
 	Base func(seed uint64) []opEvent
 
-	index int64                               // the run's index
+	index int64                             // the run's index
 	seed  func(name string, i int64) uint64 // seedOf for this exploration
 }
 
 // StrategyNames are the names -gmp.strategy accepts.
-var StrategyNames = []string{"portfolio", "random", "pct", "pct1", "pct2", "pct3", "select", "pairs"}
+var StrategyNames = []string{"portfolio", "random", "pct", "pct1", "pct2", "pct3", "select", "pairs", "ordinary"}
 
 // NewStrategy returns the strategy called name.
 func NewStrategy(name string) (Strategy, error) {
@@ -62,6 +62,8 @@ func NewStrategy(name string) (Strategy, error) {
 		return &selectPriority{}, nil
 	case "pairs":
 		return &pairs{}, nil
+	case "ordinary":
+		return ordinary{}, nil
 	}
 	return nil, fmt.Errorf("unknown strategy %q: want one of %s", name, strings.Join(StrategyNames, ", "))
 }
@@ -178,3 +180,11 @@ type opEvent struct {
 	Obj int64
 	Nth int64 // the how-many-th operation of G on Obj (1-based)
 }
+
+// ordinary takes every default: each run is the ordinary run (what plain
+// go test runs, once).
+type ordinary struct{}
+
+func (ordinary) Name() string                { return "ordinary" }
+func (ordinary) Begin(uint64, *Info)         {}
+func (ordinary) Choose(d *rt.Decision) int64 { return d.Default }
