@@ -32,10 +32,10 @@ import (
 // operation, so the hold cannot end early (see the runtime hook this
 // package's doc asks for).
 type pairs struct {
-	walk  randomWalk
-	r     rnd
-	want  []pairRev // this run's reversals
-	nth   map[gobj]int64
+	walk    randomWalk
+	r       rnd
+	want    []pairRev // this run's reversals
+	nth     map[gobj]int64
 	holds   holds
 	timeout int64 // how long a hold lasts (ns)
 	left    int64 // virtual time the holds of this run may still take

@@ -87,7 +87,7 @@ func (s *pct) Begin(seed uint64, info *Info) {
 	clear(s.sys)
 	s.live = s.live[:0]
 	s.budget = 200
-	s.left = 20e6 // as randomWalk's maxDesched
+	s.left = 20e6                              // as randomWalk's maxDesched
 	s.hold = int64(s.r.logUniform(1e3, 200e3)) // 1–200 µs
 	s.holds.reset()
 	s.obs.s = s

@@ -30,5 +30,5 @@ func (p *portfolio) Name() string { return "portfolio" }
 func (p *portfolio) pick(i int64) Strategy { return p.members[i%int64(len(p.members))] }
 
 // Begin and Choose are never called: the explorer runs pick(i).
-func (p *portfolio) Begin(uint64, *Info)           { panic("portfolio.Begin") }
+func (p *portfolio) Begin(uint64, *Info)         { panic("portfolio.Begin") }
 func (p *portfolio) Choose(d *rt.Decision) int64 { return d.Default }

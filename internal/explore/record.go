@@ -88,10 +88,10 @@ type Recorder struct {
 	hash       uint64
 	decisions  int64
 	devs       []Deviation
-	keepDevs   bool  // record deviations (off only for throughput checks)
-	limitDevs  int   // stop recording past this many (a runaway run); 0: no limit
-	overflowed bool  // more deviations than limitDevs
-	countNth   bool  // fill Deviation.Nth (needs a count per key)
+	keepDevs   bool // record deviations (off only for throughput checks)
+	limitDevs  int  // stop recording past this many (a runaway run); 0: no limit
+	overflowed bool // more deviations than limitDevs
+	countNth   bool // fill Deviation.Nth (needs a count per key)
 	nth        map[gks]int64
 	narrate    *narrator // if set, deviations get a Where
 	preempts   int64     // preemption decisions asked (PCT's step count)
@@ -189,7 +189,7 @@ func (r *Recorder) withNth() *Recorder {
 type replayer struct {
 	devs  []Deviation
 	byKey bool
-	next  int             // by index: the next deviation to meet
+	next  int           // by index: the next deviation to meet
 	keyed map[key]int32 // by key: the deviation to apply
 	nth   map[gks]int64
 

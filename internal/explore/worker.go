@@ -100,15 +100,15 @@ type wireFailure struct {
 }
 
 type wireFinding struct {
-	Kind                               Kind
-	Signature, Strategy, Detail        string
-	First, Count                       int64
-	Devs                               []Deviation
-	Sum                                uint64
-	Decisions                          int64
-	Schedule                           string `json:",omitempty"` // the failure file's text
-	Original, Shrinks                  int
-	Sentences                          []string `json:",omitempty"`
+	Kind                                 Kind
+	Signature, Strategy, Detail          string
+	First, Count                         int64
+	Devs                                 []Deviation
+	Sum                                  uint64
+	Decisions                            int64
+	Schedule                             string `json:",omitempty"` // the failure file's text
+	Original, Shrinks                    int
+	Sentences                            []string `json:",omitempty"`
 	File, Trace, Perfetto, Nondet, Crash string
 }
 
