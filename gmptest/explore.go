@@ -397,38 +397,7 @@ func replayFile(t *testing.T, target explore.Target, o explore.Options, path str
 // exploreOptions turns Options and the flags into the explorer's.
 func exploreOptions(t *testing.T, name string, opts Options, s exploreSettings) (explore.Options, error) {
 	o := explore.Options{Test: name, Strategy: opts.Strategy, Abstract: opts.Abstract, Seed: opts.Seed, Runs: int64(opts.Runs)}
-	if opts.Config != nil {
-		o.Config = *opts.Config
-	}
-	cfg := &o.Config
-	if opts.Procs != 0 {
-		cfg.Procs = opts.Procs
-	}
-	if cfg.Procs == 0 {
-		cfg.Procs = 4
-	}
-	if cfg.Seed == 0 {
-		cfg.Seed = 1
-	}
-	cfg.MaxSteps = max(opts.MaxSteps, cfg.MaxSteps)
-	if cfg.MaxSteps == 0 {
-		cfg.MaxSteps = 200_000
-	}
-	if opts.MaxTime != 0 {
-		cfg.MaxTime = opts.MaxTime
-	}
-	if cfg.MaxTime == 0 {
-		cfg.MaxTime = timeoutFlag()
-	}
-	if opts.Settle != 0 {
-		cfg.Settle = opts.Settle
-	}
-	if cfg.Settle == 0 {
-		cfg.Settle = time.Second
-	}
-	if cfg.Watchdog == 0 {
-		cfg.Watchdog = 10 * time.Second
-	}
+	o.Config = runConfig(opts)
 	if s.runsSet {
 		o.Runs = s.runs
 	}
@@ -495,4 +464,43 @@ func workerCommand(t *testing.T) *explore.WorkerCommand {
 		args = append(args, "-test.short")
 	}
 	return &explore.WorkerCommand{Path: os.Args[0], Args: args}
+}
+
+// runConfig is the configuration of every run of a test explored with
+// opts: its Config, with the explorer's defaults filled in.
+func runConfig(opts Options) gmp.Config {
+	var c gmp.Config
+	if opts.Config != nil {
+		c = *opts.Config
+	}
+	cfg := &c
+	if opts.Procs != 0 {
+		cfg.Procs = opts.Procs
+	}
+	if cfg.Procs == 0 {
+		cfg.Procs = 4
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = 1
+	}
+	cfg.MaxSteps = max(opts.MaxSteps, cfg.MaxSteps)
+	if cfg.MaxSteps == 0 {
+		cfg.MaxSteps = 200_000
+	}
+	if opts.MaxTime != 0 {
+		cfg.MaxTime = opts.MaxTime
+	}
+	if cfg.MaxTime == 0 {
+		cfg.MaxTime = timeoutFlag()
+	}
+	if opts.Settle != 0 {
+		cfg.Settle = opts.Settle
+	}
+	if cfg.Settle == 0 {
+		cfg.Settle = time.Second
+	}
+	if cfg.Watchdog == 0 {
+		cfg.Watchdog = 10 * time.Second
+	}
+	return *cfg
 }

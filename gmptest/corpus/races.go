@@ -10,7 +10,9 @@ import (
 )
 
 // Non-blocking bugs: atomicity and order violations. Each step is
-// synchronised; the sequence of steps is not.
+// synchronised; the sequence of steps is not. (gmp's atomics are not
+// scheduling points — see gmp/sync/atomic — so between a check and an
+// act these programs do some work, as real code usually does.)
 
 func init() {
 	register(Bug{
@@ -177,7 +179,7 @@ func limiter(t *gmptest.T, fixed bool) {
 		wg.Add(1)
 		gmp.Go(func() {
 			defer wg.Done()
-			gmp.Work(time.Duration(i*15) * time.Microsecond)
+			gmp.Work(time.Duration(i*30) * time.Microsecond)
 			if fixed {
 				for {
 					n := running.Load()
@@ -188,11 +190,13 @@ func limiter(t *gmptest.T, fixed bool) {
 						break
 					}
 				}
+				gmp.Work(10 * time.Microsecond) // admission: logging, metrics
 			} else {
 				if running.Load() >= 2 {
 					return // rejected
 				}
-				running.Add(1) // the bug: another request may have passed the check too
+				gmp.Work(10 * time.Microsecond) // admission: logging, metrics
+				running.Add(1)                  // the bug: another request may have passed the check meanwhile
 			}
 			if n := running.Load(); n > peak.Load() {
 				peak.Store(n)
@@ -215,12 +219,14 @@ func counter(t *gmptest.T, fixed bool) {
 		gmp.Go(func() {
 			defer wg.Done()
 			for range 2 {
-				gmp.Work(time.Duration(10+7*i) * time.Microsecond)
+				gmp.Work(time.Duration(10+40*i) * time.Microsecond)
 				if fixed {
+					gmp.Work(3 * time.Microsecond) // computing the increment
 					n.Add(1)
 				} else {
 					v := n.Load()
-					n.Store(v + 1) // the bug: an increment between Load and Store is lost
+					gmp.Work(3 * time.Microsecond) // computing the increment
+					n.Store(v + 1)                 // the bug: an increment between Load and Store is lost
 				}
 			}
 		})

@@ -111,22 +111,23 @@ func receiverCloses(t *gmptest.T, fixed bool) {
 	gmp.Go(func() {
 		defer wg.Done()
 		for i := 0; ; i++ {
+			if !fixed && stopped.Load() {
+				return
+			}
+			gmp.Work(20 * time.Microsecond) // producing the next value
 			if fixed {
 				if gmp.Select(ch.SendCase(i), stop.RecvCase()) == 1 {
 					return
 				}
 			} else {
-				if stopped.Load() {
-					return
-				}
 				ch.Send(i) // the bug: the receiver may have closed ch since the check
 			}
-			gtime.Sleep(100 * time.Microsecond)
+			gtime.Sleep(100 * time.Microsecond) // rate limit
 		}
 	})
-	for range 2 {
-		ch.Recv()
-	}
+	ch.Recv()
+	ch.Recv()
+	gmp.Work(30 * time.Microsecond) // enough: processing, then stop the sender
 	if fixed {
 		stop.Close() // the fix: the receiver signals on a channel of its own
 	} else {

@@ -217,7 +217,7 @@ func exploreHere(target Target, o *Options, rep *Report) error {
 		if kind != Pass {
 			sig := signature(kind, out)
 			if f := c.bySig[sig]; f == nil {
-				c.add(kind, sig, i, s.Name(), detail(kind, out), r.rec.Deviations(), r.rec.Sum(), r.rec.Decisions())
+				c.add(kind, sig, i, label(s), detail(kind, out), r.rec.Deviations(), r.rec.Sum(), r.rec.Decisions())
 			} else {
 				f.Count++
 				rep.Failed++

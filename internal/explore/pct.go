@@ -39,6 +39,7 @@ type pct struct {
 	d     int // this run's depth
 	r     rnd
 	steps int64   // preemption decisions so far
+	k     int64   // the steps of the default run
 	chg   []int64 // the steps at which the stepping goroutine drops
 	low   float64 // the next dropped priority (below every other)
 
@@ -69,6 +70,10 @@ func (s *pct) Name() string {
 	return fmt.Sprintf("pct%d", s.depth)
 }
 
+func (s *pct) describe() string {
+	return fmt.Sprintf("depth %d, change points at steps %v of ~%d", s.d, s.chg, s.k)
+}
+
 func (s *pct) Begin(seed uint64, info *Info) {
 	s.r.seed(seed)
 	s.d = s.depth
@@ -76,6 +81,7 @@ func (s *pct) Begin(seed uint64, info *Info) {
 		s.d = 1 + s.r.IntN(3)
 	}
 	k := max(info.Steps, 1)
+	s.k = k
 	s.chg = s.chg[:0]
 	for range s.d - 1 {
 		s.chg = append(s.chg, 1+s.r.Int64N(k))

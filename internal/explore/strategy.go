@@ -25,6 +25,15 @@ type Strategy interface {
 	Choose(d *rt.Decision) int64
 }
 
+// label names the strategy of a run, with what it drew for the run
+// ("random (amplitude 37%)").
+func label(s Strategy) string {
+	if d, ok := s.(interface{ describe() string }); ok {
+		return s.Name() + " (" + d.describe() + ")"
+	}
+	return s.Name()
+}
+
 // observing is a Strategy that watches the run's events too (PCT follows
 // which goroutines are runnable).
 type observing interface {

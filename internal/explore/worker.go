@@ -220,7 +220,7 @@ func Serve(target Target, o Options) error {
 					continue
 				}
 				seen[sig] = len(rep.Fails)
-				rep.Fails = append(rep.Fails, wireFailure{Kind: kind, Sig: sig, Index: i, Count: 1, Strategy: s.Name(),
+				rep.Fails = append(rep.Fails, wireFailure{Kind: kind, Sig: sig, Index: i, Count: 1, Strategy: label(s),
 					Detail: detail(kind, res), Devs: r.rec.Deviations(), Sum: r.rec.Sum(), Decisions: r.rec.Decisions()})
 			}
 			if err := send(rep); err != nil {
