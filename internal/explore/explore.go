@@ -42,6 +42,10 @@ type Options struct {
 	Progress io.Writer
 	// Worker starts worker processes (required when Parallel > 1).
 	Worker *WorkerCommand
+	// Isolate runs even a single worker in a process of its own (a test
+	// that cannot run in the coordinator's process: a translated test,
+	// whose failures would fail the real testing.T).
+	Isolate bool
 	// Interleavings counts the distinct checksums of the runs (costs a
 	// map insertion per run).
 	Interleavings bool
@@ -141,7 +145,8 @@ func Explore(target Target, o Options) (*Report, error) {
 	start := time.Now()
 	rep := &Report{Test: o.Test, Mode: modeName(o.Abstract), Strategy: o.Strategy}
 	var err error
-	if o.Parallel > 1 {
+	if o.Parallel > 1 || o.Isolate {
+		o.Parallel = max(o.Parallel, 1)
 		err = exploreWorkers(target, &o, rep)
 	} else {
 		err = exploreHere(target, &o, rep)

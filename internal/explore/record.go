@@ -2,6 +2,7 @@ package explore
 
 import (
 	"math/bits"
+	"slices"
 
 	"github.com/gmplab/gmp/internal/rt"
 )
@@ -121,7 +122,10 @@ func (r *Recorder) reset(s Chooser) {
 	}
 }
 
-// Choose implements rt.Chooser.
+// Choose implements rt.Chooser. It runs on the deciding goroutine's
+// stack, which starts small: a big frame here would make every new
+// goroutine's stack grow (a copy of a few µs), so the rare paths are
+// functions of their own.
 func (r *Recorder) Choose(d *rt.Decision) int64 {
 	v := r.strategy.Choose(d)
 	if d.N > 0 && (v < 0 || v >= d.N) || v < 0 {
@@ -133,6 +137,16 @@ func (r *Recorder) Choose(d *rt.Decision) int64 {
 	if d.Kind == rt.ChoicePreempt {
 		r.preempts++
 	}
+	if r.countNth || v != d.Default {
+		r.record(d, v)
+	}
+	return v
+}
+
+// record counts the decision per key and records it if it deviates.
+//
+//go:noinline
+func (r *Recorder) record(d *rt.Decision, v int64) {
 	var nth int64
 	if r.countNth {
 		k := gksOf(d.G, d.Kind, d.Site)
@@ -142,21 +156,22 @@ func (r *Recorder) Choose(d *rt.Decision) int64 {
 	if v != d.Default && r.keepDevs {
 		if r.limitDevs > 0 && len(r.devs) >= r.limitDevs {
 			r.overflowed = true
-			return v
+			return
 		}
-		dev := Deviation{
-			Index: d.Index, Kind: d.Kind, Site: d.Site, G: d.G, Nth: nth, N: d.N,
-			Default: d.Default, Value: v, Time: d.Time, M: d.M, Op: d.Op, Obj: d.Obj,
-		}
+		// Filled in place: a Deviation literal would be a temporary on
+		// this small stack.
+		r.devs = slices.Grow(r.devs, 1)[:len(r.devs)+1]
+		dev := &r.devs[len(r.devs)-1]
+		dev.Index, dev.Kind, dev.Site, dev.G, dev.Nth, dev.N = d.Index, d.Kind, d.Site, d.G, nth, d.N
+		dev.Default, dev.Value, dev.Time, dev.M, dev.Op, dev.Obj = d.Default, v, d.Time, d.M, d.Op, d.Obj
+		dev.Gs, dev.Where = nil, ""
 		if len(d.Gs) > 0 && (d.Kind == rt.ChoiceTie || d.Kind == rt.ChoiceRunnable) {
 			dev.Gs = append([]int64(nil), d.Gs...)
 		}
 		if r.narrate != nil {
 			dev.Where = r.narrate.where(d)
 		}
-		r.devs = append(r.devs, dev)
 	}
-	return v
 }
 
 // Sum returns the run's checksum.

@@ -3,6 +3,7 @@ package explore
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/link"
@@ -30,13 +31,29 @@ func newRunner(target Target, o *Options) (*runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &runner{o: o, target: target, strat: s}
+	r := &runner{o: o, target: &counting{t: target}, strat: s}
 	r.rec.limitDevs = 1 << 16
 	r.info.Abstract = o.Abstract
 	r.info.seed = func(name string, i int64) uint64 { return seedOf(o.Seed, o.Test, name, i) }
 	r.info.Base = r.baseOps
 	return r, nil
 }
+
+// counting counts a target's runs (a worker's heartbeat reports them, to
+// tell a long exploration from a hung one).
+type counting struct {
+	t    Target
+	runs atomic.Int64
+}
+
+func (c *counting) Run(cfg gmp.Config) Outcome {
+	out := c.t.Run(cfg)
+	c.runs.Add(1)
+	return out
+}
+
+// runs returns how many simulations r has run.
+func (r *runner) runs() int64 { return r.target.(*counting).runs.Load() }
 
 // config returns a run's configuration steered by c.
 func (r *runner) config(c rt.Chooser, obs observe.Observer) gmp.Config {

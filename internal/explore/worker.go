@@ -8,9 +8,9 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -167,20 +167,19 @@ func Serve(target Target, o Options) error {
 		defer mu.Unlock()
 		return enc.Encode(v)
 	}
-	var runs atomic.Int64
 	stop := make(chan struct{})
 	defer close(stop)
 	go func() {
 		// Heartbeats say the worker is alive while a long chunk runs;
 		// they come from a host goroutine, outside the simulation.
-		t := time.NewTicker(time.Second)
+		t := time.NewTicker(beat)
 		defer t.Stop()
 		for {
 			select {
 			case <-stop:
 				return
 			case <-t.C:
-				send(reply{Op: "beat", Runs: runs.Load()})
+				send(reply{Op: "beat", Runs: r.runs()})
 			}
 		}
 	}()
@@ -207,7 +206,6 @@ func Serve(target Target, o Options) error {
 				i := o.Shard.index(k)
 				kind, res, s := r.run(i)
 				rep.Runs++
-				runs.Add(1)
 				if o.Interleavings {
 					rep.Sums = append(rep.Sums, r.rec.Sum())
 				}
@@ -221,7 +219,7 @@ func Serve(target Target, o Options) error {
 				}
 				seen[sig] = len(rep.Fails)
 				rep.Fails = append(rep.Fails, wireFailure{Kind: kind, Sig: sig, Index: i, Count: 1, Strategy: label(s),
-					Detail: detail(kind, res), Devs: r.rec.Deviations(), Sum: r.rec.Sum(), Decisions: r.rec.Decisions()})
+					Detail: detail(kind, res), Devs: slices.Clone(r.rec.Deviations()), Sum: r.rec.Sum(), Decisions: r.rec.Decisions()})
 			}
 			if err := send(rep); err != nil {
 				return err
@@ -281,7 +279,8 @@ type worker struct {
 	in       io.WriteCloser
 	chunk    [2]int64 // the chunk it runs; chunk[1] == 0: none
 	settling *Finding
-	last     time.Time // last message
+	last     time.Time // when it last made progress (a run, a result)
+	runs     int64     // simulations it reported in its last heartbeat
 	suspect  bool
 	out      *tailBuffer
 	ready    bool
@@ -346,9 +345,12 @@ func (w *worker) kill() {
 	}
 }
 
-// hangTimeout is how long a worker may go without a message (it sends a
-// heartbeat every second) before it is taken for hung.
+// hangTimeout is how long a worker may go without progress — a result,
+// or a heartbeat (one every beat) saying it ran a simulation since the
+// last one — before it is taken for hung.
 var hangTimeout = 60 * time.Second
+
+const beat = 250 * time.Millisecond
 
 func (co *coordinator) run() error {
 	o := co.o
@@ -364,7 +366,7 @@ func (co *coordinator) run() error {
 		co.workers = append(co.workers, w)
 	}
 	defer co.shutdown()
-	tick := time.NewTicker(time.Second)
+	tick := time.NewTicker(min(time.Second, hangTimeout/4))
 	defer tick.Stop()
 	settled := false
 	var pending []*Finding // findings to settle
@@ -417,7 +419,13 @@ func (co *coordinator) run() error {
 		select {
 		case ev := <-co.results:
 			w := ev.w
-			w.last = time.Now()
+			if ev.r.Op != "beat" || ev.r.Runs != w.runs {
+				// A heartbeat is progress only if the worker ran
+				// something since the last one: a worker whose
+				// simulation hangs still beats.
+				w.last = time.Now()
+				w.runs = max(w.runs, ev.r.Runs)
+			}
 			if ev.err != nil {
 				if err := co.died(w, "the worker exited: "+w.cmd.ProcessState.String()); err != nil {
 					return err
