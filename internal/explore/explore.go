@@ -46,8 +46,9 @@ type Options struct {
 	// that cannot run in the coordinator's process: a translated test,
 	// whose failures would fail the real testing.T).
 	Isolate bool
-	// Interleavings counts the distinct checksums of the runs (costs a
-	// map insertion per run).
+	// Interleavings counts the distinct interleavings of the runs (the
+	// orders in which goroutines reached runtime calls; a map insertion
+	// per run).
 	Interleavings bool
 }
 
@@ -126,7 +127,7 @@ type Report struct {
 	Runs          int64 // runs made
 	Failed        int64 // of which failed
 	Findings      []*Finding
-	Interleavings int           // distinct checksums (if counted)
+	Interleavings int           // distinct interleavings (if counted)
 	Nondet        string        // the default schedule does not repeat itself: why
 	Elapsed       time.Duration // wall time
 	Restarts      int           // worker processes restarted
@@ -217,7 +218,7 @@ func exploreHere(target Target, o *Options, rep *Report) error {
 		kind, out, s := r.run(i)
 		rep.Runs++
 		if c.sums != nil {
-			c.sums[r.rec.Sum()] = struct{}{}
+			c.sums[r.rec.Order()] = struct{}{}
 		}
 		if kind != Pass {
 			sig := signature(kind, out)
@@ -253,9 +254,10 @@ func (r *runner) settle(f *Finding) {
 	}
 	k, out, rec, _ := r.replayRun(f.devs, false, false, nil)
 	if rec.Sum() != f.sum || k != f.Kind || signature(k, out) != f.Signature {
-		f.Nondet = r.diagnose(f.devs, false)
 		if rec.Sum() == f.sum {
-			f.Nondet = "the replay took the same decisions but ended otherwise (" + k.String() + "): the program's behaviour depends on something the schedule does not decide. " + f.Nondet
+			f.Nondet = fmt.Sprintf("the replay took the same scheduling decisions but ended otherwise (%v, not %v): the program depends on something no schedule decides — %s", k, f.Kind, likelyCauses)
+		} else {
+			f.Nondet = r.diagnose(f.devs, false)
 		}
 		f.Schedule = r.schedule(f, f.devs, f.sum, f.ndec)
 		return

@@ -96,6 +96,11 @@ type Recorder struct {
 	nth        map[gks]int64
 	narrate    *narrator // if set, deviations get a Where
 	preempts   int64     // preemption decisions asked (PCT's step count)
+	// order hashes the run's interleaving: which goroutine reached
+	// which runtime call (a preemption decision), in order — what a
+	// different schedule changes, unlike the checksum, which every
+	// jittered cost changes too.
+	order uint64
 }
 
 // A Chooser is a strategy's side of a decision; see Strategy.
@@ -117,6 +122,7 @@ func (r *Recorder) reset(s Chooser) {
 	r.keepDevs = true
 	r.overflowed = false
 	r.preempts = 0
+	r.order = hashInit
 	if r.countNth {
 		clear(r.nth)
 	}
@@ -136,6 +142,7 @@ func (r *Recorder) Choose(d *rt.Decision) int64 {
 	r.decisions++
 	if d.Kind == rt.ChoicePreempt {
 		r.preempts++
+		r.order = mix(r.order, uint64(d.G)<<8|uint64(d.Op))
 	}
 	if r.countNth || v != d.Default {
 		r.record(d, v)
@@ -173,6 +180,9 @@ func (r *Recorder) record(d *rt.Decision, v int64) {
 		}
 	}
 }
+
+// Order returns the hash of the run's interleaving.
+func (r *Recorder) Order() uint64 { return r.order }
 
 // Sum returns the run's checksum.
 func (r *Recorder) Sum() uint64 { return r.hash }

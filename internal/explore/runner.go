@@ -208,7 +208,7 @@ func (r *runner) diagnose(devs []Deviation, byKey bool) string {
 		// Two replays agree with each other, not with the first run:
 		// something the first run changed — a package variable, a cache —
 		// made the program behave differently afterwards.
-		msg.WriteString("the first run and its replays asked different decisions, the replays the same ones: the program keeps state from one run to the next (package variables, caches, sync.Once at package level), so a run depends on the runs before it")
+		msg.WriteString("the first run and its replays asked different decisions, the replays the same ones: the program keeps state from one run to the next (package variables, caches, a sync.Once at package level), so a run depends on the runs before it")
 		return msg.String()
 	}
 	// A third run, to see where the program was at the parting decision.
@@ -218,9 +218,12 @@ func (r *runner) diagnose(devs []Deviation, byKey bool) string {
 	if l3.where != "" {
 		fmt.Fprintf(&msg, ", in %s", l3.where)
 	}
-	msg.WriteString(". Likely causes: a range over a map (Go randomises its order), math/rand or crypto/rand not seeded by the run, the wall clock (the standard library's time.Now, time.Since), goroutines or channels outside the simulation, state kept in package variables from one run to the next")
+	msg.WriteString(". Likely causes: " + likelyCauses)
 	return msg.String()
 }
+
+// likelyCauses are what makes a simulated program nondeterministic.
+const likelyCauses = "a range over a map (Go randomises its order; gmp test's translation fixes it), math/rand or crypto/rand not seeded by the run, the wall clock (the standard library's time.Now, time.Since), goroutines or channels outside the simulation, state kept in package variables from one run to the next"
 
 func describeLogged(l []loggedDecision, i int) string {
 	if i >= len(l) {

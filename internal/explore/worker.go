@@ -207,7 +207,7 @@ func Serve(target Target, o Options) error {
 				kind, res, s := r.run(i)
 				rep.Runs++
 				if o.Interleavings {
-					rep.Sums = append(rep.Sums, r.rec.Sum())
+					rep.Sums = append(rep.Sums, r.rec.Order())
 				}
 				if kind == Pass {
 					continue

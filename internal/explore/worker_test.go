@@ -3,6 +3,7 @@ package explore_test
 import (
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -72,26 +73,7 @@ func summary(rep *explore.Report) []string {
 	return out
 }
 
-func itoa(n int64) string { return strings.TrimSpace(strings.Repeat(" ", 0)) + fmtInt(n) }
-
-func fmtInt(n int64) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var b []byte
-	for n > 0 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-	}
-	if neg {
-		b = append([]byte{'-'}, b...)
-	}
-	return string(b)
-}
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // TestWorkersAgree: the same exploration in this process, in two worker
 // processes, and as the union of three shards finds the same failures,
