@@ -504,3 +504,85 @@ func runConfig(opts Options) gmp.Config {
 	}
 	return *cfg
 }
+
+// hasFailureFiles reports whether the test called name has saved failure
+// files (which plain runs replay).
+func hasFailureFiles(dir, name string) bool {
+	files, _ := explore.ListSchedules(testDir(dir, name))
+	return len(files) > 0
+}
+
+// testDir is the failure files' directory of the test called name, under
+// dir (GMPTEST's faildir) or the package's testdata/gmp.
+func testDir(dir, name string) string {
+	if dir == "" {
+		dir = filepath.Join("testdata", "gmp")
+	}
+	return filepath.Join(dir, filepath.FromSlash(name))
+}
+
+// testTarget is a translated test, explored: each run is a subtest of the
+// real test (std's *testing.T cannot be made otherwise), run by
+// RunTest. Its failures are the subtest's, so exploration runs in worker
+// processes, whose output nobody reads; replays of saved failures run
+// here, where a failing subtest is the report.
+type testTarget struct {
+	t     *testing.T
+	fn    func(*testing.T)
+	leaks bool
+	n     int
+}
+
+func (x *testTarget) Run(cfg gmp.Config) explore.Outcome {
+	x.n++
+	var out Outcome
+	x.t.Run(fmt.Sprintf("gmp#%d", x.n), func(st *testing.T) { out = RunTest(st, cfg, x.fn) })
+	o := explore.Outcome{Err: out.Err, Result: out.Result, Failed: out.Status == Fail, Skipped: out.Status == Skip}
+	if x.leaks {
+		o.Leaks = out.Leaks
+	}
+	return o
+}
+
+// exploreTest is Test under gmp test -gmp.explore (or with saved failure
+// files, or in a worker process).
+func exploreTest(t *testing.T, fn func(*testing.T), s Settings) {
+	t.Helper()
+	es := exploreSettings{runs: s.Explore, runsSet: s.Explore > 0, parallel: s.Parallel, strategy: s.Strategy,
+		mode: s.Mode, seed: s.Config.Seed, shard: s.Shard, replay: s.Replay}
+	opts := Options{Config: &s.Config, AllowLeaks: !s.Leaks, Dir: testDir(s.Dir, t.Name())}
+	o, err := exploreOptions(t, t.Name(), opts, es)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The runtime lets what the test left behind run on (RunTests own
+	// settling loop is too short for a goroutine the explorer holds).
+	o.Config.Settle = time.Second
+	o.Replay = "gmp test -run '" + runPattern(t.Name()) + "' -gmp.replay=%s"
+	target := &testTarget{t: t, fn: fn, leaks: s.Leaks}
+	if explore.IsWorker() {
+		if explore.WorkerFor(t.Name()) {
+			serve(t, target, o)
+		}
+		return
+	}
+	// Every explored run is a subtest: they run in worker processes.
+	o.Isolate, o.Worker = true, workerCommand(t)
+	run(t, target, o, es)
+}
+
+// replaySaved replays a translated test's saved failure files, before its
+// ordinary run.
+func replaySaved(t *testing.T, fn func(*testing.T), s Settings) {
+	t.Helper()
+	o, err := exploreOptions(t, t.Name(), Options{Config: &s.Config, AllowLeaks: !s.Leaks, Dir: testDir(s.Dir, t.Name())}, exploreSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Config.Settle = time.Second
+	target := &testTarget{t: t, fn: fn, leaks: s.Leaks}
+	files, _ := explore.ListSchedules(o.Dir)
+	for _, f := range files {
+		replayFile(t, target, o, f, false)
+	}
+}

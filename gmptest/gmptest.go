@@ -60,6 +60,7 @@ import (
 	"time"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/internal/explore"
 	"github.com/gmplab/gmp/internal/progrand"
 	"github.com/gmplab/gmp/internal/rt"
 )
@@ -105,6 +106,15 @@ type Settings struct {
 	Config gmp.Config // the simulation's configuration
 	Leaks  bool       // leaked goroutines fail the test (default true)
 	Trace  string     // write a Go execution trace of each test here (a directory)
+
+	// The explorer's (gmp test -gmp.explore N …): as Explore's flags.
+	Explore  int64
+	Parallel int
+	Strategy string
+	Mode     string
+	Shard    string
+	Replay   string
+	Dir      string // failure files (default testdata/gmp/<TestName>)
 }
 
 // ReadSettings returns the settings in GMPTEST.
@@ -137,6 +147,20 @@ func ReadSettings() (Settings, error) {
 			if v == "cooperative" {
 				o.Config.Preempt = gmp.PreemptCooperative
 			}
+		case "explore":
+			o.Explore, err = strconv.ParseInt(v, 10, 64)
+		case "parallel":
+			o.Parallel, err = strconv.Atoi(v)
+		case "strategy":
+			o.Strategy = v
+		case "mode":
+			o.Mode = v
+		case "shard":
+			o.Shard = v
+		case "replay":
+			o.Replay = v
+		case "faildir":
+			o.Dir = v
 		default:
 			err = errors.New("unknown setting")
 		}
@@ -180,6 +204,13 @@ func Test(t *testing.T, fn func(*testing.T)) bool {
 	}
 	t.Helper()
 	o := settings(t)
+	if o.Explore > 0 || o.Replay != "" || explore.IsWorker() {
+		exploreTest(t, fn, o)
+		return true
+	}
+	if hasFailureFiles(o.Dir, t.Name()) {
+		replaySaved(t, fn, o)
+	}
 	if o.Trace != "" {
 		name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())
 		o.Config.TraceFile = o.Trace + "/" + name + ".trace"

@@ -344,7 +344,11 @@ func (f *Finding) Format(rep *Report, o *Options) string {
 		fmt.Fprintf(&b, "  trace: %s (go tool trace)\n  perfetto: %s (ui.perfetto.dev)\n", f.Trace, f.Perfetto)
 	}
 	if o.Replay != "" && f.File != "" && !strings.HasPrefix(f.File, "(") {
-		fmt.Fprintf(&b, "  replay: %s\n", fmt.Sprintf(o.Replay, f.File))
+		p := f.File
+		if abs, err := filepath.Abs(p); err == nil {
+			p = abs // the command works from any directory
+		}
+		fmt.Fprintf(&b, "  replay: %s\n", fmt.Sprintf(o.Replay, p))
 	}
 	if f.Detail != "" {
 		fmt.Fprintf(&b, "\n%s\n", indent(f.Detail, "    "))

@@ -158,7 +158,10 @@ func signature(k Kind, out *Outcome) string {
 		errors.As(out.Err, &fe)
 		for _, b := range splitDump(fe.Dump) {
 			st, frames := parseGoroutine(b)
-			parts = append(parts, st+" at "+strings.Join(top(frames, 1), ""))
+			if len(frames) == 0 {
+				continue // the harness's, or the runtime's: not the program's wait
+			}
+			parts = append(parts, st+" at "+frames[0])
 		}
 	case Leak:
 		for _, l := range out.Leaks {
