@@ -3,6 +3,7 @@ package gmptest
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/explore"
+	"github.com/gmplab/gmp/internal/progrand"
 )
 
 // Options configure Explore. The zero value explores on 4 Ps, in faithful
@@ -256,6 +258,7 @@ type bodyTarget struct {
 }
 
 func (b *bodyTarget) Run(cfg gmp.Config) explore.Outcome {
+	progrand.SetSeed(cfg.Seed) // gmp/math/rand: each run from the same state
 	t := &T{name: b.name}
 	res, err := gmp.Run(cfg, func() { t.run(b.body) })
 	out := explore.Outcome{Err: err, Result: res, Failed: t.failed && !t.skipped, Failures: t.errors, Skipped: t.skipped}
@@ -585,4 +588,99 @@ func replaySaved(t *testing.T, fn func(*testing.T), s Settings) {
 	for _, f := range files {
 		replayFile(t, target, o, f, false)
 	}
+}
+
+// ExploreTarget returns body as the explorer's target, for gmp's own
+// commands (gmp explore runs the corpus this way); tests call Explore.
+func ExploreTarget(name string, opts Options, body func(*T)) explore.Target {
+	return &bodyTarget{name: name, body: body, allowLeaks: opts.AllowLeaks}
+}
+
+// ExploreConfig is the configuration Explore gives every run of a test
+// explored with opts.
+func ExploreConfig(opts Options) gmp.Config { return runConfig(opts) }
+
+// exploreMain is Main under gmp explore ./pkg: the program's main
+// explored, the report on standard error; it returns the exit status (1
+// if a failure was found).
+func exploreMain(main func(), s Settings) int {
+	cfg := runConfig(Options{Config: &s.Config})
+	cfg.MaxTime = max(cfg.MaxTime, s.Config.MaxTime)
+	target := explore.TargetFunc(func(cfg gmp.Config) explore.Outcome {
+		progrand.SetSeed(cfg.Seed)
+		res, err := gmp.Run(cfg, func() { runInits(); main() })
+		out := explore.Outcome{Err: err, Result: res}
+		if err == nil && s.Leaks {
+			out.Leaks = res.Leaks
+		}
+		return out
+	})
+	o := explore.Options{Test: "main", Runs: s.Explore, Strategy: s.Strategy, Abstract: s.Mode == "abstract",
+		Seed: max(s.Config.Seed, 1), Config: cfg, Parallel: s.Parallel, Dir: testDir(s.Dir, "main"),
+		OutDir: filepath.Join(os.TempDir(), "gmp-explore", "main"), ShrinkTime: 10 * time.Second,
+		Replay: "gmp explore " + os.Getenv("GMPRUN_PKG") + " -replay %s"}
+	fail := func(err error) int {
+		fmt.Fprintf(os.Stderr, "gmp explore: %v\n", err)
+		return 2
+	}
+	sh, err := explore.ParseShard(s.Shard)
+	if err != nil {
+		return fail(err)
+	}
+	o.Shard = sh
+	if explore.IsWorker() {
+		if o, err = explore.WorkerOptions(o); err == nil {
+			err = explore.Serve(target, o)
+		}
+		if err != nil {
+			return fail(err)
+		}
+		return 0
+	}
+	if s.Replay != "" {
+		sc, err := explore.ReadSchedule(s.Replay)
+		if err != nil {
+			return fail(err)
+		}
+		res := explore.Replay(target, o, sc)
+		fmt.Fprint(os.Stderr, res.Format(s.Replay))
+		if res.Kind != explore.Pass {
+			return 1
+		}
+		return 0
+	}
+	if o.Parallel > 1 {
+		o.Worker = &explore.WorkerCommand{Path: os.Args[0], Args: os.Args[1:]}
+	}
+	o.Progress = explore.Terminal()
+	// What the program prints, thousands of times over, is not the
+	// report: its standard output goes nowhere while it is explored.
+	stdout := os.Stdout
+	if null, err := os.Open(os.DevNull); err == nil {
+		os.Stdout = null
+		defer null.Close()
+	}
+	rep, err := explore.Explore(target, o)
+	os.Stdout = stdout
+	if err != nil {
+		return fail(err)
+	}
+	return Report(os.Stderr, rep, &o)
+}
+
+// Report writes an exploration's report and returns the exit status a
+// command gives it: 0 clean, 1 failures.
+func Report(w io.Writer, rep *explore.Report, o *explore.Options) int {
+	if rep.Nondet != "" {
+		fmt.Fprintf(w, "gmp explore: %s: uncontrolled nondeterminism: the ordinary schedule, run twice, did not repeat itself: %s\n", rep.Test, rep.Nondet)
+		return 1
+	}
+	for _, f := range rep.Findings {
+		fmt.Fprintf(w, "%s\n", f.Format(rep, o))
+	}
+	fmt.Fprintln(w, rep.Summary())
+	if len(rep.Findings) > 0 {
+		return 1
+	}
+	return 0
 }

@@ -426,6 +426,9 @@ func Main(main func()) bool {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
+	if o.Explore > 0 || o.Replay != "" || explore.IsWorker() {
+		os.Exit(exploreMain(main, o))
+	}
 	if o.Trace != "" {
 		o.Config.TraceFile = o.Trace
 	}
