@@ -1,10 +1,13 @@
 package main
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gmplab/gmp/internal/explore"
 )
 
 // TestExplore: gmp explore finds a corpus bug (exit 1), with the report's
@@ -76,6 +79,31 @@ func TestExploreUsage(t *testing.T) {
 		r := runGmp(t, nil, tc.args...)
 		if r.code != 2 || !strings.Contains(r.stderr, tc.msg) || strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 {
 			t.Errorf("gmp %s: exit %d, stderr %q; want exit 2 and one line with %q", strings.Join(tc.args, " "), r.code, r.stderr, tc.msg)
+		}
+	}
+}
+
+// TestExploreDocs: gmp help explore and README name every strategy and
+// every flag of gmp explore, so that they stay in step with the code.
+func TestExploreDocs(t *testing.T) {
+	help := runGmp(t, nil, "help", "explore").stdout
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range explore.StrategyNames {
+		if !strings.Contains(help, s) || !strings.Contains(string(readme), "`"+s+"`") {
+			t.Errorf("strategy %s: in help %v, in README %v", s, strings.Contains(help, s), strings.Contains(string(readme), "`"+s+"`"))
+		}
+	}
+	cmdExplore.Flags.VisitAll(func(f *flag.Flag) {
+		if !strings.Contains(help, "-"+f.Name) || !strings.Contains(string(readme), "-"+f.Name) {
+			t.Errorf("flag -%s missing from gmp help explore or README", f.Name)
+		}
+	})
+	for _, f := range []string{"-gmp.explore", "-gmp.parallel", "-gmp.strategy", "-gmp.mode", "-gmp.seed", "-gmp.shard", "-gmp.replay"} {
+		if !strings.Contains(string(readme), f) {
+			t.Errorf("README lacks %s", f)
 		}
 	}
 }

@@ -120,7 +120,8 @@ func opPhrase(op rt.Op, obj int64) string {
 	return op.String() + strings.Replace(o, " on ", " of ", 1)
 }
 
-// objName names a channel or sync object by its number in the run.
+// objName names a channel or sync object by its number in the run (the
+// order channels were made in, the order sync objects were first used in).
 func objName(op rt.Op, obj int64) string {
 	if obj == 0 {
 		return ""
@@ -128,7 +129,7 @@ func objName(op rt.Op, obj int64) string {
 	if obj < 1<<32 {
 		return fmt.Sprintf(" on channel #%d", obj)
 	}
-	n := obj - 1<<32
+	n := obj - 1<<32 + 1 // numbered from 1, like channels
 	switch op {
 	case rt.OpLock, rt.OpUnlock, rt.OpRLock, rt.OpRUnlock:
 		return fmt.Sprintf(" on mutex #%d", n)
