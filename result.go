@@ -197,7 +197,10 @@ type Leak struct {
 	Dump string `json:"dump"`
 }
 
-func newResult(r *rt.Result, err error, seed uint64) *Result {
+// newResult builds a run's Result; a lean one (an explored run's, see
+// Config.lean) has no Metrics, which cost a few µs to compute and no
+// explorer reads.
+func newResult(r *rt.Result, err error, seed uint64, lean bool) *Result {
 	s := &r.Stats
 	res := &Result{
 		VirtualTime: time.Duration(s.VirtualNS),
@@ -241,7 +244,9 @@ func newResult(r *rt.Result, err error, seed uint64) *Result {
 			schedLatency:     *s.SchedLatency.Clone(),
 		},
 	}
-	res.Metrics = link.Metrics.(func(*rt.Result) []metrics.Sample)(r)
+	if !lean {
+		res.Metrics = link.Metrics.(func(*rt.Result) []metrics.Sample)(r)
+	}
 	for _, p := range r.Procs {
 		res.Procs = append(res.Procs, ProcStats{ID: p.ID, Work: time.Duration(p.WorkNS), Executed: p.Executed, Schedtick: p.Schedtick, Busy: time.Duration(p.BusyNS), Steals: p.Steals, Stolen: p.Stolen})
 	}

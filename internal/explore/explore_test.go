@@ -246,3 +246,35 @@ func TestFailureFile(t *testing.T) {
 		t.Errorf("merge kept %d deviations (paths %s %s)", len(kept.Deviations), p1, p2)
 	}
 }
+
+// TestAbstract: abstract mode asks which runnable goroutine runs next,
+// finds the failure too, says so in its report and failure file, and its
+// failure replays exactly.
+func TestAbstract(t *testing.T) {
+	dir := t.TempDir()
+	o := explore.Options{Test: "racy", Runs: 300, Seed: 2, Abstract: true, Config: baseConfig(), Dir: dir, ShrinkRuns: 100}
+	rep, err := explore.Explore(mainTarget(racy), o)
+	if err != nil || len(rep.Findings) == 0 {
+		t.Fatalf("abstract: %v, %d findings", err, len(rep.Findings))
+	}
+	f := rep.Findings[0]
+	if !strings.Contains(f.Format(rep, &o), "(abstract mode)") || f.Schedule == nil || f.Schedule.Mode() != "abstract" {
+		t.Errorf("report:\n%s", f.Format(rep, &o))
+	}
+	sc, err := explore.ReadSchedule(f.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := explore.Replay(mainTarget(racy), explore.Options{Test: "racy", Config: baseConfig()}, sc); res.Sum != sc.Checksum {
+		t.Errorf("replay: %s", res.Format(f.File))
+	}
+	abstractPicks := 0
+	for _, f := range rep.Findings {
+		for _, s := range f.Sentences {
+			if strings.Contains(s, "abstract mode") {
+				abstractPicks++
+			}
+		}
+	}
+	t.Logf("%s; %d abstract picks in the shrunk schedules", rep.Summary(), abstractPicks)
+}

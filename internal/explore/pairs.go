@@ -37,6 +37,10 @@ type pairs struct {
 	want    []pairRev // this run's reversals
 	nth     map[gobj]int64
 	holds   holds
+	// the pairs of the group's recording (computed once a group)
+	cands     [][2]opEvent
+	candsSeed uint64
+	candsOK   bool
 	timeout int64 // how long a hold lasts (ns)
 	left    int64 // virtual time the holds of this run may still take
 }
@@ -69,11 +73,14 @@ func (s *pairs) Begin(seed uint64, info *Info) {
 	// group alone; this run walks the same way and reverses pairs of it.
 	base := info.seed("pairs-base", info.index/pairGroup)
 	s.walk.Begin(base, info)
-	var ops []opEvent
-	if info.Base != nil {
-		ops = info.Base(base)
+	if !s.candsOK || s.candsSeed != base {
+		var ops []opEvent
+		if info.Base != nil {
+			ops = info.Base(base)
+		}
+		s.cands, s.candsSeed, s.candsOK = candidatePairs(ops), base, true
 	}
-	cands := candidatePairs(ops)
+	cands := s.cands
 	if len(cands) == 0 {
 		return
 	}

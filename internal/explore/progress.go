@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 )
 
@@ -51,17 +52,26 @@ func clearProgress(w io.Writer) {
 // binary's output, yet a person may be watching), else nil. GMP_PROGRESS=0
 // turns it off.
 func Terminal() io.Writer {
-	if os.Getenv("GMP_PROGRESS") == "0" || os.Getenv("TERM") == "dumb" || os.Getenv("CI") != "" {
-		return nil
+	terminalOnce.Do(func() {
+		if os.Getenv("GMP_PROGRESS") == "0" || os.Getenv("TERM") == "dumb" || os.Getenv("CI") != "" {
+			return
+		}
+		if isTerminal(os.Stderr) {
+			terminal = os.Stderr
+		} else if f, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+			terminal = f // kept open: every exploration of the process writes there
+		}
+	})
+	if terminal == nil {
+		return nil // not a nil *os.File in an interface
 	}
-	if isTerminal(os.Stderr) {
-		return os.Stderr
-	}
-	if f, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
-		return f
-	}
-	return nil
+	return terminal
 }
+
+var (
+	terminalOnce sync.Once
+	terminal     *os.File
+)
 
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()

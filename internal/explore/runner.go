@@ -59,6 +59,7 @@ func (r *runner) runs() int64 { return r.target.(*counting).runs.Load() }
 func (r *runner) config(c rt.Chooser, obs observe.Observer) gmp.Config {
 	cfg := r.o.Config
 	link.SetChooser(&cfg, c, r.o.Abstract)
+	link.SetLean(&cfg)
 	if obs != nil {
 		cfg.Observers = append(cfg.Observers[:len(cfg.Observers):len(cfg.Observers)], obs)
 	}

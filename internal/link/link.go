@@ -20,3 +20,7 @@ var Metrics any
 // from c (abstract: any runnable goroutine may run next). Set by package
 // gmp; used by the explorer.
 var SetChooser func(cfg any, c rt.Chooser, abstract bool)
+
+// SetLean makes a *gmp.Config's run skip what only a person reads
+// (Result.Metrics): the explorer's thousands of runs. Set by package gmp.
+var SetLean func(cfg any)
