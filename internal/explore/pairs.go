@@ -32,17 +32,17 @@ import (
 // operation, so the hold cannot end early (see the runtime hook this
 // package's doc asks for).
 type pairs struct {
-	walk    randomWalk
-	r       rnd
-	want    []pairRev // this run's reversals
-	nth     map[gobj]int64
-	holds   holds
+	walk  randomWalk
+	r     rnd
+	want  []pairRev // this run's reversals
+	nth   map[gobj]int64
+	holds holds
 	// the pairs of the group's recording (computed once a group)
 	cands     [][2]opEvent
 	candsSeed uint64
 	candsOK   bool
-	timeout int64 // how long a hold lasts (ns)
-	left    int64 // virtual time the holds of this run may still take
+	timeout   int64 // how long a hold lasts (ns)
+	left      int64 // virtual time the holds of this run may still take
 }
 
 // pairGroup runs share one recording.
