@@ -1,6 +1,7 @@
 package explore
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -42,6 +43,14 @@ func TestAbstractAsks(t *testing.T) {
 		}
 		if abstract != (picks > 0) {
 			t.Errorf("abstract %v: %d picks other than the default in 50 runs", abstract, picks)
+		}
+	}
+}
+
+func TestExp2(t *testing.T) {
+	for x := -20.0; x <= 20; x += 0.01 {
+		if got, want := exp2(x), math.Exp2(x); math.Abs(got-want)/want > 2e-3 {
+			t.Fatalf("exp2(%v) = %v, want %v", x, got, want)
 		}
 	}
 }

@@ -118,3 +118,18 @@ func BenchmarkExploreWorkers(b *testing.B) {
 	b.Run("workers=1", func(b *testing.B) { benchmarkExplore(b, "small", 1) })
 	b.Run("workers=2", func(b *testing.B) { benchmarkExplore(b, "small", 2) })
 }
+
+// BenchmarkExploreStrategy: the tiny program under each strategy alone.
+func BenchmarkExploreStrategy(b *testing.B) {
+	for _, s := range explore.StrategyNames {
+		b.Run(s, func(b *testing.B) {
+			o := explore.Options{Test: "tiny", Runs: int64(b.N), Seed: 1, Config: baseConfig(), Strategy: s}
+			b.ResetTimer()
+			rep, err := explore.Explore(mainTarget(tiny), o)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(rep.Runs)/b.Elapsed().Seconds(), "runs/s")
+		})
+	}
+}

@@ -126,16 +126,32 @@ func (r *rnd) logUniform(lo, hi float64) float64 {
 
 // jitter multiplies d by log-normal noise of spread sigma (σ of the
 // logarithm): the shape of real latencies, never negative, with a tail.
+// It is asked a hundred times a run, on the deciding goroutine's small
+// stack, so it avoids math's calls: the normal deviate is the sum of four
+// uniforms (Irwin–Hall, scaled to unit variance: within 1% of a normal's
+// quantiles up to 2.5σ, with no tail past 3.5σ), and exp is exp2 built
+// from the float's bits.
 func (r *rnd) jitter(d int64, sigma float64) int64 {
 	if d <= 0 || sigma == 0 {
 		return d
 	}
-	f := math.Exp(sigma * r.NormFloat64())
-	v := float64(d) * f
+	u := r.src.Uint64()
+	z := float64(u&0xffff+u>>16&0xffff+u>>32&0xffff+u>>48) / 65536 // sum of 4 uniforms: mean 2, variance 1/3
+	z = (z - 2) * 1.7320508075688772                                // unit variance
+	v := float64(d) * exp2(sigma*z*math.Log2E)
 	if v > 1e15 {
 		v = 1e15
 	}
 	return int64(v)
+}
+
+// exp2 is 2^x for |x| < 1000, to about 0.1%: the integer part goes into
+// the exponent bits, the fraction through a cubic.
+func exp2(x float64) float64 {
+	i := math.Floor(x)
+	f := x - i
+	p := 1 + f*(0.6951786+f*(0.2261681+f*0.0786533)) // 2^f on [0, 1)
+	return math.Float64frombits(math.Float64bits(p) + uint64(int64(i))<<52)
 }
 
 // holds delays goroutines at runtime calls. A strategy that wants G to

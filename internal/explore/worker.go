@@ -156,6 +156,7 @@ func Serve(target Target, o Options) error {
 		return errors.New("gmp explore worker: no command pipes (this process was not started by a coordinator)")
 	}
 	defer out.Close()
+	defer startBallast()()
 	r, err := newRunner(target, &o)
 	if err != nil {
 		return err
@@ -302,6 +303,13 @@ func (co *coordinator) start(id int) (*worker, error) {
 	}
 	cmd := exec.Command(co.o.Worker.Path, co.o.Worker.Args...)
 	cmd.Env = append(os.Environ(), co.env...)
+	if os.Getenv("GOMAXPROCS") == "" {
+		// A worker runs one simulation at a time: one thread's work. With
+		// more Ps each coroutine switch wakes an idle P for nothing, and
+		// the garbage collector takes cycles from the other workers'
+		// cores; with one, both happen in line.
+		cmd.Env = append(cmd.Env, "GOMAXPROCS=1")
+	}
 	cmd.ExtraFiles = []*os.File{cr, rw}
 	out := &tailBuffer{max: 16 << 10}
 	cmd.Stdout, cmd.Stderr = out, out
