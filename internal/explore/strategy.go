@@ -137,7 +137,7 @@ func (r *rnd) jitter(d int64, sigma float64) int64 {
 	}
 	u := r.src.Uint64()
 	z := float64(u&0xffff+u>>16&0xffff+u>>32&0xffff+u>>48) / 65536 // sum of 4 uniforms: mean 2, variance 1/3
-	z = (z - 2) * 1.7320508075688772                                // unit variance
+	z = (z - 2) * 1.7320508075688772                               // unit variance
 	v := float64(d) * exp2(sigma*z*math.Log2E)
 	if v > 1e15 {
 		v = 1e15
