@@ -95,5 +95,8 @@
 //   - fresh coroutine stacks grow (a copy of a few µs) the first time a
 //     goroutine's stack holds the runtime's frames plus the Chooser's:
 //     reusing coroutines across runs, or a larger first stack, would take
-//     that off every explored run.
+//     that off every explored run. Meanwhile the explorer raises Go's
+//     adaptive starting stack size with a few parked deep goroutines
+//     (ballast.go), and runs with GOMAXPROCS=1, which a simulation, one
+//     thread's work, needs no more than.
 package explore
