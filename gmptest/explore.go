@@ -272,8 +272,9 @@ func (b *bodyTarget) Run(cfg gmp.Config) explore.Outcome {
 }
 
 // explorations counts the Explore calls of each test, so that a test
-// calling it twice has two names.
-var explorations = map[string]int{}
+// calling it twice has two names (by test, not by name: go test -count=2
+// runs the same test twice, each time a new *testing.T).
+var explorations = map[*testing.T]int{}
 
 // Explore runs body under many schedules and reports every distinct
 // failure: a panic, a deadlock, goroutines left blocked (leaks), a
@@ -300,8 +301,8 @@ var explorations = map[string]int{}
 func Explore(t *testing.T, opts Options, body func(t *T)) {
 	t.Helper()
 	name := t.Name()
-	explorations[name]++
-	if n := explorations[name]; n > 1 {
+	explorations[t]++
+	if n := explorations[t]; n > 1 {
 		name = fmt.Sprintf("%s#%d", name, n)
 	}
 	s := flagSettings()

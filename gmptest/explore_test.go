@@ -1,6 +1,7 @@
 package gmptest_test
 
 import (
+	"flag"
 	"strings"
 	"testing"
 
@@ -92,4 +93,20 @@ func TestExploreSavedFailures(t *testing.T) {
 		// Same name as the file's test: Explore finds the file under Dir.
 		gmptest.Explore(t, gmptest.Options{Runs: 100, Dir: dir, Config: b.Options.Config}, b.Fixed)
 	})
+}
+
+// TestExploreParallel: -gmp.explore with -gmp.parallel=2 explores in two
+// copies of this test binary, each running only this test (as a worker),
+// and a fixed corpus program passes there as here.
+func TestExploreParallel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts worker processes")
+	}
+	for name, v := range map[string]string{"gmp.explore": "600", "gmp.parallel": "2"} {
+		old := flag.Lookup(name).Value.String()
+		flag.Set(name, v)
+		defer flag.Set(name, old)
+	}
+	b := corpus.All()[0]
+	gmptest.Explore(t, gmptest.Options{Dir: t.TempDir(), Config: b.Options.Config}, b.Fixed)
 }

@@ -132,6 +132,7 @@ type Report struct {
 	Nondet        string        // the default schedule does not repeat itself: why
 	Elapsed       time.Duration // wall time
 	Restarts      int           // worker processes restarted
+	Workers       int           // worker processes (0: this process ran the runs)
 }
 
 // Explore runs target under o.Runs schedules (this shard's share of them)
@@ -366,6 +367,9 @@ func (f *Finding) Format(rep *Report, o *Options) string {
 // Summary is the one-line summary of an exploration.
 func (rep *Report) Summary() string {
 	s := fmt.Sprintf("gmp explore: %s: %d runs (%s mode, %s) in %v", rep.Test, rep.Runs, rep.Mode, rep.Strategy, rep.Elapsed.Round(time.Millisecond))
+	if rep.Workers > 0 {
+		s += fmt.Sprintf(" by %d worker process(es)", rep.Workers)
+	}
 	if rep.Elapsed > 0 {
 		s += fmt.Sprintf(", %.0f runs/s", float64(rep.Runs)/rep.Elapsed.Seconds())
 	}

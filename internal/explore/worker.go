@@ -363,6 +363,7 @@ const beat = 250 * time.Millisecond
 func (co *coordinator) run() error {
 	o := co.o
 	co.total = o.Shard.count(o.Runs)
+	co.rep.Workers = o.Parallel
 	co.results = make(chan event, 64)
 	prog := newProgress(o.Progress, o)
 	for i := range o.Parallel {
