@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -382,5 +383,80 @@ func TestSettle(t *testing.T) {
 				t.Errorf("%s, procs %d, no Settle: %d leaks (err %v), want %d", c.name, procs, len(res.Leaks), err, c.plain)
 			}
 		}
+	}
+}
+
+// TestLeakingRunsFreeMemory: a run whose goroutines are left blocked
+// (leaked) leaves nothing behind once it ends: over thousands of such runs
+// the host's goroutines and heap stay flat (each leaked goroutine's host
+// coroutine is unwound), and a leaked goroutine's deferred calls run with
+// the runtime calls they make ending them at once.
+func TestLeakingRunsFreeMemory(t *testing.T) {
+	leaky := func() {
+		c := gmp.MakeChan[int](0)
+		var mu sync.Mutex
+		for range 3 {
+			gmp.Go(func() {
+				mu.Lock()
+				defer mu.Unlock() // runs at teardown; Unlock ends the goroutine
+				defer func() { _ = recover() }()
+				c.Recv()
+			})
+		}
+		gmp.Gosched()
+	}
+	measure := func(runs int) (goroutines int, heap uint64) {
+		for range runs {
+			res, err := gmp.Run(gmp.Config{Procs: 2}, leaky)
+			if err != nil || len(res.Leaks) != 3 {
+				t.Fatalf("err %v, %d leaks", err, len(res.Leaks))
+			}
+		}
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return runtime.NumGoroutine(), ms.HeapInuse
+	}
+	measure(200) // warm the pools
+	g1, h1 := measure(1000)
+	g2, h2 := measure(4000)
+	if g2 > g1+5 {
+		t.Errorf("host goroutines grew from %d to %d over 4,000 more leaking runs", g1, g2)
+	}
+	if h2 > h1+4<<20 {
+		t.Errorf("heap grew from %d to %d bytes over 4,000 more leaking runs", h1, h2)
+	}
+	t.Logf("after 1,200 leaking runs: %d goroutines, %d KiB of heap; after 5,200: %d, %d KiB", g1, h1>>10, g2, h2>>10)
+}
+
+//go:noinline
+func stackWaiter(c gmp.Chan[int]) { c.Recv() }
+
+// TestStackAll: gmp.Stack(buf, true) — runtime.Stack for all goroutines —
+// from inside a run shows the caller, running, then every other goroutine
+// blocked where it is, with its own frames; the run goes on undisturbed.
+func TestStackAll(t *testing.T) {
+	var dump string
+	res, err := gmp.Run(gmp.Config{Procs: 2, Settle: stdtime.Second}, func() {
+		c := gmp.MakeChan[int](0)
+		for range 3 {
+			gmp.Go(func() { stackWaiter(c) })
+		}
+		gmp.Gosched()
+		buf := make([]byte, 1<<16)
+		dump = string(buf[:gmp.Stack(buf, true)])
+		c.Close()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(dump, "goroutine 1 [running]:\n") || !strings.Contains(dump, "TestStackAll.func1") {
+		t.Errorf("the dump does not start with the caller:\n%s", dump)
+	}
+	if n := strings.Count(dump, "[chan receive]:\ngithub.com/gmplab/gmp_test.stackWaiter("); n != 3 {
+		t.Errorf("%d goroutines shown blocked in stackWaiter, want 3:\n%s", n, dump)
+	}
+	if len(res.Leaks) != 0 {
+		t.Errorf("%d leaks", len(res.Leaks))
 	}
 }

@@ -30,11 +30,13 @@ func LockOSThread() { rt.Goid() }
 func UnlockOSThread() { rt.Goid() }
 
 // Stack formats a stack trace of the calling simulated goroutine into buf
-// and returns the number of bytes written, like runtime.Stack. The header
-// names the simulated goroutine; the frames are the goroutine's own, below
-// gmp's.
-// Deviation: with all set, only the calling goroutine is printed.
+// and returns the number of bytes written, like runtime.Stack; with all
+// set, the traces of every other goroutine of the simulation follow. The
+// frames are the program's own, below gmp's.
 func Stack(buf []byte, all bool) int {
+	if all {
+		return copy(buf, rt.DumpAll())
+	}
 	host := make([]byte, 64<<10)
 	n := runtime.Stack(host, false)
 	s := string(host[:n])

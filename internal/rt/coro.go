@@ -87,6 +87,14 @@ type coro struct {
 	hostg  uintptr // the host goroutine running it (see hostg)
 	gp     *g
 	mp     *m
+	fn     func() // a g0's start function (mstart's)
+	// loopOnly marks the targets that ask the event loop to act (newCoro,
+	// loopWorkCoro): a coroutine never resumes them.
+	loopOnly bool
+	// started is set while a g0 runs an M's scheduler (from g0body's
+	// start until it has unwound): one that has not started waits at its
+	// first yield or its pool point, and needs no unwinding.
+	started bool
 }
 
 var (
@@ -109,13 +117,13 @@ var (
 // coroutine must then end without touching the runtime's state.
 func coswitch(me *coro) bool {
 	for target != me {
-		if t := target; t != nil && t != &newCoro && me == d1 && nesting {
+		if t := target; t != nil && !t.loopOnly && me == d1 && nesting {
 			cur = t
 			nest(t) // a panic escaping t makes the event loop the target
 			cur = me
 			continue
 		}
-		if !me.yield(struct{}{}) {
+		if !me.yield(struct{}{}) || tearingDown {
 			return false
 		}
 		for probing != nil {
@@ -246,14 +254,12 @@ func gswitch(gp *g) {
 }
 
 // gteardown is where a goroutine with user frames on its stack ends up at
-// teardown.
+// teardown: it unwinds with runtime.Goexit (see teardown).
 func gteardown(gp *g) {
 	if gp.sys {
 		return // a background goroutine: it ends its own loop
 	}
-	// The simulation was torn down while this goroutine was suspended
-	// with user frames on its stack; they must not run again.
-	select {}
+	runtime.Goexit()
 }
 
 // mcallResumable is mcall that reports false at teardown instead of
@@ -404,27 +410,82 @@ const maxStepsAtInstant = 10_000_000
 var stepsClock, stepsAtClock int64
 
 // newCoro is the target that asks the event loop for curg's coroutine.
-var newCoro coro
+var newCoro = coro{loopOnly: true}
+
+// loopWorkCoro is the target that asks the event loop to run loopWork and
+// then resume loopWorkFor (atLoop).
+var (
+	loopWorkCoro = coro{loopOnly: true}
+	loopWork     func()
+	loopWorkFor  *g
+)
+
+// atLoop runs fn on the event loop's goroutine — where every coroutine is
+// suspended at a yield, so any goroutine's stack can be read — and then
+// resumes the calling goroutine at the same virtual instant: nothing is
+// scheduled and no time passes. (A dump of every goroutine from inside a
+// run, runtime.Stack(buf, true), needs this.)
+func atLoop(fn func()) {
+	gp := getg()
+	loopWork, loopWorkFor = fn, gp
+	curg = nil
+	target = &loopWorkCoro
+	gswitch(gp)
+}
 
 // newmcoro creates mp's g0 coroutine, which starts by running mstart.
 func newmcoro(mp *m, fn func()) {
-	c := &coro{mp: mp}
-	c.resume, c.stop = iter.Pull(func(yield func(struct{}) bool) {
-		c.yield = yield
-		c.hostg = hostg()
-		defer func() {
-			// At teardown a g0 unwinds its scheduler frames with
-			// errTeardown; anything else is a simulator bug that the
-			// resumer must see.
-			if r := recover(); r != nil && r != errTeardown {
-				panic(r)
+	var c *coro
+	if n := len(g0Pool); n > 0 {
+		c = g0Pool[n-1]
+		g0Pool = g0Pool[:n-1]
+	} else {
+		c = &coro{}
+		c.resume, c.stop = iter.Pull(func(yield func(struct{}) bool) {
+			c.yield = yield
+			c.hostg = hostg()
+			for {
+				g0body(c)
+				// Unwound at teardown: wait here to be some later
+				// run's M (see teardown).
+				c.mp, c.fn = nil, nil
+				if !yield(struct{}{}) {
+					return
+				}
 			}
-		}()
-		mstart(mp, fn)
-	})
+		})
+		stats.coroutinesCreated++
+	}
+	c.mp, c.fn = mp, fn
 	mp.g0 = c
 	mp.cont = contG0
 }
+
+// g0body runs an M's scheduler until teardown, when its frames unwind with
+// errTeardown; anything else that unwinds them is a simulator bug that the
+// resumer must see.
+func g0body(c *coro) {
+	c.started = true
+	defer func() {
+		c.started = false
+		if r := recover(); r != nil && r != errTeardown {
+			panic(r)
+		}
+	}()
+	mstart(c.mp, c.fn)
+}
+
+// Host coroutines outlive runs: a goroutine's that waits at its reuse
+// point and an M's g0 (unwound at teardown) are kept here for the next run,
+// as Gs are kept on free lists within one, so that a run starts without
+// creating a host goroutine (and growing its stack) for each.
+var (
+	gPool  []*g // dead Gs with their suspended coroutines
+	g0Pool []*coro
+)
+
+// maxPool bounds what the pools keep across runs.
+const maxPool = 1024
 
 // mpark blocks the current M's g0 until the event loop resumes it (its
 // wakeup time has come, see clock.go).

@@ -1,6 +1,7 @@
 package rt
 
 import (
+	"runtime"
 	"unsafe"
 )
 
@@ -92,6 +93,9 @@ func getg() *g {
 
 //go:noinline
 func getgSlow() *g {
+	if unwinding.Load() {
+		runtime.Goexit() // a deferred call of a leaked goroutine, at teardown
+	}
 	me := hostg()
 	if zombieCount.Load() > 0 && isZombie(me) {
 		select {} // abandoned by a watchdog abort: never touch a later run
@@ -110,6 +114,14 @@ func funcPC(fn func()) uintptr {
 
 // malg allocates a new G with a fresh stack (proc.go:malg).
 func malg() *g {
+	if n := len(gPool); n > 0 {
+		// A G of an earlier run, whose coroutine waits at its reuse
+		// point (teardown).
+		gp := gPool[n-1]
+		gPool = gPool[:n-1]
+		*gp = g{co: gp.co, stackSize: stackMin}
+		return gp
+	}
 	return &g{stackSize: stackMin}
 }
 

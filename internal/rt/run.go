@@ -506,9 +506,15 @@ func eventLoop(main func()) {
 				continue // gogo stopped the run (MaxSteps)
 			}
 		}
-		if target == &newCoro {
+		switch target {
+		case &newCoro:
 			curg.co = newgcoro(curg)
 			target = curg.co
+		case &loopWorkCoro:
+			fn, gp := loopWork, loopWorkFor
+			loopWork, loopWorkFor = nil, nil
+			fn()
+			curg, curm, target = gp, gp.m, gp.co
 		}
 		t := target
 		cur, d1 = t, t
@@ -643,50 +649,100 @@ func leakReport() []LeakedGoroutine {
 	return out
 }
 
-// teardown releases the host coroutines of the run. Coroutines with no
-// user frames (dead Gs waiting for reuse, the Ms' g0s) are stopped; those
-// of goroutines that were still blocked in user code are abandoned
-// suspended, because resuming them would run their deferred calls — which
-// a real program that exits never does.
+// teardown releases the host coroutines of the run. Those with no user
+// frames — goroutines at their reuse point, the Ms' g0s (their scheduler
+// frames unwind with errTeardown) — are kept for later runs (gPool,
+// g0Pool) or stopped. The coroutines of goroutines still blocked in user
+// code are unwound with runtime.Goexit, each on a host goroutine of its
+// own (Goexit propagates to whoever stops a coroutine): their deferred
+// calls run, and any runtime call those make ends them at once. A program
+// that exits would not run them; a process that runs thousands of
+// programs must not keep every leaked goroutine's stack either.
 func teardown() {
 	tearingDown = true
-	// Stopping a coroutine switches to it; if one misbehaved (a body
-	// that ignores the teardown), Run must still return, so the whole
-	// teardown runs on a goroutine of its own with a deadline.
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		for _, gp := range allgs {
-			if gp.co == nil {
-				continue
-			}
-			s := readgstatus(gp)
-			if s == _Gdead || gp.fn != nil || gp.sys || (gp == mainG && mainExited) || (panicErr != nil && gp.goid == panicErr.Goid) {
-				curg = gp
-				gp.co.stop()
-				curg = nil
-			} else {
-				abandoned.Add(1)
-			}
-			gp.co = nil
+	var leaked []*coro
+	for _, gp := range allgs {
+		c := gp.co
+		if c == nil {
+			continue
 		}
-		// An M's g0 unwinds its scheduler frames with errTeardown, which
-		// its coroutine recovers.
-		for mp := allm; mp != nil; mp = mp.alllink {
-			if mp.g0 == nil {
-				continue
-			}
-			mp.g0.stop()
-			mp.g0 = nil
+		gp.co = nil
+		s := readgstatus(gp)
+		switch {
+		case (s == _Gdead || gp == mainG && mainExited) && !gp.sys && gp.fn == nil && !raceBuild && len(gPool) < maxPool:
+			// At its reuse point: the next run's malg takes it.
+			gp.co = c
+			gPool = append(gPool, gp)
+		case s == _Gdead || gp.fn != nil || gp.sys || (gp == mainG && mainExited) || (panicErr != nil && gp.goid == panicErr.Goid):
+			curg = gp
+			c.stop()
+			curg = nil
+		default:
+			leaked = append(leaked, c)
 		}
-		janitor.Wait()
-	}()
-	select {
-	case <-finished:
-	case <-time.After(10 * time.Second):
-		abandoned.Add(1)
+	}
+	for mp := allm; mp != nil; mp = mp.alllink {
+		c := mp.g0
+		if c == nil {
+			continue
+		}
+		mp.g0 = nil
+		if raceBuild || len(g0Pool) >= maxPool {
+			c.stop()
+			continue
+		}
+		if c.started {
+			// Resumed at teardown, a g0 unwinds and waits to be reused.
+			cur = c
+			c.resume()
+			cur = nil
+		}
+		g0Pool = append(g0Pool, c)
+	}
+	if len(leaked) > 0 {
+		unwindLeaked(leaked)
 	}
 }
+
+// unwindLeaked stops the coroutines of goroutines left blocked in user
+// code, one after another, each unwinding with runtime.Goexit on a janitor
+// goroutine (so their deferred calls run one at a time, as they would have
+// in the simulation), and waits for them — up to a wall-clock limit, past
+// which one whose deferred calls block outside the simulator is
+// abandoned.
+func unwindLeaked(leaked []*coro) {
+	unwinding.Store(true)
+	defer unwinding.Store(false)
+	deadline := time.Now().Add(10 * time.Second)
+	done := make(chan struct{}, 1)
+	var t *time.Timer
+	for _, c := range leaked {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			defer func() { recover() }() // a panic in a deferred call of the program's
+			c.stop()
+		}()
+		select {
+		case <-done:
+			continue
+		default:
+		}
+		if t == nil {
+			t = time.NewTimer(time.Until(deadline))
+			defer t.Stop()
+		}
+		select {
+		case <-done:
+		case <-t.C:
+			abandoned.Add(1)
+			return
+		}
+	}
+}
+
+// unwinding is set while unwindLeaked runs: a runtime call from a deferred
+// call of a goroutine being unwound ends it at once (getgSlow).
+var unwinding atomic.Bool
 
 // outsideRun panics for a runtime call made from a host goroutine that is
 // not the simulated goroutine the scheduler is running.

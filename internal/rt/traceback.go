@@ -161,6 +161,24 @@ func fail(err error) {
 	done = true
 }
 
+// DumpAll returns a dump of every user goroutine, the caller first (as
+// running), in Go's format: runtime.Stack(buf, true) inside a simulation.
+func DumpAll() string {
+	gp := getg()
+	var b strings.Builder
+	writeGoroutine(&b, gp)
+	atLoop(func() {
+		for _, g2 := range allgs {
+			if g2 == gp || g2.sys || readgstatus(g2) == _Gdead || readgstatus(g2) == _Gidle {
+				continue
+			}
+			b.WriteByte('\n')
+			writeGoroutine(&b, g2)
+		}
+	})
+	return b.String()
+}
+
 // dumpGoroutines prints every live user goroutine the way Go's traceback
 // does after a fatal error.
 func dumpGoroutines() string {
