@@ -2,6 +2,8 @@ package gmptest_test
 
 import (
 	"flag"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -27,6 +29,16 @@ func runOnce(t *testing.T, body func(*gmptest.T)) (explore.Kind, string, string)
 	return f.Kind, f.Signature, f.Detail
 }
 
+// at returns "explore_test.go:N" for the line of its call, moved by the
+// offset given.
+func at(offset ...int) string {
+	_, _, line, _ := runtime.Caller(1)
+	for _, o := range offset {
+		line += o
+	}
+	return "explore_test.go:" + strconv.Itoa(line)
+}
+
 // TestT: gmptest.T's failures, wherever they happen, and the order of
 // cleanups, as testing.T's.
 func TestT(t *testing.T) {
@@ -42,25 +54,25 @@ func TestT(t *testing.T) {
 		want string // in the signature
 	}{
 		{"pass", func(t *gmptest.T) {}, explore.Pass, ""},
-		{"error", func(t *gmptest.T) { t.Errorf("x = %d", 1) }, explore.Fail, "explore_test.go:44"},
-		{"helper", func(t *gmptest.T) { helper(t) }, explore.Fail, "explore_test.go:45"}, // the helper's caller
+		{"error", func(t *gmptest.T) { t.Errorf("x = %d", 1) }, explore.Fail, at()},
+		{"helper", func(t *gmptest.T) { helper(t) }, explore.Fail, at()}, // the helper's caller
 		{"goroutine", func(t *gmptest.T) {
 			c := gmp.MakeChan[int](0)
 			gmp.Go(func() { t.Error("from G"); c.Close() })
 			c.Recv()
-		}, explore.Fail, "explore_test.go:48"},
+		}, explore.Fail, at(-2)},
 		{"fatal", func(t *gmptest.T) {
 			t.Cleanup(func() { log = append(log, "cleanup 1") })
 			t.Cleanup(func() { log = append(log, "cleanup 2") })
 			t.Fatal("stop")
 			log = append(log, "not reached")
-		}, explore.Fail, "explore_test.go:54"},
+		}, explore.Fail, at(-2)},
 		{"fatal in goroutine", func(t *gmptest.T) {
 			c := gmp.MakeChan[int](0)
 			gmp.Go(func() { defer c.Close(); t.Fatal("stop G"); log = append(log, "not reached") })
 			c.Recv()
 			log = append(log, "test goes on")
-		}, explore.Fail, "explore_test.go:59"},
+		}, explore.Fail, at(-3)},
 		{"skip", func(t *gmptest.T) { t.Skip("not today"); t.Error("not reached") }, explore.Pass, ""},
 		{"panic", func(t *gmptest.T) { panic("boom") }, explore.Panic, "panic: boom"},
 	}
