@@ -537,6 +537,7 @@ func init() {
 		p := cfg.(*Config)
 		p.chooser, p.abstract = c, abstract
 	}
+	link.SetLean = func(cfg any) { cfg.(*Config).lean = true }
 	link.ChanHchan = func(c any) *rt.Hchan {
 		if tc := c.(Chan[time.Time]); tc.c != nil {
 			return &tc.c.h

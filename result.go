@@ -205,8 +205,12 @@ type Leak struct {
 	Dump string `json:"dump"`
 }
 
+// newResult builds a run's Result; a lean one (an explored run's, see
+// Config.lean) has no Metrics, which cost a few µs to compute and no
+// explorer reads.
+//
 //go:norace
-func newResult(r *rt.Result, err error, seed uint64) *Result {
+func newResult(r *rt.Result, err error, seed uint64, lean bool) *Result {
 	s := &r.Stats
 	res := &Result{
 		VirtualTime: time.Duration(s.VirtualNS),
@@ -251,7 +255,9 @@ func newResult(r *rt.Result, err error, seed uint64) *Result {
 			schedLatency:     *s.SchedLatency.Clone(),
 		},
 	}
-	res.Metrics = link.Metrics.(func(*rt.Result) []metrics.Sample)(r)
+	if !lean {
+		res.Metrics = link.Metrics.(func(*rt.Result) []metrics.Sample)(r)
+	}
 	for _, p := range r.Procs {
 		res.Procs = append(res.Procs, ProcStats{ID: p.ID, Work: time.Duration(p.WorkNS), Executed: p.Executed, Schedtick: p.Schedtick, Busy: time.Duration(p.BusyNS), Steals: p.Steals, Stolen: p.Stolen})
 	}

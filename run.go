@@ -123,6 +123,7 @@ type Config struct {
 	// decisions.
 	chooser  rt.Chooser
 	abstract bool
+	lean     bool // no Result.Metrics (the explorer's runs)
 }
 
 // PreemptMode selects how sysmon's preemption requests take effect.
@@ -190,7 +191,7 @@ func Run(cfg Config, main func()) (*Result, error) {
 	if r == nil {
 		return notRun(err)
 	}
-	res := newResult(r, err, cfg.Seed)
+	res := newResult(r, err, cfg.Seed, cfg.lean)
 	if err == nil && st != nil && st.Err() != nil {
 		err = fmt.Errorf("gmp: writing schedtrace: %w", st.Err())
 	}

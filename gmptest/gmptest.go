@@ -60,6 +60,7 @@ import (
 	"time"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/internal/explore"
 	"github.com/gmplab/gmp/internal/progrand"
 	"github.com/gmplab/gmp/internal/rt"
 )
@@ -81,6 +82,7 @@ const (
 
 var statusNames = [...]string{"pass", "fail", "skip", "panic", "deadlock", "leak", "limit", "watchdog", "error"}
 
+//go:norace
 func (s Status) String() string { return statusNames[s] }
 
 // Outcome is the result of one simulated test.
@@ -94,20 +96,35 @@ type Outcome struct {
 }
 
 // Failed reports whether the outcome is a failure of any kind.
+//
+//go:norace
 func (o Outcome) Failed() bool { return o.Status != Pass && o.Status != Skip }
 
-// Options are the harness's settings, read from the GMPTEST environment
+// Settings are the harness's settings, read from the GMPTEST environment
 // variable (comma-separated name=value: procs, seed, leaks, maxsteps,
-// maxtime, watchdog, trace, explain), which `gmp test` sets.
-type Options struct {
+// maxtime, watchdog, trace, preempt, and the explorer's explore, parallel,
+// strategy, mode, shard, replay), which `gmp test` sets. (Options, beside
+// them, configure Explore.)
+type Settings struct {
 	Config gmp.Config // the simulation's configuration
 	Leaks  bool       // leaked goroutines fail the test (default true)
 	Trace  string     // write a Go execution trace of each test here (a directory)
+
+	// The explorer's (gmp test -gmp.explore N …), as Explore's flags.
+	Explore  int64  // schedules to run (-gmp.explore)
+	Parallel int    // worker processes (-gmp.parallel)
+	Strategy string // the strategy's name (-gmp.strategy)
+	Mode     string // "faithful" or "abstract" (-gmp.mode)
+	Shard    string // "i/N": run the indices ≡ i mod N (-gmp.shard)
+	Replay   string // a failure file to replay (-gmp.replay)
+	Dir      string // failure files (default testdata/gmp/<TestName>)
 }
 
-// ReadOptions returns the options in GMPTEST.
-func ReadOptions() (Options, error) {
-	o := Options{Leaks: true}
+// ReadSettings returns the settings in GMPTEST.
+//
+//go:norace
+func ReadSettings() (Settings, error) {
+	o := Settings{Leaks: true}
 	o.Config.Seed = 1
 	o.Config.Watchdog = 30 * time.Second
 	for _, kv := range strings.Split(os.Getenv("GMPTEST"), ",") {
@@ -135,6 +152,20 @@ func ReadOptions() (Options, error) {
 			if v == "cooperative" {
 				o.Config.Preempt = gmp.PreemptCooperative
 			}
+		case "explore":
+			o.Explore, err = strconv.ParseInt(v, 10, 64)
+		case "parallel":
+			o.Parallel, err = strconv.Atoi(v)
+		case "strategy":
+			o.Strategy = v
+		case "mode":
+			o.Mode = v
+		case "shard":
+			o.Shard = v
+		case "replay":
+			o.Replay = v
+		case "faildir":
+			o.Dir = v
 		default:
 			err = errors.New("unknown setting")
 		}
@@ -145,8 +176,9 @@ func ReadOptions() (Options, error) {
 	return o, nil
 }
 
-func options(t testing.TB) Options {
-	o, err := ReadOptions()
+//go:norace
+func settings(t testing.TB) Settings {
+	o, err := ReadSettings()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,6 +192,8 @@ func options(t testing.TB) Options {
 
 // timeoutFlag returns -test.timeout (10m if unset or 0: no limit natively,
 // but a virtual-time livelock needs one).
+//
+//go:norace
 func timeoutFlag() time.Duration {
 	if f := lookupFlag("test.timeout"); f != "" {
 		if d, err := time.ParseDuration(f); err == nil && d > 0 {
@@ -172,12 +206,21 @@ func timeoutFlag() time.Duration {
 // Test runs the test function fn (the caller, TestX) in a simulation and
 // reports its outcome on t, returning true; called from inside the
 // simulation it returns false, so that TestX's body runs there.
+//
+//go:norace
 func Test(t *testing.T, fn func(*testing.T)) bool {
 	if rt.InRun() {
 		return false
 	}
 	t.Helper()
-	o := options(t)
+	o := settings(t)
+	if o.Explore > 0 || o.Replay != "" || explore.IsWorker() {
+		exploreTest(t, fn, o)
+		return true
+	}
+	if hasFailureFiles(o.Dir, t.Name()) {
+		replaySaved(t, fn, o)
+	}
 	if o.Trace != "" {
 		name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())
 		o.Config.TraceFile = o.Trace + "/" + name + ".trace"
@@ -196,12 +239,14 @@ func Test(t *testing.T, fn func(*testing.T)) bool {
 // TestAllowLeaks is Test for a test whose doc comment says //gmp:leaks-ok:
 // goroutines it leaves behind are reported in -v output but do not fail
 // it.
+//
+//go:norace
 func TestAllowLeaks(t *testing.T, fn func(*testing.T)) bool {
 	if rt.InRun() {
 		return false
 	}
 	t.Helper()
-	o := options(t)
+	o := settings(t)
 	o.Leaks = false
 	crashOnPanic = true
 	out := RunTest(t, o.Config, fn)
@@ -217,7 +262,9 @@ func TestAllowLeaks(t *testing.T, fn func(*testing.T)) bool {
 }
 
 // report prints what the simulation found beyond the test's own failures.
-func report(t *testing.T, out Outcome, o Options) {
+//
+//go:norace
+func report(t *testing.T, out Outcome, o Settings) {
 	w := t.Output()
 	switch out.Status {
 	case Leak:
@@ -238,10 +285,12 @@ func report(t *testing.T, out Outcome, o Options) {
 	}
 }
 
-func replayHint(t *testing.T, o Options) string {
+//go:norace
+func replayHint(t *testing.T, o Settings) string {
 	return fmt.Sprintf("gmp: seed %d, procs %d: GMPTEST=seed=%d,procs=%d go test -run '^%s$'", o.Config.Seed, procsOf(o.Config), o.Config.Seed, procsOf(o.Config), strings.Split(t.Name(), "/")[0])
 }
 
+//go:norace
 func procsOf(c gmp.Config) int {
 	if c.Procs == 0 {
 		return 4
@@ -258,6 +307,8 @@ var crashOnPanic bool
 // and returns the outcome. It reports nothing on t itself except through
 // the body's own calls (t.Error …) and, for a panic or fatal error, the
 // message on the innermost running subtest (which fails it).
+//
+//go:norace
 func RunTest(t *testing.T, cfg gmp.Config, body func(*testing.T)) Outcome {
 	progrand.SetSeed(cfg.Seed)
 	h := &harness{tests: map[*testing.T]*tstate{}}
@@ -323,6 +374,8 @@ func RunTest(t *testing.T, cfg gmp.Config, body func(*testing.T)) Outcome {
 // exited or blocked, so that a goroutine on its way out (woken by the
 // test's last close, say) is not taken for a leak. Blocked goroutines
 // stay blocked: they are the leaks.
+//
+//go:norace
 func settle() {
 	me := gmp.Goid()
 	for range 1000 {
@@ -347,11 +400,13 @@ func settle() {
 // simulation: the b.N loop and b.Loop run on simulated goroutines, and the
 // timings are wall-clock times of the simulation. gmp test runs
 // benchmarks natively unless -gmp.bench is given.
+//
+//go:norace
 func Benchmark(b *testing.B, fn func(*testing.B)) bool {
 	if rt.InRun() {
 		return false
 	}
-	o := options(b)
+	o := settings(b)
 	progrand.SetSeed(o.Config.Seed)
 	_, err := gmp.Run(o.Config, func() { runInits(); fn(b) })
 	if err != nil {
@@ -363,11 +418,13 @@ func Benchmark(b *testing.B, fn func(*testing.B)) bool {
 // Example runs the example function fn (the caller) inside one
 // simulation; go test compares what it prints with its // Output comment
 // as usual.
+//
+//go:norace
 func Example(fn func()) bool {
 	if rt.InRun() {
 		return false
 	}
-	o, err := ReadOptions()
+	o, err := ReadSettings()
 	if err != nil {
 		panic(err)
 	}
@@ -383,15 +440,20 @@ func Example(fn func()) bool {
 // run` sets; the same names as GMPTEST) and exits the process as Go does:
 // status 0 when main returns, 2 after a panic or a fatal error, with the
 // runtime's message on standard error.
+//
+//go:norace
 func Main(main func()) bool {
 	if rt.InRun() {
 		return false
 	}
 	os.Setenv("GMPTEST", os.Getenv("GMPRUN"))
-	o, err := ReadOptions()
+	o, err := ReadSettings()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
+	}
+	if o.Explore > 0 || o.Replay != "" || explore.IsWorker() {
+		os.Exit(exploreMain(main, o))
 	}
 	if o.Trace != "" {
 		o.Config.TraceFile = o.Trace
@@ -407,6 +469,7 @@ func Main(main func()) bool {
 	return true
 }
 
+//go:norace
 func lookupFlag(name string) string {
 	if f := flag.Lookup(name); f != nil {
 		return f.Value.String()

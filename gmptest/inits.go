@@ -16,6 +16,7 @@ type pkgInit struct {
 
 var pkgInits []*pkgInit
 
+//go:norace
 func pkgEntry(path string) *pkgInit {
 	for _, p := range pkgInits {
 		if p.path == path {
@@ -29,17 +30,25 @@ func pkgEntry(path string) *pkgInit {
 
 // OnRunVars registers a hook that initialises package variables of the
 // package at path at the start of each simulation.
+//
+//go:norace
 func OnRunVars(path string, f func()) { e := pkgEntry(path); e.vars = append(e.vars, f) }
 
 // OnRunInit registers the body of an init function of the package at path
 // to run at the start of each simulation, after the package's variables.
+//
+//go:norace
 func OnRunInit(path string, f func()) { e := pkgEntry(path); e.inits = append(e.inits, f) }
 
 // Zero sets *p to its zero value (a package variable holding simulated
 // state, reset for each simulation).
+//
+//go:norace
 func Zero[T any](p *T) { reflect.ValueOf(p).Elem().SetZero() }
 
 // runInits runs the registered initialisation, package by package.
+//
+//go:norace
 func runInits() {
 	for _, p := range pkgInits {
 		for _, f := range p.vars {

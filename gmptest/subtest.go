@@ -49,12 +49,14 @@ type tstate struct {
 	complete bool
 }
 
+//go:norace
 func (h *harness) newState(t *testing.T, parent *tstate) *tstate {
 	st := &tstate{h: h, t: t, parent: parent, barrier: gmp.MakeChan[struct{}](0)}
 	h.tests[t] = st
 	return st
 }
 
+//go:norace
 func (h *harness) state(t testing.TB) *tstate {
 	tt, ok := t.(*testing.T)
 	if !ok || h == nil {
@@ -66,6 +68,8 @@ func (h *harness) state(t testing.TB) *tstate {
 // run is tRunner: it runs the test's body on the current goroutine and
 // then finishes the test, whether the body returned, called
 // runtime.Goexit (t.FailNow, t.SkipNow) or panicked.
+//
+//go:norace
 func (st *tstate) run(body func(*testing.T)) {
 	st.goid = gmp.Goid()
 	returned := false
@@ -87,6 +91,8 @@ func (st *tstate) run(body func(*testing.T)) {
 // because of a panic (called by runtime.gopanic) rather than
 // runtime.Goexit. recover would tell too, but a recovered and re-raised
 // panic loses the frames that panicked.
+//
+//go:norace
 func panicking() bool {
 	var pcs [8]uintptr
 	n := runtime.Callers(3, pcs[:])
@@ -107,6 +113,8 @@ func panicking() bool {
 
 // finish waits for the parallel subtests, runs the cleanups and reports
 // the test over to its parent (and to std, for a subtest).
+//
+//go:norace
 func (st *tstate) finish() {
 	if st.parallel {
 		// Give up the -test.parallel slot while the parallel subtests
@@ -122,6 +130,7 @@ func (st *tstate) finish() {
 	st.runCleanups()
 }
 
+//go:norace
 func (st *tstate) completeTest() {
 	if st.parent == nil {
 		st.finished.Close()
@@ -141,6 +150,7 @@ func (st *tstate) completeTest() {
 	st.finished.Close()
 }
 
+//go:norace
 func (h *harness) remove(st *tstate) {
 	for i, a := range h.active {
 		if a == st {
@@ -152,6 +162,8 @@ func (h *harness) remove(st *tstate) {
 
 // runCleanups runs the registered cleanups, last first. A cleanup that
 // calls runtime.Goexit (t.FailNow) or panics does not stop the others.
+//
+//go:norace
 func (st *tstate) runCleanups() {
 	for len(st.cleanups) > 0 {
 		f := st.cleanups[len(st.cleanups)-1]
@@ -171,6 +183,8 @@ func (st *tstate) runCleanups() {
 
 // Run runs f as a subtest of t called name, inside the simulation, and
 // reports whether it succeeded (t.Run). Outside a simulation it is t.Run.
+//
+//go:norace
 func Run(t *testing.T, name string, f func(t *testing.T)) bool {
 	h := cur
 	parent := h.state(t)
@@ -212,6 +226,8 @@ func Run(t *testing.T, name string, f func(t *testing.T)) bool {
 // siblings: it returns once the parent's body has returned and one of the
 // -test.parallel slots is free (t.Parallel). For a top-level test it does
 // nothing: each test is a simulation of its own.
+//
+//go:norace
 func Parallel(t *testing.T) {
 	h := cur
 	st := h.state(t)
@@ -235,6 +251,7 @@ func Parallel(t *testing.T) {
 	h.sem.Send(struct{}{})
 }
 
+//go:norace
 func parallelFlag() int {
 	if v := lookupFlag("test.parallel"); v != "" {
 		if n, err := strconv.Atoi(v); err == nil && n > 0 {
@@ -246,6 +263,8 @@ func parallelFlag() int {
 
 // Cleanup registers f to run when t and its subtests are done (t.Cleanup);
 // inside a simulation it runs there, on the test's goroutine.
+//
+//go:norace
 func Cleanup(t testing.TB, f func()) {
 	st := cur.state(t)
 	if !rt.InRun() || st == nil {
@@ -257,6 +276,8 @@ func Cleanup(t testing.TB, f func()) {
 
 // Context returns a context canceled just before t's cleanups run
 // (t.Context), a gmp context living in t's simulation.
+//
+//go:norace
 func Context(t testing.TB) context.Context {
 	st := cur.state(t)
 	if st == nil {
@@ -274,6 +295,8 @@ func Context(t testing.TB) context.Context {
 // prints the --- FAIL lines and the process dies (true is returned if so;
 // it does not return then). Otherwise the innermost gets the message and
 // fails, and each returns.
+//
+//go:norace
 func (h *harness) abort(err error, crash bool) bool {
 	printed := false
 	for i := len(h.active) - 1; i >= 0; i-- {
@@ -299,6 +322,7 @@ func (h *harness) abort(err error, crash bool) bool {
 // value followed by the simulated goroutine's stack.
 type simPanic struct{ err error }
 
+//go:norace
 func (p simPanic) Error() string {
 	return strings.TrimPrefix(strings.TrimRight(p.err.Error(), "\n"), "panic: ") + "\n\n[the simulated goroutine's stack is above; the host's follows]"
 }

@@ -106,6 +106,9 @@ type Runner struct {
 	Prepare func(label string, cfg *gmp.Config)
 	// Finished, if set, is called after each simulation, with its record.
 	Finished func(run Run)
+	// Intercept, if set, runs each simulation in place of gmp.Run: gmp
+	// explore captures a scenario's programs this way.
+	Intercept func(label string, cfg gmp.Config, main func()) (*gmp.Result, error)
 }
 
 // Run is one simulation of a scenario.
@@ -131,11 +134,15 @@ func (r *Runner) Sim(label string, adjust func(*gmp.Config), main func()) (*gmp.
 	if r.Prepare != nil {
 		r.Prepare(label, &cfg)
 	}
-	res, err := gmp.Run(cfg, main)
-	run := Run{Label: label, Config: cfg, Result: res, Err: err}
-	r.Runs = append(r.Runs, run)
+	run := gmp.Run
+	if r.Intercept != nil {
+		run = func(cfg gmp.Config, main func()) (*gmp.Result, error) { return r.Intercept(label, cfg, main) }
+	}
+	res, err := run(cfg, main)
+	rec := Run{Label: label, Config: cfg, Result: res, Err: err}
+	r.Runs = append(r.Runs, rec)
 	if r.Finished != nil {
-		r.Finished(run)
+		r.Finished(rec)
 	}
 	return res, err
 }

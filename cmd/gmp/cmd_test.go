@@ -191,7 +191,7 @@ func TestSchedtraceFlags(t *testing.T) {
 
 // TestHelp: help for each command.
 func TestHelp(t *testing.T) {
-	for _, c := range []string{"run", "list"} {
+	for _, c := range []string{"run", "list", "test", "explore"} {
 		r := runGmp(t, nil, "help", c)
 		if r.code != 0 || !strings.Contains(r.stdout, "usage: gmp "+c) {
 			t.Errorf("gmp help %s: %q", c, r.stdout)

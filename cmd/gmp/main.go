@@ -9,6 +9,7 @@
 //	gmp run NAME [flags]
 //	gmp run ./cmd/x [flags] [args]
 //	gmp test [go test flags] [-gmp.* flags] [packages]
+//	gmp explore NAME|./pkg [flags]
 //	gmp translate [-explain] [-o DIR] [packages]
 //	gmp help [COMMAND]
 package main
@@ -35,7 +36,7 @@ type command struct {
 	Run         func(cmd *command, args []string, stdout, stderr io.Writer) error
 }
 
-var commands = []*command{cmdList, cmdRun, cmdTest, cmdTranslate}
+var commands = []*command{cmdList, cmdRun, cmdTest, cmdExplore, cmdTranslate}
 
 func main() {
 	handleSignals = true

@@ -20,34 +20,11 @@ func isPackageArg(s string) bool {
 // and run with its main as goroutine 1 of a simulation configured by the
 // run flags.
 func runPackage(args []string, stdout, stderr io.Writer) error {
-	dir, _ := os.Getwd()
-	b, err := translate.Prepare(translate.LoadConfig{Dir: dir}, translate.Options{MapOrder: true}, args[0])
-	if err != nil {
-		if translate.IsCompileError(err) {
-			return goCommand(stdout, stderr, dir, nil, false, []string{"build", "-o", os.DevNull, args[0]})
-		}
-		return err
-	}
-	for _, d := range b.Diags {
-		fmt.Fprintf(stderr, "gmp: %s\n", d)
-	}
-	tmp, err := os.MkdirTemp("", "gmprun")
+	exe, cleanup, err := buildMain(args[0], stdout, stderr)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	exe := filepath.Join(tmp, "prog")
-	build := []string{"build", "-o", exe}
-	if b.Overlay != "" {
-		build = append(build, "-overlay="+b.Overlay)
-	}
-	if b.ModFile != "" {
-		build = append(build, "-modfile="+b.ModFile)
-	}
-	build = append(build, args[0])
-	if err := goCommand(stdout, stderr, dir, nil, false, build); err != nil {
-		return err
-	}
+	defer cleanup()
 	var env []string
 	if len(runProcs.vals) > 1 || len(runPreempt.vals) > 1 || len(runSeeds.vals) > 1 {
 		return fmt.Errorf("a sweep (a list of --procs, --preempt or --seeds) runs built-in scenarios only, not yet a package")
@@ -70,4 +47,39 @@ func runPackage(args []string, stdout, stderr io.Writer) error {
 		env = append(env, "preempt=cooperative")
 	}
 	return runExe(stdout, stderr, exe, args[1:], "GMPRUN="+strings.Join(env, ","))
+}
+
+// buildMain translates the package main at pkg and builds it; cleanup
+// removes the binary.
+func buildMain(pkg string, stdout, stderr io.Writer) (exe string, cleanup func(), err error) {
+	dir, _ := os.Getwd()
+	b, err := translate.Prepare(translate.LoadConfig{Dir: dir}, translate.Options{MapOrder: true}, pkg)
+	if err != nil {
+		if translate.IsCompileError(err) {
+			return "", nil, goCommand(stdout, stderr, dir, nil, false, []string{"build", "-o", os.DevNull, pkg})
+		}
+		return "", nil, err
+	}
+	for _, d := range b.Diags {
+		fmt.Fprintf(stderr, "gmp: %s\n", d)
+	}
+	tmp, err := os.MkdirTemp("", "gmprun")
+	if err != nil {
+		return "", nil, err
+	}
+	cleanup = func() { os.RemoveAll(tmp) }
+	exe = filepath.Join(tmp, "prog")
+	build := []string{"build", "-o", exe}
+	if b.Overlay != "" {
+		build = append(build, "-overlay="+b.Overlay)
+	}
+	if b.ModFile != "" {
+		build = append(build, "-modfile="+b.ModFile)
+	}
+	build = append(build, pkg)
+	if err := goCommand(stdout, stderr, dir, nil, false, build); err != nil {
+		cleanup()
+		return "", nil, err
+	}
+	return exe, cleanup, nil
 }

@@ -7,14 +7,17 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 
+	"github.com/gmplab/gmp/internal/explore"
 	"github.com/gmplab/gmp/internal/translate"
 )
 
 var cmdTest = &command{
 	Name:      "test",
-	UsageLine: "gmp test [-gmp.procs N] [-gmp.seed N] [-gmp.leaks=false] [-gmp.bench] [go test flags] [packages]",
+	UsageLine: "gmp test [-gmp.procs N] [-gmp.seed N] [-gmp.leaks=false] [-gmp.explore N] [-gmp.bench] [go test flags] [packages]",
 	Short:     "run ordinary Go tests on the simulated runtime",
 	Long: `Test translates the packages named (and the module dependencies that
 need it) so that their go statements, channels, select, sync, time and
@@ -42,6 +45,17 @@ The gmp flags (given before the packages or after):
 	-gmp.examples=sim run examples simulated (default: natively)
 	-gmp.maporder=false  leave map range order to the host (not replayable)
 	-gmp.x            print the go command's invocation
+
+The explorer's flags (see gmp help explore): each test runs under N
+schedules, in worker processes, and reports each distinct failure once,
+with a failure file under testdata/gmp/<TestName>/ that later runs replay:
+
+	-gmp.explore N    (or -explore N) explore N schedules of each test
+	-gmp.parallel P   in P worker processes (default 1)
+	-gmp.strategy S   portfolio (default), random, pct, pct1-pct3, select, pairs
+	-gmp.mode M       faithful (default) or abstract
+	-gmp.shard i/N    run the schedules ≡ i (mod N) only
+	-gmp.replay FILE  replay one failure file
 
 Benchmarks and examples run natively, on the untranslated packages, in a
 second go test invocation, unless -gmp.bench or -gmp.examples=sim is
@@ -94,6 +108,9 @@ func splitTestArgs(args []string) (g gmpFlags, goArgs, pkgs []string, tags, dir 
 		if k, v, ok := strings.Cut(name, "="); ok {
 			name, val, hasVal = k, v, true
 		}
+		if name == "explore" {
+			name = "gmp.explore" // gmp test -explore N: the explorer's flag without its prefix
+		}
 		if after, ok := strings.CutPrefix(name, "gmp."); ok {
 			switch after {
 			case "bench":
@@ -112,13 +129,17 @@ func splitTestArgs(args []string) (g gmpFlags, goArgs, pkgs []string, tags, dir 
 					val = "true"
 				}
 				g.env = append(g.env, "leaks="+val)
-			case "procs", "seed", "maxsteps", "maxtime", "trace", "preempt", "watchdog":
+			case "procs", "seed", "maxsteps", "maxtime", "trace", "preempt", "watchdog",
+				"explore", "parallel", "strategy", "mode", "shard", "replay":
 				if !hasVal {
 					if i+1 >= len(args) {
 						return g, nil, nil, "", "", fmt.Errorf("flag -gmp.%s needs a value", after)
 					}
 					i++
 					val = args[i]
+				}
+				if err := checkExploreFlag(after, &val); err != nil {
+					return g, nil, nil, "", "", err
 				}
 				g.env = append(g.env, after+"="+val)
 			default:
@@ -354,4 +375,34 @@ func hasExamples(b *translate.Build) bool {
 		}
 	}
 	return false
+}
+
+// checkExploreFlag checks an explorer flag of gmp test before anything is
+// built, and makes a replayed file's path absolute (go test runs each
+// test binary in its package's directory).
+func checkExploreFlag(name string, val *string) error {
+	var err error
+	switch name {
+	case "explore", "parallel":
+		var n int64
+		if n, err = strconv.ParseInt(*val, 10, 64); err == nil && n < 0 {
+			err = errors.New("must not be negative")
+		}
+	case "strategy":
+		_, err = explore.NewStrategy(*val)
+	case "mode":
+		if *val != "faithful" && *val != "abstract" {
+			err = errors.New("want faithful or abstract")
+		}
+	case "shard":
+		_, err = explore.ParseShard(*val)
+	case "replay":
+		if _, err = explore.ReadSchedule(*val); err == nil {
+			*val, err = filepath.Abs(*val)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("-gmp.%s=%s: %v", name, *val, err)
+	}
+	return nil
 }

@@ -20,3 +20,13 @@ var Metrics any
 // from c (abstract: any runnable goroutine may run next). Set by package
 // gmp; used by the explorer.
 var SetChooser func(cfg any, c rt.Chooser, abstract bool)
+
+// SetLean makes a *gmp.Config's run skip what only a person reads
+// (Result.Metrics): the explorer's thousands of runs. Set by package gmp.
+var SetLean func(cfg any)
+
+// ExploreTarget makes a gmptest body the explorer's target, a
+// func(name string, opts gmptest.Options, body func(*gmptest.T)) explore.Target
+// (link cannot name those types). Set by package gmptest; gmp explore
+// runs the corpus through it.
+var ExploreTarget any

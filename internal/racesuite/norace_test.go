@@ -43,6 +43,7 @@ var instrumented = []string{
 var simPackages = []string{
 	".", "context", "errgroup", "internal/link", "internal/progrand", "internal/rt",
 	"internal/gmpdebug", "maps", "math/rand", "math/rand/v2", "observe", "sync", "time", "trace",
+	"gmptest", "internal/explore",
 }
 
 // TestNorace checks that every function of the simulator carries
@@ -57,7 +58,7 @@ func TestNorace(t *testing.T) {
 	var missing, seen []string
 	fset := token.NewFileSet()
 	for _, name := range strings.Fields(string(out)) {
-		if strings.HasSuffix(name, "_test.go") || strings.Contains(name, "/testdata/") || strings.Contains(name, "/internal/testprog") {
+		if strings.HasSuffix(name, "_test.go") || strings.Contains(name, "/testdata/") || strings.Contains(name, "/internal/testprog") || strings.HasPrefix(name, "gmptest/corpus/") {
 			continue
 		}
 		dir := filepath.ToSlash(filepath.Dir(name))
