@@ -176,7 +176,7 @@ func publicError(err error) error {
 // the two accesses with their goroutines' stacks, and where those
 // goroutines were created — on standard error.
 type RaceError struct {
-	Goid int64         // the goroutine running when the run stopped
+	Goid int64         // the goroutine running when the run stopped (0: the report came as the run ended)
 	At   time.Duration // virtual time when it stopped
 }
 

@@ -479,9 +479,8 @@ func exploreOptions(t *testing.T, name string, opts Options, s exploreSettings) 
 	}
 	o.Shard = sh
 	o.Parallel = s.parallel
-	if o.Parallel > 1 {
-		o.Worker = workerCommand(t)
-	}
+	o.Worker = workerCommand(t) // used with -gmp.parallel, and under -race
+
 	o.ShrinkTime = opts.ShrinkTime
 	if s.shrinkTime > 0 {
 		o.ShrinkTime = s.shrinkTime
@@ -722,9 +721,7 @@ func exploreMain(main func(), s Settings) int {
 		}
 		return 0
 	}
-	if o.Parallel > 1 {
-		o.Worker = &explore.WorkerCommand{Path: os.Args[0], Args: os.Args[1:]}
-	}
+	o.Worker = &explore.WorkerCommand{Path: os.Args[0], Args: os.Args[1:]} // with -parallel, and under -race
 	o.Progress = explore.Terminal()
 	// What the program prints, thousands of times over, is not the
 	// report: its standard output goes nowhere while it is explored.

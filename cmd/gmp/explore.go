@@ -161,12 +161,10 @@ func runExplore(cmd *command, args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	}
-	if o.Parallel > 1 {
-		self, err := os.Executable()
-		if err != nil {
-			return err
-		}
-		o.Worker = &explore.WorkerCommand{Path: self, Args: os.Args[1:]}
+	if self, err := os.Executable(); err == nil {
+		o.Worker = &explore.WorkerCommand{Path: self, Args: os.Args[1:]} // with -parallel, and under -race
+	} else if o.Parallel > 1 {
+		return err
 	}
 	o.Progress = explore.Terminal()
 	rep, err := explore.Explore(target, o)

@@ -86,9 +86,11 @@ func TestWorkerHelper(t *testing.T) {
 var workerPrograms = map[string]func(){}
 
 func benchmarkExplore(b *testing.B, name string, parallel int) {
-	o := explore.Options{Test: name, Runs: int64(b.N), Seed: 1, Config: baseConfig(), Parallel: parallel}
+	// Under -race the explorer always runs in workers (race.go): the
+	// in-process benchmarks then measure one worker.
+	o := explore.Options{Test: name, Runs: int64(b.N), Seed: 1, Config: baseConfig(), Parallel: parallel,
+		Worker: workerCommand(name)}
 	if parallel > 0 {
-		o.Worker = workerCommand(name)
 		o.Isolate = true
 	}
 	b.ReportAllocs()
@@ -123,7 +125,7 @@ func BenchmarkExploreWorkers(b *testing.B) {
 func BenchmarkExploreStrategy(b *testing.B) {
 	for _, s := range explore.StrategyNames {
 		b.Run(s, func(b *testing.B) {
-			o := explore.Options{Test: "tiny", Runs: int64(b.N), Seed: 1, Config: baseConfig(), Strategy: s}
+			o := explore.Options{Test: "tiny", Runs: int64(b.N), Seed: 1, Config: baseConfig(), Strategy: s, Worker: workerCommand("tiny")}
 			b.ResetTimer()
 			rep, err := explore.Explore(mainTarget(tiny), o)
 			if err != nil {

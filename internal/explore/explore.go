@@ -1,6 +1,7 @@
 package explore
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -157,6 +158,14 @@ func Explore(target Target, o Options) (*Report, error) {
 	defer startBallast()()
 	rep := &Report{Test: o.Test, Mode: modeName(o.Abstract), Strategy: o.Strategy}
 	var err error
+	if raceOn && !IsWorker() {
+		// A race is reported once per process (race.go): explore in
+		// workers, where replaying and shrinking see it again.
+		if o.Worker == nil {
+			return nil, errors.New("gmp explore: under -race the explorer runs its simulations in worker processes, and this target cannot start them")
+		}
+		o.Isolate = true
+	}
 	if o.Parallel > 1 || o.Isolate {
 		o.Parallel = max(o.Parallel, 1)
 		err = exploreWorkers(target, &o, rep)

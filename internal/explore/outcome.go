@@ -34,6 +34,7 @@ type Outcome struct {
 	Failed   bool        // the test failed (with or without a message)
 	Skipped  bool        // the test was skipped
 	Result   *gmp.Result // the simulation's result
+	Race     string      // under -race, the detector's report of the race that stopped the run
 }
 
 // TestError is one t.Error/t.Fatal call of a test.
@@ -60,13 +61,14 @@ const (
 	Error               // any other error of the run
 	Crash               // a worker process died or hung while running it
 	Nondeterminism      // the replay of a run did not repeat it
+	Race                // under -race: a data race between simulated goroutines
 	numKinds
 )
 
 var kindNames = [numKinds]string{
 	Pass: "pass", Fail: "fail", Panic: "panic", Fatal: "fatal error", Deadlock: "deadlock",
 	Leak: "leak", Limit: "livelock", Watchdog: "watchdog", Error: "error", Crash: "crash",
-	Nondeterminism: "uncontrolled nondeterminism",
+	Nondeterminism: "uncontrolled nondeterminism", Race: "data race",
 }
 
 //go:norace
@@ -105,7 +107,10 @@ func classify(out *Outcome) Kind {
 	var fe *gmp.FatalError
 	var le *gmp.LimitError
 	var we *gmp.WatchdogError
+	var re *gmp.RaceError
 	switch {
+	case errors.As(out.Err, &re):
+		return Race
 	case errors.As(out.Err, &fe):
 		if fe.Deadlock {
 			return Deadlock
@@ -189,6 +194,8 @@ func signature(k Kind, out *Outcome) string {
 		}
 	case Error:
 		return "error: " + elideDigits(firstLine(out.Err.Error()))
+	case Race:
+		return raceSignature(out.Race)
 	}
 	slices.Sort(parts)
 	parts = slices.Compact(parts)
@@ -209,6 +216,12 @@ func detail(k Kind, out *Outcome) string {
 			b.WriteString(strings.TrimRight(l.Dump, "\n"))
 			b.WriteString("\n\n")
 		}
+	case Race:
+		if out.Race == "" {
+			b.WriteString(out.Err.Error())
+			b.WriteString(" (the detector's report is on standard error)")
+		}
+		b.WriteString(out.Race)
 	case Fail:
 		if len(out.Failures) == 0 {
 			b.WriteString("the test failed\n")

@@ -33,6 +33,9 @@ func newRunner(target Target, o *Options) (*runner, error) {
 		return nil, err
 	}
 	r := &runner{o: o, target: &counting{t: target}, strat: s}
+	if raceOn {
+		r.target.(*counting).races = startRaceLog()
+	}
 	r.rec.limitDevs = 1 << 16
 	r.info.Abstract = o.Abstract
 	r.info.seed = func(name string, i int64) uint64 { return seedOf(o.Seed, o.Test, name, i) }
@@ -43,14 +46,18 @@ func newRunner(target Target, o *Options) (*runner, error) {
 // counting counts a target's runs (a worker's heartbeat reports them, to
 // tell a long exploration from a hung one).
 type counting struct {
-	t    Target
-	runs atomic.Int64
+	t     Target
+	runs  atomic.Int64
+	races *raceLog // under -race: where the detector's reports are taken from
 }
 
 //go:norace
 func (c *counting) Run(cfg gmp.Config) Outcome {
 	out := c.t.Run(cfg)
 	c.runs.Add(1)
+	if raceOn && out.Result != nil && out.Result.Races > 0 {
+		out.Race = c.races.take()
+	}
 	return out
 }
 
@@ -66,6 +73,7 @@ func (r *runner) config(c rt.Chooser, obs observe.Observer) gmp.Config {
 	cfg := r.o.Config
 	link.SetChooser(&cfg, c, r.o.Abstract)
 	link.SetLean(&cfg)
+	cfg.HaltOnRace = raceOn
 	if obs != nil {
 		cfg.Observers = append(cfg.Observers[:len(cfg.Observers):len(cfg.Observers)], obs)
 	}

@@ -316,6 +316,9 @@ func (co *coordinator) start(id int) (*worker, error) {
 	}
 	cmd := exec.Command(co.o.Worker.Path, co.o.Worker.Args...)
 	cmd.Env = append(os.Environ(), co.env...)
+	if raceOn {
+		cmd.Env = append(cmd.Env, raceWorkerEnv(os.Getenv("GORACE")))
+	}
 	if os.Getenv("GOMAXPROCS") == "" {
 		// A worker runs one simulation at a time: one thread's work. With
 		// more Ps each coroutine switch wakes an idle P for nothing, and

@@ -4,69 +4,72 @@ import (
 	"bufio"
 	"fmt"
 	"os"
-	"os/exec"
+
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/internal/explore"
 	"github.com/gmplab/gmp/internal/racereport"
 	"github.com/gmplab/gmp/internal/rt"
 )
 
-// A race report fails the test in whose process it is printed, so every
-// program runs in a child process — this test binary again, with
-// GMP_RACESUITE naming the program — and the parent reads the reports
-// the detector printed on the child's standard error.
-
-const childEnv = "GMP_RACESUITE"
+// Each program is explored (internal/explore) under -race: the explorer
+// runs its simulations in worker processes — this test binary again, with
+// the exploration's name in its environment, serving in TestMain — and
+// reports a data race as a failure with the detector's report.
 
 func TestMain(m *testing.M) {
-	if spec := os.Getenv(childEnv); spec != "" {
-		os.Exit(child(spec))
+	if explore.IsWorker() {
+		os.Exit(serve())
 	}
 	os.Exit(m.Run())
 }
 
-// child runs the program spec names ("case/racy" or "case/fixed") and
-// prints "races N" on standard output.
-func child(spec string) int {
-	name, variant, _ := strings.Cut(spec, "/")
+// serve is a worker: it runs the program its exploration names
+// ("case/racy" or "case/fixed").
+func serve() int {
 	for _, c := range Cases {
-		if c.Name != name {
-			continue
+		for _, v := range []string{"racy", "fixed"} {
+			if explore.WorkerFor(c.Name + "/" + v) {
+				o, err := explore.WorkerOptions(options(c.Name+"/"+v, 0, "", ""))
+				if err == nil {
+					err = explore.Serve(target(c, v), o)
+				}
+				if err != nil {
+					fmt.Fprintln(os.Stderr, "racesuite:", err)
+					return 2
+				}
+				return 0
+			}
 		}
-		prog := c.Fixed
-		if variant == "racy" {
-			prog = c.Racy
-		}
-		races, err := find(c, prog)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "racesuite:", err)
-			return 2
-		}
-		fmt.Printf("races %d\n", races)
-		return 0
 	}
-	fmt.Fprintf(os.Stderr, "racesuite: no case %q\n", name)
+	fmt.Fprintln(os.Stderr, "racesuite: no such program")
 	return 2
 }
 
-// find runs prog until the detector reports a race, and returns how many
-// it reported. Each run stops at its first report (HaltOnRace).
-func find(c Case, prog func()) (int, error) {
-	for _, procs := range []int{2, 1, 4} {
-		res, err := gmp.Run(gmp.Config{Procs: procs, Seed: 1, HaltOnRace: true}, prog)
-		if res.Races > 0 {
-			return res.Races, nil
-		}
-		if err != nil {
-			return 0, fmt.Errorf("%s with %d Ps: %v", c.Name, procs, err)
-		}
+// target runs variant v of c.
+func target(c Case, v string) explore.Target {
+	prog := c.Fixed
+	if v == "racy" {
+		prog = c.Racy
 	}
-	return 0, nil
+	return explore.TargetFunc(func(cfg gmp.Config) explore.Outcome {
+		res, err := gmp.Run(cfg, prog)
+		return explore.Outcome{Err: err, Result: res}
+	})
+}
+
+// options explores name for runs schedules on 2 Ps.
+func options(name string, runs int64, dir, out string) explore.Options {
+	return explore.Options{
+		Test: name, Runs: runs, Seed: 1, Config: gmp.Config{Procs: 2, MaxTime: time.Second},
+		Dir: dir, OutDir: out, ShrinkTime: 5 * time.Second, StopAfter: 1,
+		Worker: &explore.WorkerCommand{Path: os.Args[0], Args: []string{"-test.run=^$"}},
+	}
 }
 
 // raceLines are the lines of cases.go marked "// race".
@@ -86,26 +89,6 @@ func raceLines(t *testing.T) (file string, lines map[int]bool) {
 		}
 	}
 	return file, lines
-}
-
-// runChild runs spec in a child process and returns its standard error
-// and the race count it printed.
-func runChild(t *testing.T, spec string) (stderr string, races int) {
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+spec)
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	// The race detector exits 66 if it reported a race.
-	if err := cmd.Run(); err != nil {
-		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 66 {
-			t.Fatalf("%s: %v\n%s", spec, err, errb.String())
-		}
-	}
-	n, err := strconv.Atoi(strings.TrimPrefix(strings.TrimSpace(out.String()), "races "))
-	if err != nil {
-		t.Fatalf("%s: child printed %q", spec, out.String())
-	}
-	return errb.String(), n
 }
 
 // internalFile reports whether a frame is in one of the simulator's own
@@ -128,10 +111,10 @@ func atomicOnly(a racereport.Access) bool {
 	return true
 }
 
-// TestRaceSuite checks, under -race, that each racy program is reported
-// with both accesses on lines marked "// race" in the program's own
-// code, that no stack of a report runs through the simulator's internal
-// files, and that no corrected twin is reported at all.
+// TestRaceSuite checks, under -race, that the explorer finds a data race
+// in each racy program with both accesses on lines marked "// race" in
+// the program's own code, that no stack of a report runs through the
+// simulator's internal files, and that no corrected twin has a race.
 func TestRaceSuite(t *testing.T) {
 	if !rt.RaceEnabled {
 		t.Skip("the race suite needs a -race build: go test -race ./internal/racesuite")
@@ -139,13 +122,23 @@ func TestRaceSuite(t *testing.T) {
 	file, marked := raceLines(t)
 	for _, c := range Cases {
 		t.Run(c.Name, func(t *testing.T) {
-			if c.Explore {
-				t.Skip("needs the explorer")
+			t.Parallel()
+			rep, err := explore.Explore(target(c, "racy"), options(c.Name+"/racy", 300, t.TempDir(), t.TempDir()))
+			if err != nil {
+				t.Fatal(err)
 			}
-			stderr, races := runChild(t, c.Name+"/racy")
-			reports := racereport.Parse(stderr)
-			if races == 0 || len(reports) == 0 {
-				t.Fatalf("racy program: no race reported (runs counted %d)\n%s", races, stderr)
+			var race *explore.Finding
+			for _, f := range rep.Findings {
+				if f.Kind == explore.Race {
+					race = f
+				}
+			}
+			if race == nil {
+				t.Fatalf("racy program: no race found in %d runs (%d findings)", rep.Runs, len(rep.Findings))
+			}
+			reports := racereport.Parse(race.Detail)
+			if len(reports) == 0 {
+				t.Fatalf("the finding holds no race report:\n%s", race.Detail)
 			}
 			r := reports[0]
 			for _, a := range []racereport.Access{r.Current, r.Previous} {
@@ -166,8 +159,19 @@ func TestRaceSuite(t *testing.T) {
 					}
 				}
 			}
-			if stderr, races := runChild(t, c.Name+"/fixed"); races != 0 || strings.Contains(stderr, "DATA RACE") {
-				t.Errorf("fixed program: %d races reported\n%s", races, stderr)
+			if c.Explore {
+				o := options(c.Name+"/racy", 1, t.TempDir(), t.TempDir())
+				o.Strategy = "ordinary"
+				if rep, err := explore.Explore(target(c, "racy"), o); err != nil || len(rep.Findings) > 0 {
+					t.Errorf("the ordinary schedule finds the race that should need exploring (%v)", err)
+				}
+			}
+			rep, err = explore.Explore(target(c, "fixed"), options(c.Name+"/fixed", 100, t.TempDir(), t.TempDir()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range rep.Findings {
+				t.Errorf("fixed program: %s in %d of %d runs\n%s", f.Signature, f.Count, rep.Runs, f.Detail)
 			}
 		})
 	}

@@ -49,12 +49,15 @@ type Config struct {
 // simulated goroutines and Config.HaltOnRace stopped the run. The report
 // itself is the detector's: it wrote it to standard error.
 type RaceError struct {
-	Goid int64 // the goroutine running when the run stopped
+	Goid int64 // the goroutine running when the run stopped (0: the run had ended)
 	At   int64 // virtual time when it stopped
 }
 
 //go:norace
 func (e *RaceError) Error() string {
+	if e.Goid == 0 {
+		return fmt.Sprintf("gmp: data race (the race detector's report is on standard error); reported as the run ended at virtual time %v", time.Duration(e.At))
+	}
 	return fmt.Sprintf("gmp: data race (the race detector's report is on standard error); stopped in goroutine %d at virtual time %v", e.Goid, time.Duration(e.At))
 }
 
@@ -232,6 +235,12 @@ func Run(cfg Config, main func()) (*Result, error) {
 	res := &Result{Stats: stats, Exited: exitErr == nil && werr == nil && loopPanic == nil}
 	if raceBuild {
 		res.Races = raceErrors() - raceErrorsAtStart
+		if _, ok := err.(*RaceError); !ok && haltOnRace && res.Races > 0 {
+			// The report came before what ended the run (racecheck
+			// stops it at the next runtime call), or as main's last
+			// access: the race is what the run found.
+			err = &RaceError{At: now}
+		}
 	}
 	res.Stats.VirtualNS = now
 	if werr == nil {

@@ -1,0 +1,75 @@
+package explore
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/gmplab/gmp/internal/racereport"
+	"github.com/gmplab/gmp/internal/rt"
+)
+
+// Data races as one more oracle (a -race build of the explorer).
+//
+// Every run stops at the detector's first report (Config.HaltOnRace, Go's
+// GORACE=halt_on_error=1 for one simulation), and the report the detector
+// printed is taken from the process's standard error (raceLog) into the
+// Outcome: its two accesses' program lines are the signature, so the
+// same race found through different schedules is one finding, and a
+// different racing pair another.
+//
+// The detector reports a race whose pair of stacks it has reported
+// before only once per process (its suppress_equal_stacks), so replaying
+// or shrinking a race in the process that found it would see nothing.
+// Under -race the explorer therefore runs in worker processes started
+// with suppression off (raceWorkerEnv), even with one worker.
+
+// raceOn is true in a -race build.
+const raceOn = rt.RaceEnabled
+
+// raceWorkerEnv is the environment a worker process gets under -race:
+// the user's GORACE, with reports of an already-reported pair kept.
+//
+//go:norace
+func raceWorkerEnv(gorace string) string {
+	return "GORACE=" + strings.TrimSpace(gorace+" suppress_equal_stacks=0 suppress_equal_addresses=0")
+}
+
+// raceSignature is a race's signature: the program's lines of its two
+// accesses, sorted, as the other kinds name their sites.
+//
+//go:norace
+func raceSignature(report string) string {
+	reps := racereport.Parse(report)
+	if len(reps) == 0 {
+		return "data race"
+	}
+	r := reps[0]
+	pair := []string{raceSite(r.Current), raceSite(r.Previous)}
+	slices.Sort(pair)
+	return "data race: " + pair[0] + " / " + pair[1]
+}
+
+// raceSite names an access: read or write, and the first frame of the
+// program's own code (an atomic access, which Go reports with the
+// sync/atomic frames alone, by its function).
+//
+//go:norace
+func raceSite(a racereport.Access) string {
+	op := "read"
+	if a.Write {
+		op = "write"
+	}
+	if a.Atomic {
+		op = "atomic " + op
+	}
+	f := racereport.Site(a.Stack)
+	if f.Func == "" {
+		if len(a.Stack) == 0 {
+			return op
+		}
+		f = a.Stack[0]
+	}
+	return fmt.Sprintf("%s at %s (%s:%d)", op, funcName(f.Func), filepath.Base(f.File), f.Line)
+}
