@@ -428,6 +428,14 @@ func replayFile(t *testing.T, target explore.Target, o explore.Options, path str
 		t.Errorf("gmp: %s: a failure of %s, found under %s's directory: move or delete it", path, sc.Test, o.Test)
 		return
 	}
+	if sc.Kind == explore.Race && !explore.RaceBuild {
+		// Only the race detector sees a data race.
+		if explicit {
+			t.Fatalf("gmp: %s records a data race: replay it with go test -race", path)
+		}
+		t.Logf("gmp: %s records a data race: replayed only under go test -race", path)
+		return
+	}
 	res := explore.Replay(target, o, sc)
 	switch {
 	case explicit:

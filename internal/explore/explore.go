@@ -1,7 +1,6 @@
 package explore
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -52,6 +51,8 @@ type Options struct {
 	// orders in which goroutines reached runtime calls; a map insertion
 	// per run).
 	Interleavings bool
+
+	raceHere bool // under -race, exploring in this process (Explore)
 }
 
 // Shard is the share of the indices one process runs: those ≡ I (mod N).
@@ -121,6 +122,7 @@ type Finding struct {
 	Perfetto  string    // … and Perfetto file
 	Nondet    string    // why a replay did not repeat the run; "" if it did
 	Crash     string    // for a worker that died: its last output
+	Note      string    // what the report should add (a race found in this process: not shrunk)
 
 	devs []Deviation // as found (before the replay gives them keys)
 	sum  uint64
@@ -160,11 +162,13 @@ func Explore(target Target, o Options) (*Report, error) {
 	var err error
 	if raceOn && !IsWorker() {
 		// A race is reported once per process (race.go): explore in
-		// workers, where replaying and shrinking see it again.
-		if o.Worker == nil {
-			return nil, errors.New("gmp explore: under -race the explorer runs its simulations in worker processes, and this target cannot start them")
+		// workers, where replaying and shrinking see it again; a target
+		// that cannot start them is explored here, its races unshrunk.
+		if o.Worker != nil {
+			o.Isolate = true
+		} else {
+			o.raceHere = true
 		}
-		o.Isolate = true
 	}
 	if o.Parallel > 1 || o.Isolate {
 		o.Parallel = max(o.Parallel, 1)
@@ -285,6 +289,21 @@ func (r *runner) settle(f *Finding) {
 	if f.Kind == Crash {
 		return
 	}
+	if f.Kind == Race && o.raceHere {
+		// The detector would not report the race again in this process
+		// (race.go): the schedule is saved as found.
+		f.Note = "not replayed or shrunk: in one process the race detector reports a race once; " +
+			"explore with worker processes (a target with a WorkerCommand) to shrink it"
+		f.Schedule = r.schedule(f, f.devs, f.sum, f.ndec)
+		if o.Dir != "" {
+			if path, err := WriteSchedule(o.Dir, f.Schedule); err == nil {
+				f.File = path
+			} else {
+				f.File = "(not written: " + err.Error() + ")"
+			}
+		}
+		return
+	}
 	k, out, rec, _ := r.replayRun(f.devs, false, false, nil)
 	if rec.Sum() != f.sum || k != f.Kind || signature(k, out) != f.Signature {
 		if rec.Sum() == f.sum {
@@ -345,7 +364,7 @@ func (r *runner) schedule(f *Finding, devs []Deviation, sum uint64, ndec int64) 
 	}
 	s.Comments = []string{f.Signature}
 	if o.Replay != "" {
-		s.Comments = append(s.Comments, "replay: "+fmt.Sprintf(o.Replay, filepath.Join(o.Dir, sigHash(f.Signature))))
+		s.Comments = append(s.Comments, "replay: "+replayCommand(o, f.Kind, filepath.Join(o.Dir, sigHash(f.Signature))))
 	}
 	return s
 }
@@ -361,6 +380,9 @@ func (f *Finding) Format(rep *Report, o *Options) string {
 	if f.Crash != "" {
 		fmt.Fprintf(&b, "  the worker process running it died:\n%s\n", indent(f.Crash, "    "))
 		return b.String()
+	}
+	if f.Note != "" {
+		fmt.Fprintf(&b, "  note: %s\n", f.Note)
 	}
 	if f.Nondet != "" {
 		fmt.Fprintf(&b, "  uncontrolled nondeterminism: replaying run %d did not repeat it: %s\n", f.First, f.Nondet)
@@ -385,7 +407,7 @@ func (f *Finding) Format(rep *Report, o *Options) string {
 		if abs, err := filepath.Abs(p); err == nil {
 			p = abs // the command works from any directory
 		}
-		fmt.Fprintf(&b, "  replay: %s\n", fmt.Sprintf(o.Replay, p))
+		fmt.Fprintf(&b, "  replay: %s\n", replayCommand(o, f.Kind, p))
 	}
 	if f.Detail != "" {
 		fmt.Fprintf(&b, "\n%s\n", indent(f.Detail, "    "))

@@ -28,6 +28,27 @@ import (
 // raceOn is true in a -race build.
 const raceOn = rt.RaceEnabled
 
+// RaceBuild is true in a -race build: only there can a data race be
+// found, or a failure file of one be replayed.
+const RaceBuild = raceOn
+
+// replayCommand is o.Replay for the failure file at path; a data race
+// replays only in a -race build, which the command asks for.
+//
+//go:norace
+func replayCommand(o *Options, k Kind, path string) string {
+	cmd := fmt.Sprintf(o.Replay, path)
+	if k != Race {
+		return cmd
+	}
+	for _, p := range []string{"go test ", "gmp test "} {
+		if strings.HasPrefix(cmd, p) {
+			return p + "-race " + cmd[len(p):]
+		}
+	}
+	return cmd + " (with a -race build of gmp: go run -race ./cmd/gmp …)"
+}
+
 // raceWorkerEnv is the environment a worker process gets under -race:
 // the user's GORACE, with reports of an already-reported pair kept.
 //

@@ -187,8 +187,8 @@ func InRun() bool { return curg != nil }
 func Log(category, message string) {
 	gp := getg()
 	if want(EvUserLog) {
-		evbuf.Reason = category
-		evbuf.Text = message
+		evbuf.Reason = raceString(category)
+		evbuf.Text = raceString(message)
 		evbuf.Stack = callerStack(1)
 		emit(EvUserLog, gp.m, gp)
 	}

@@ -60,6 +60,9 @@ func deepWork(n int) {
 func inlinedWork() { Work(1000) }
 
 func TestFPCallersMatchRuntimeCallers(t *testing.T) {
+	if raceBuild {
+		t.Skip("under -race observers run on the event loop's goroutine, not on the stack they describe")
+	}
 	c := &suffixChecker{t: t}
 	_, err := Run(Config{Procs: 2, Costs: DefaultCosts(), Observers: []Observer{c}}, func() {
 		for i := range 3 {

@@ -149,16 +149,26 @@ func coswitch(me *coro) bool {
 //go:norace
 func nest(t *coro) (ok bool) {
 	defer func() {
+		// A function literal is instrumented under -race even inside a
+		// //go:norace function: it only hands r to one that is not.
 		if !ok {
 			if r := recover(); r != nil {
-				nestedPanic = r
-				done = true
-				target = nil
+				endNested(r)
 			}
 		}
 	}()
 	t.resume()
 	return true
+}
+
+// endNested ends the run with the simulator's panic r, from a coroutine
+// below the event loop (nest, schedInline).
+//
+//go:norace
+func endNested(r any) {
+	nestedPanic = r
+	done = true
+	target = nil
 }
 
 // nesting is whether a depth-1 coroutine may resume the next one itself.
@@ -326,9 +336,7 @@ func mcallResumable(kind mcallKind) bool {
 func schedInline(mp *m, gp *g, kind mcallKind) {
 	defer func() {
 		if r := recover(); r != nil {
-			nestedPanic = r
-			done = true
-			target = nil
+			endNested(r)
 		}
 	}()
 	switch kind {
@@ -558,13 +566,18 @@ func g0coroMain(c *coro, yield func(struct{}) bool) {
 func g0body(c *coro) {
 	c.started = true
 	defer func() {
-		c.started = false
+		c.stopped()
 		if r := recover(); r != nil && r != errTeardown {
 			panic(r)
 		}
 	}()
 	mstart(c.mp, c.fn)
 }
+
+// stopped notes that c's body has returned or unwound (g0body).
+//
+//go:norace
+func (c *coro) stopped() { c.started = false }
 
 // Host coroutines outlive runs: a goroutine's that waits at its reuse
 // point and an M's g0 (unwound at teardown) are kept here for the next run,

@@ -865,6 +865,17 @@ func findRunnableQueues(mp *m, pp *p) (gp *g, inheritTime bool) {
 	return nil, false
 }
 
+// keepAbstractBuf clears gs and keeps it for the next
+// findRunnableAbstract.
+//
+//go:norace
+func keepAbstractBuf(gs []*g) {
+	for i := range gs {
+		gs[i] = nil
+	}
+	abstractBuf = gs[:0]
+}
+
 // findRunnableAbstract is abstract mode's findRunnableQueues: the Chooser
 // picks any goroutine in the P's runnext, its ring or the global queue —
 // an order Go never promises, though its scheduler would not produce it.
@@ -886,7 +897,7 @@ func findRunnableAbstract(pp *p) (gp *g, inheritTime bool, ok bool) {
 	for gp := sched.runq.head; gp != nil; gp = gp.schedlink {
 		gs = append(gs, gp)
 	}
-	defer func() { clear(gs); abstractBuf = gs[:0] }()
+	defer keepAbstractBuf(gs)
 	if len(gs) < 2 {
 		return nil, false, false
 	}

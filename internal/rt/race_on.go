@@ -606,3 +606,22 @@ func racecheck(gp *g) {
 	fail(&RaceError{Goid: gp.goid, At: now})
 	mcall(mcallFatal)
 }
+
+// raceString returns a copy of s, made without instrumentation, for an
+// event that carries a string of the program's (a trace annotation's
+// name or message). Observers run on the event loop's goroutine, which
+// receives no edge from the goroutine that built s (none may pass
+// between simulated goroutines through it), so reading the program's
+// bytes there would be reported; the runtime copies such strings too.
+//
+//go:norace
+func raceString(s string) string {
+	if s == "" {
+		return ""
+	}
+	b := make([]byte, len(s))
+	for i := 0; i < len(s); i++ {
+		b[i] = s[i]
+	}
+	return unsafe.String(&b[0], len(b))
+}

@@ -34,7 +34,7 @@ func UserTaskBegin(id, parent int64, typ string) int64 {
 	gp := getg()
 	if want(EvUserTaskBegin) {
 		evbuf.Arg, evbuf.Arg2 = id, parent
-		evbuf.Reason = typ
+		evbuf.Reason = raceString(typ)
 		evbuf.Stack = callerStack(1)
 		emit(EvUserTaskBegin, gp.m, gp)
 	}
@@ -49,7 +49,7 @@ func UserTaskEnd(id int64, typ string, start int64) {
 	gp := getg()
 	if want(EvUserTaskEnd) {
 		evbuf.Arg, evbuf.Arg2 = id, now-start
-		evbuf.Reason = typ
+		evbuf.Reason = raceString(typ)
 		evbuf.Stack = callerStack(1)
 		emit(EvUserTaskEnd, gp.m, gp)
 	}
@@ -64,7 +64,7 @@ func UserRegionBegin(task int64, typ string) (goid, start int64) {
 	gp := getg()
 	if want(EvUserRegionBegin) {
 		evbuf.Arg = task
-		evbuf.Reason = typ
+		evbuf.Reason = raceString(typ)
 		evbuf.Stack = callerStack(1)
 		emit(EvUserRegionBegin, gp.m, gp)
 	}
@@ -79,7 +79,7 @@ func UserRegionEnd(task int64, typ string, start int64) {
 	gp := getg()
 	if want(EvUserRegionEnd) {
 		evbuf.Arg, evbuf.Arg2 = task, now-start
-		evbuf.Reason = typ
+		evbuf.Reason = raceString(typ)
 		evbuf.Stack = callerStack(1)
 		emit(EvUserRegionEnd, gp.m, gp)
 	}
@@ -93,8 +93,8 @@ func UserLog(task int64, category, message string) {
 	gp := getg()
 	if want(EvUserLog) {
 		evbuf.Arg = task
-		evbuf.Reason = category
-		evbuf.Text = message
+		evbuf.Reason = raceString(category)
+		evbuf.Text = raceString(message)
 		evbuf.Stack = callerStack(1)
 		emit(EvUserLog, gp.m, gp)
 	}
