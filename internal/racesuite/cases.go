@@ -867,3 +867,27 @@ func selectTimeout(fixed bool) {
 
 func selectTimeoutRacy()  { selectTimeout(false) }
 func selectTimeoutFixed() { selectTimeout(true) }
+
+// twoRaces has two races, each on its own schedules: a worker writes
+// hits or misses depending on which of two ready channels its select
+// takes, while main reads both without waiting for it.
+func twoRaces() {
+	hits, misses := 0, 0
+	a, b := gmp.MakeChan[int](1), gmp.MakeChan[int](1)
+	a.Send(1)
+	b.Send(2)
+	done := gmp.MakeChan[struct{}](1)
+	gmp.Go(func() {
+		switch gmp.Select(a.RecvCase(), b.RecvCase()) {
+		case 0:
+			hits++ // race (hits)
+		case 1:
+			misses++ // race (misses)
+		}
+		done.Send(struct{}{})
+	})
+	gmp.Work(50 * time.Microsecond)
+	sink = hits   // race (hits)
+	sink = misses // race (misses)
+	done.Recv()
+}

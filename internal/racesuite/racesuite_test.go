@@ -32,6 +32,17 @@ func TestMain(m *testing.M) {
 // serve is a worker: it runs the program its exploration names
 // ("case/racy" or "case/fixed").
 func serve() int {
+	if explore.WorkerFor("tworaces") {
+		o, err := explore.WorkerOptions(options("tworaces", 0, "", ""))
+		if err == nil {
+			err = explore.Serve(twoRacesTarget, o)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "racesuite:", err)
+			return 2
+		}
+		return 0
+	}
 	for _, c := range Cases {
 		for _, v := range []string{"racy", "fixed"} {
 			if explore.WorkerFor(c.Name + "/" + v) {
@@ -62,6 +73,12 @@ func target(c Case, v string) explore.Target {
 		return explore.Outcome{Err: err, Result: res}
 	})
 }
+
+// twoRacesTarget runs twoRaces.
+var twoRacesTarget = explore.TargetFunc(func(cfg gmp.Config) explore.Outcome {
+	res, err := gmp.Run(cfg, twoRaces)
+	return explore.Outcome{Err: err, Result: res}
+})
 
 // options explores name for runs schedules on 2 Ps.
 func options(name string, runs int64, dir, out string) explore.Options {
@@ -181,5 +198,50 @@ func TestRaceSuite(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDistinctRaces: two races reached on different schedules are two
+// findings, each with its own pair of lines as its signature.
+func TestDistinctRaces(t *testing.T) {
+	if !rt.RaceEnabled {
+		t.Skip("needs a -race build: go test -race ./internal/racesuite")
+	}
+	o := options("tworaces", 200, t.TempDir(), t.TempDir())
+	o.StopAfter = 0
+	rep, err := explore.Explore(twoRacesTarget, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, _ := raceLines(t)
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(src), "\n")
+	var sigs []string
+	for _, f := range rep.Findings {
+		if f.Kind != explore.Race {
+			t.Errorf("unexpected finding %s", f.Signature)
+			continue
+		}
+		sigs = append(sigs, f.Signature)
+		r := racereport.Parse(f.Detail)
+		if len(r) == 0 {
+			t.Fatalf("no report in %s", f.Detail)
+		}
+		// Both accesses on lines marked for the same variable.
+		var marks []string
+		for _, a := range []racereport.Access{r[0].Current, r[0].Previous} {
+			s := racereport.Site(a.Stack)
+			_, mark, _ := strings.Cut(lines[s.Line-1], "// race ")
+			marks = append(marks, mark)
+		}
+		if marks[0] == "" || marks[0] != marks[1] {
+			t.Errorf("%s: accesses marked %q", f.Signature, marks)
+		}
+	}
+	if len(sigs) != 2 || sigs[0] == sigs[1] {
+		t.Errorf("want the two races as two findings, got %q", sigs)
 	}
 }
