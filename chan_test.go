@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	stdtime "time"
 
@@ -21,14 +22,14 @@ import (
 // real runtime and on the simulator.
 func TestCloseWakeOrder(t *testing.T) {
 	want := testnative.Run(t, testnative.Build(t, "testdata/native/closeorder"), 1)
-	var order []string
+	var order hostLog[string]
 	_, err := gmp.Run(gmp.Config{Procs: 1}, func() {
 		ch := gmp.MakeChan[int](0)
 		done := gmp.MakeChan[int](0)
 		for i := range 4 {
 			gmp.Go(func() {
 				ch.Recv()
-				order = append(order, fmt.Sprint("r", i))
+				order.add(fmt.Sprint("r", i))
 				done.Send(1)
 			})
 		}
@@ -44,47 +45,47 @@ func TestCloseWakeOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(order, " "); got != want || want != "r3 r2 r1 r0" {
+	if got := strings.Join(order.get(), " "); got != want || want != "r3 r2 r1 r0" {
 		t.Errorf("close wake order: sim %q, real %q, want r3 r2 r1 r0", got, want)
 	}
 }
 
 // simChanprog runs a chanprog program on the simulator.
 func simChanprog(t *testing.T, p chanprog.Prog) string {
-	var log []string
+	var log hostLog[string]
 	_, err := gmp.Run(gmp.Config{Procs: 1}, func() {
 		chans := make([]gmp.Chan[int], len(p.Caps))
 		for i, c := range p.Caps {
 			chans[i] = gmp.MakeChan[int](c)
 		}
 		done := gmp.MakeChan[struct{}](0)
-		left := len(p.Gs)
+		var left atomic.Int64 // host-side, like log
+		left.Store(int64(len(p.Gs)))
 		for gi, ops := range p.Gs {
 			gmp.Go(func() {
 				for _, op := range ops {
 					switch op.Kind {
 					case chanprog.Send:
 						chans[op.Ch].Send(op.Val)
-						log = append(log, chanprog.Entry(gi, op, op.Val, true))
+						log.add(chanprog.Entry(gi, op, op.Val, true))
 					case chanprog.Recv:
 						v, ok := chans[op.Ch].Recv2()
-						log = append(log, chanprog.Entry(gi, op, v, ok))
+						log.add(chanprog.Entry(gi, op, v, ok))
 					case chanprog.Close:
 						chans[op.Ch].Close()
-						log = append(log, chanprog.Entry(gi, op, 0, true))
+						log.add(chanprog.Entry(gi, op, 0, true))
 					case chanprog.Yield:
 						gmp.Gosched()
 					}
 				}
-				left--
-				if left == 0 {
+				if left.Add(-1) == 0 {
 					done.Close()
 				}
 			})
 		}
 		done.Recv()
 	})
-	out := strings.Join(log, " ")
+	out := strings.Join(log.get(), " ")
 	if gmp.IsDeadlock(err) {
 		return strings.TrimSpace(out + " deadlock")
 	}
@@ -202,7 +203,27 @@ func TestChanPanics(t *testing.T) {
 			t.Errorf("got panic %q (err %v), want %q", got, err, want)
 		}
 	}
-	// A sender blocked when the channel is closed panics too.
+	// A sender blocked when the channel is closed panics too. The send
+	// and the close are not ordered by any happens-before edge (the
+	// sender is blocked in the send when the close comes), so Go's race
+	// detector reports them natively too: not run under -race.
+	if !raceEnabled {
+		blockedSenderPanics(t)
+	}
+	// Unrecovered, the program dies with Go's text.
+	_, err := gmp.Run(gmp.Config{}, func() {
+		ch := gmp.MakeChan[int](0)
+		ch.Close()
+		ch.Close()
+	})
+	if err == nil || !strings.HasPrefix(err.Error(), "panic: close of closed channel\n\ngoroutine 1 [running]:") {
+		t.Errorf("unrecovered: %v", err)
+	}
+}
+
+// blockedSenderPanics: a sender blocked on a channel that is then closed
+// panics "send on closed channel".
+func blockedSenderPanics(t *testing.T) {
 	var got string
 	_, err := gmp.Run(gmp.Config{}, func() {
 		ch := gmp.MakeChan[int](0)
@@ -217,15 +238,6 @@ func TestChanPanics(t *testing.T) {
 	})
 	if err != nil || got != "send on closed channel" {
 		t.Errorf("blocked sender after close: panic %q, err %v", got, err)
-	}
-	// Unrecovered, the program dies with Go's text.
-	_, err = gmp.Run(gmp.Config{}, func() {
-		ch := gmp.MakeChan[int](0)
-		ch.Close()
-		ch.Close()
-	})
-	if err == nil || !strings.HasPrefix(err.Error(), "panic: close of closed channel\n\ngoroutine 1 [running]:") {
-		t.Errorf("unrecovered: %v", err)
 	}
 }
 
@@ -391,6 +403,9 @@ func TestSelect(t *testing.T) {
 
 // TestSelectAllocs: a two-case select with reused cases does not allocate.
 func TestSelectAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector's instrumentation allocates")
+	}
 	var allocs uint64
 	_, err := gmp.Run(gmp.Config{Procs: 1}, func() {
 		a := gmp.MakeChan[int](1)
@@ -433,9 +448,9 @@ func TestParkWindow(t *testing.T) {
 				ch := gmp.MakeChan[int](0)
 				other := gmp.MakeChan[int](0)
 				done := gmp.MakeChan[int](1)
-				started := false
+				var started atomic.Bool // a host flag: the spin below is no gmp synchronisation
 				gmp.Go(func() {
-					started = true
+					started.Store(true)
 					gmp.Work(off)
 					switch kind {
 					case "send":
@@ -447,7 +462,7 @@ func TestParkWindow(t *testing.T) {
 					}
 					done.Send(1)
 				})
-				for !started { // the other goroutine runs on the other P
+				for !started.Load() { // the other goroutine runs on the other P
 					gmp.Work(20)
 				}
 				gmp.Work(600)

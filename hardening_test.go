@@ -303,12 +303,14 @@ func TestRangeDump(t *testing.T) {
 	}
 }
 
-// statusLog records the G status changes of a run.
-type statusLog struct{ log []string }
+// statusLog records the G status changes of a run. The program resets the
+// log while the observer writes it (on the event loop's host goroutine
+// under -race): a hostLog.
+type statusLog struct{ log hostLog[string] }
 
 func (s *statusLog) Kinds() observe.KindSet { return observe.KindsOf(observe.GoStatus) }
 func (s *statusLog) Event(ev *observe.Event) {
-	s.log = append(s.log, fmt.Sprintf("G%d %s->%s %s", ev.G, observe.GStatus(ev.Arg), observe.GStatus(ev.Arg2), observe.WaitReason(ev.Arg3)))
+	s.log.add(fmt.Sprintf("G%d %s->%s %s", ev.G, observe.GStatus(ev.Arg), observe.GStatus(ev.Arg2), observe.WaitReason(ev.Arg3)))
 }
 
 // TestSTWWaitReason: the goroutine that stops the world for GOMAXPROCS goes
@@ -320,15 +322,15 @@ func TestSTWWaitReason(t *testing.T) {
 	_, err := gmp.Run(gmp.Config{Procs: 2, Observers: []observe.Observer{obs}}, func() {
 		me = gmp.Goid()
 		time.Sleep(stdtime.Millisecond) // a wait reason to be left over
-		obs.log = nil
+		obs.log.reset()
 		gmp.GOMAXPROCS(3)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := fmt.Sprintf("G%d _Grunning->_Gwaiting stopping the world", me)
-	if !slices.Contains(obs.log, want) {
-		t.Errorf("no %q among the status changes:\n%s", want, strings.Join(obs.log, "\n"))
+	if log := obs.log.get(); !slices.Contains(log, want) {
+		t.Errorf("no %q among the status changes:\n%s", want, strings.Join(log, "\n"))
 	}
 }
 

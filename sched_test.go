@@ -14,13 +14,12 @@ import (
 // simOrder runs testdata/native/order's program on the simulator.
 func simOrder(t *testing.T, n int, cfg gmp.Config) string {
 	t.Helper()
-	order := make([]int, 0, n)
+	order := &hostLog[int]{s: make([]int, 0, n)}
 	_, err := gmp.Run(cfg, func() {
 		done := gmp.MakeChan[struct{}](0)
 		for i := 0; i < n; i++ {
 			gmp.Go(func() {
-				order = append(order, i)
-				if len(order) == n {
+				if order.add(i) == n {
 					done.Close()
 				}
 			})
@@ -31,7 +30,7 @@ func simOrder(t *testing.T, n int, cfg gmp.Config) string {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	for _, v := range order {
+	for _, v := range order.get() {
 		b.WriteString(strconv.Itoa(v))
 		b.WriteByte(' ')
 	}
@@ -81,12 +80,14 @@ func clip(s string) string {
 	return s
 }
 
-// runqPuts records the RunqPut events of a run.
-type runqPuts struct{ log []string }
+// runqPuts records the RunqPut events of a run. The program reads the log
+// while the observer writes it (on the event loop's host goroutine under
+// -race): a hostLog.
+type runqPuts struct{ log hostLog[string] }
 
 func (r *runqPuts) Kinds() observe.KindSet { return observe.KindsOf(observe.RunqPut) }
 func (r *runqPuts) Event(ev *observe.Event) {
-	r.log = append(r.log, fmt.Sprintf("G%d:%d", ev.G, ev.Arg))
+	r.log.add(fmt.Sprintf("G%d:%d", ev.G, ev.Arg))
 }
 
 // TestRunqPutEvents: a go statement puts the new goroutine in runnext
@@ -97,10 +98,10 @@ func TestRunqPutEvents(t *testing.T) {
 	var got []string
 	_, err := gmp.Run(gmp.Config{Procs: 1, Observers: []observe.Observer{obs}}, func() {
 		done := gmp.MakeChan[int](2)
-		obs.log = nil
+		obs.log.reset()
 		gmp.Go(func() { a = gmp.Goid(); done.Send(1) })
 		gmp.Go(func() { b = gmp.Goid(); done.Send(1) })
-		got = obs.log
+		got = obs.log.get()
 		done.Recv()
 		done.Recv()
 	})

@@ -2,6 +2,7 @@ package gmp_test
 
 import (
 	"math/rand/v2"
+	"sync/atomic"
 	"testing"
 
 	"github.com/gmplab/gmp"
@@ -139,24 +140,27 @@ func TestChanStatsPrograms(t *testing.T) {
 	for i := range n {
 		p := chanprog.Random(r)
 		for _, procs := range []int{1, 3} {
-			var sends, recvs, buffered int64
+			// Host counters: several goroutines count, with no gmp
+			// synchronisation between them.
+			var sends, recvs, left atomic.Int64
+			var buffered int64
 			res, err := gmp.Run(gmp.Config{Procs: procs, Seed: uint64(i)}, func() {
 				chans := make([]gmp.Chan[int], len(p.Caps))
 				for i, c := range p.Caps {
 					chans[i] = gmp.MakeChan[int](c)
 				}
 				done := gmp.MakeChan[struct{}](0)
-				left := len(p.Gs)
+				left.Store(int64(len(p.Gs)))
 				for _, ops := range p.Gs {
 					gmp.Go(func() {
 						for _, op := range ops {
 							switch op.Kind {
 							case chanprog.Send:
 								chans[op.Ch].Send(op.Val)
-								sends++
+								sends.Add(1)
 							case chanprog.Recv:
 								if _, ok := chans[op.Ch].Recv2(); ok {
-									recvs++
+									recvs.Add(1)
 								}
 							case chanprog.Close:
 								chans[op.Ch].Close()
@@ -164,7 +168,7 @@ func TestChanStatsPrograms(t *testing.T) {
 								gmp.Gosched()
 							}
 						}
-						if left--; left == 0 {
+						if left.Add(-1) == 0 {
 							done.Close()
 						}
 					})
@@ -178,12 +182,13 @@ func TestChanStatsPrograms(t *testing.T) {
 				t.Fatalf("%v: %v", p, err)
 			}
 			s := res.Stats
-			if s.ChanSends != sends || s.ChanRecvs != recvs {
+			nsends, nrecvs := sends.Load(), recvs.Load()
+			if s.ChanSends != nsends || s.ChanRecvs != nrecvs {
 				t.Fatalf("program %s, procs %d: ChanSends %d, ChanRecvs %d; the program sent %d and received %d values",
-					p, procs, s.ChanSends, s.ChanRecvs, sends, recvs)
+					p, procs, s.ChanSends, s.ChanRecvs, nsends, nrecvs)
 			}
-			if err == nil && sends-recvs != buffered {
-				t.Fatalf("program %s, procs %d: %d values sent and not received, %d in the buffers", p, procs, sends-recvs, buffered)
+			if err == nil && nsends-nrecvs != buffered {
+				t.Fatalf("program %s, procs %d: %d values sent and not received, %d in the buffers", p, procs, nsends-nrecvs, buffered)
 			}
 		}
 	}

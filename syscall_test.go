@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	stdtime "time"
 
@@ -20,10 +21,16 @@ const ms = stdtime.Millisecond
 func startTimes(t *testing.T, cfg gmp.Config, main func(mark func(string))) (map[string]stdtime.Duration, *gmp.Result) {
 	t.Helper()
 	marks := map[string]stdtime.Duration{}
+	var mu sync.Mutex // the marks' host lock: marked from several goroutines
 	var start stdtime.Time
 	res, err := gmp.Run(cfg, func() {
 		start = gmp.Now()
-		main(func(name string) { marks[name] = gmp.Since(start) })
+		main(func(name string) {
+			d := gmp.Since(start)
+			mu.Lock()
+			marks[name] = d
+			mu.Unlock()
+		})
 	})
 	if err != nil {
 		t.Fatal(err)

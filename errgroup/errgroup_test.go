@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	stdtime "time"
 
@@ -96,6 +97,7 @@ func TestWithContext(t *testing.T) {
 // on, so they stop early.
 func TestCancelOthers(t *testing.T) {
 	var stoppedAt []stdtime.Duration
+	var mu sync.Mutex // a host lock: the goroutines record with no gmp synchronisation between them
 	run(t, 4, func() {
 		start := time.Now()
 		g, ctx := errgroup.WithContext(context.Background())
@@ -110,7 +112,10 @@ func TestCancelOthers(t *testing.T) {
 				for {
 					done, tick := ctx.Done().RecvCase(), ticker.C.RecvCase()
 					if gmp.Select(done, tick) == 0 {
-						stoppedAt = append(stoppedAt, time.Since(start))
+						d := time.Since(start)
+						mu.Lock()
+						stoppedAt = append(stoppedAt, d)
+						mu.Unlock()
 						return ctx.Err()
 					}
 				}
@@ -137,13 +142,20 @@ func TestSetLimit(t *testing.T) {
 		const limit = 3
 		g := new(errgroup.Group)
 		g.SetLimit(limit)
+		// Host-locked counts: the active goroutines count with no gmp
+		// synchronisation between them.
+		var mu sync.Mutex
 		active, maxActive := 0, 0
 		for range 20 {
 			g.Go(func() error {
+				mu.Lock()
 				active++
 				maxActive = max(maxActive, active)
+				mu.Unlock()
 				time.Sleep(stdtime.Millisecond)
+				mu.Lock()
 				active--
+				mu.Unlock()
 				return nil
 			})
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	stdtime "time"
 
 	"github.com/gmplab/gmp"
@@ -53,6 +54,7 @@ func backpressureProgram(buffered bool, st *bpStats) func() {
 			size = 1024
 		}
 		queue := gmp.MakeChan[time.Time](size)
+		var mu sync.Mutex // a host lock on st: the goroutines count with no gmp synchronisation between them
 		start := time.Now()
 		end := start.Add(window)
 		done := gmp.MakeChan[int](ingress + workers)
@@ -61,7 +63,9 @@ func backpressureProgram(buffered bool, st *bpStats) func() {
 				for range queue.All() {
 					gmp.Work(scoring)
 					if time.Now().Before(end) {
+						mu.Lock()
 						st.scored++
+						mu.Unlock()
 					}
 				}
 				done.Send(w)
@@ -73,16 +77,23 @@ func backpressureProgram(buffered bool, st *bpStats) func() {
 				arrive := start.Add(stdtime.Duration(in) * interval / ingress)
 				for i := 0; arrive.Before(end) && time.Now().Before(end); i++ {
 					gmp.NetWait(time.Until(arrive)) // returns at once if already there
-					st.readDelay = append(st.readDelay, time.Since(arrive).Nanoseconds())
+					d := time.Since(arrive).Nanoseconds()
+					mu.Lock()
+					st.readDelay = append(st.readDelay, d)
 					st.accepted++
+					mu.Unlock()
 					switch {
 					case !buffered:
 						queue.Send(arrive) // blocks until a worker takes it
 					case queue.Len() > queue.Cap()*3/4 && i%10 != 0:
+						mu.Lock()
 						st.sampled++ // back-pressure: decide on the fast path
+						mu.Unlock()
 						gmp.Work(fastPath)
 					case !queue.TrySend(arrive):
+						mu.Lock()
 						st.dropped++
+						mu.Unlock()
 					}
 					arrive = arrive.Add(interval)
 				}

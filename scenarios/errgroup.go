@@ -152,7 +152,7 @@ func runCancelCause(r *Runner) error {
 		err   error
 		cause error
 	}
-	var obs []seen
+	var obsLog hostLog[seen]
 	var waitErr, reqCause error
 	_, err := r.Sim("cancel-cause", nil, func() {
 		start := time.Now()
@@ -161,7 +161,7 @@ func runCancelCause(r *Runner) error {
 		g, gctx := errgroup.WithContext(req)
 		watch := func(who string, ctx context.Context) {
 			ctx.Done().Recv()
-			obs = append(obs, seen{who, time.Since(start), ctx.Err(), context.Cause(ctx)})
+			obsLog.add(seen{who, time.Since(start), ctx.Err(), context.Cause(ctx)})
 		}
 		for s := range 3 {
 			g.Go(func() error {
@@ -188,6 +188,7 @@ func runCancelCause(r *Runner) error {
 	if err != nil {
 		return err
 	}
+	obs := obsLog.get()
 	r.Printf("cancel-cause (§5): 3 services × 2 workers; service 1 worker 0 fails at 3ms\n\n")
 	r.Printf("  %-20s %10s %-18s %s\n", "goroutine", "saw it at", "ctx.Err()", "context.Cause(ctx)")
 	for _, o := range obs {

@@ -34,8 +34,8 @@ func runHandoff(r *Runner) error {
 	for _, senderFirst := range []bool{true, false} {
 		rec := newRecorder(rt.EvGoStatus, rt.EvGoBlock, rt.EvGoUnblock)
 		placed := newPlacement()
-		var notes []string
-		var first string
+		var notes hostLog[string] // both goroutines write notes, and arrived
+		var arrived hostFirst
 		var gs, gr int64
 		_, err := r.Sim(map[bool]string{true: "sender-first", false: "receiver-first"}[senderFirst], func(c *gmp.Config) {
 			c.Observers = append(c.Observers, rec, placed)
@@ -44,13 +44,11 @@ func runHandoff(r *Runner) error {
 			done := gmp.MakeChan[struct{}](2)
 			note := func(s string) {
 				st := ch.State()
-				notes = append(notes, fmt.Sprintf("%-9s %-40s sendq=%v recvq=%v", dur(gmp.Since(gmp.Epoch).Nanoseconds()), s, goids(st.SendQ), goids(st.RecvQ)))
+				notes.add(fmt.Sprintf("%-9s %-40s sendq=%v recvq=%v", dur(gmp.Since(gmp.Epoch).Nanoseconds()), s, goids(st.SendQ), goids(st.RecvQ)))
 			}
 			sender := func() {
 				gs = gmp.Goid()
-				if first == "" {
-					first = "sender"
-				}
+				arrived.arrive("sender")
 				note(fmt.Sprintf("G%d: ch <- 42", gs))
 				ch.Send(42)
 				note(fmt.Sprintf("G%d: send returned", gs))
@@ -58,9 +56,7 @@ func runHandoff(r *Runner) error {
 			}
 			receiver := func() {
 				gr = gmp.Goid()
-				if first == "" {
-					first = "receiver"
-				}
+				arrived.arrive("receiver")
 				note(fmt.Sprintf("G%d: v := <-ch", gr))
 				v := ch.Recv()
 				note(fmt.Sprintf("G%d: received %d", gr, v))
@@ -80,12 +76,13 @@ func runHandoff(r *Runner) error {
 		if err != nil {
 			return err
 		}
+		first := arrived.get()
 		r.Printf("\n%s arrives first (sender G%d, receiver G%d):\n", first, gs, gr)
 		if planned := map[bool]string{true: "sender", false: "receiver"}[senderFirst]; first != planned {
 			r.Printf("  (run %s-first: the program starts the %s last, for runnext to run it\n", planned, planned)
 			r.Printf("  first; without runnext the one started first runs first)\n")
 		}
-		for _, n := range notes {
+		for _, n := range notes.get() {
 			r.Printf("  %s\n", n)
 		}
 		r.Printf("  runtime steps:\n")

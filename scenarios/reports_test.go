@@ -334,6 +334,12 @@ var reportChecks = map[string]func(c *reportCase){
 		}
 	},
 	"once": func(c *reportCase) {
+		if raceBuild { // the naive check, a data race, is left out
+			if !c.has(`naive check not run under -race`) || c.nums(`(?m)^  sync\.Once +(\d+) `) == nil {
+				c.t.Error("under -race: want the sync.Once row and the naive check not run")
+			}
+			return
+		}
 		inits := c.nums(`(?m)^  (?:sync\.Once|naive check) +(\d+) `)
 		if len(inits) != 2 {
 			c.t.Fatalf("want 2 rows, got %d", len(inits))

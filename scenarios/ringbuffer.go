@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"sync/atomic"
 	stdtime "time"
 
 	"github.com/gmplab/gmp"
@@ -95,7 +96,7 @@ func runRingbuffer(r *Runner) error {
 	var took [2]stdtime.Duration
 	var polls int
 	for i, kind := range []string{"go channel", "article ring"} {
-		var retries int
+		var retries atomic.Int64 // a host counter: both goroutines count
 		res, err := r.Sim(kind, nil, func() {
 			done := gmp.MakeChan[struct{}](0)
 			if kind == "go channel" {
@@ -119,7 +120,7 @@ func runRingbuffer(r *Runner) error {
 							gmp.Work(400)
 							got++
 						} else {
-							retries++
+							retries.Add(1)
 							gmp.Gosched() // empty: retry
 						}
 					}
@@ -128,7 +129,7 @@ func runRingbuffer(r *Runner) error {
 				for i := range n {
 					gmp.Work(100)
 					for !ring.enqueue(i) {
-						retries++
+						retries.Add(1)
 						gmp.Gosched() // full: retry
 					}
 				}
@@ -144,9 +145,9 @@ func runRingbuffer(r *Runner) error {
 		}
 		took[i] = res.VirtualTime
 		if kind == "article ring" {
-			polls = retries
+			polls = int(retries.Load())
 		}
-		r.Printf("  %-16s %12s %10d %10d %12d %12s\n", kind, dur(res.VirtualTime.Nanoseconds()), retries, res.Stats.ContextSwitches, res.Stats.ChanBlocks, dur(busy.Nanoseconds()))
+		r.Printf("  %-16s %12s %10d %10d %12d %12s\n", kind, dur(res.VirtualTime.Nanoseconds()), retries.Load(), res.Stats.ContextSwitches, res.Stats.ChanBlocks, dur(busy.Nanoseconds()))
 	}
 	r.Printf("\nA full Go channel parks the producer on sendq; the consumer's receive\n")
 	r.Printf("takes the head and moves the parked value into the freed slot (recv), then\n")

@@ -40,7 +40,7 @@ type runnextSnap struct {
 }
 
 func runRunnext(r *Runner) error {
-	var order []string
+	var orderLog hostLog[string]
 	var snaps []runnextSnap
 	res, err := r.Sim("runnext", func(c *gmp.Config) {
 		if !r.ProcsSet {
@@ -51,7 +51,7 @@ func runRunnext(r *Runner) error {
 		done := gmp.MakeChan[struct{}](5)
 		for i := range 5 {
 			gmp.Go(func() {
-				order = append(order, fmt.Sprint(i))
+				orderLog.add(fmt.Sprint(i))
 				done.Send(struct{}{})
 			})
 			snaps = append(snaps, snapRunnext(gmp.Sched(), me))
@@ -63,6 +63,7 @@ func runRunnext(r *Runner) error {
 	if err != nil {
 		return err
 	}
+	order := orderLog.get()
 	procs := runProcs(res)
 	r.Printf("runnext (§2.2): five go statements on GOMAXPROCS=%d, then main waits\n\n", procs)
 	system := map[int64]bool{}

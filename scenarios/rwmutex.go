@@ -47,6 +47,7 @@ func rwProgram(batch int, st *rwStats) func() {
 		)
 		var rw sync.RWMutex
 		var wg sync.WaitGroup
+		var mu hostMutex // guards st: the readers count with no gmp synchronisation between them
 		start := time.Now()
 		end := start.Add(window)
 		for range readers {
@@ -56,7 +57,9 @@ func rwProgram(batch int, st *rwStats) func() {
 					rw.RLock()
 					gmp.Work(lookup * stdtime.Duration(batch))
 					rw.RUnlock()
+					mu.Lock()
 					st.reads += batch
+					mu.Unlock()
 				}
 			})
 		}
@@ -69,7 +72,10 @@ func rwProgram(batch int, st *rwStats) func() {
 				time.Sleep(time.Until(due))
 				t := time.Now()
 				rw.Lock()
-				st.writeWaits = append(st.writeWaits, time.Since(t).Nanoseconds())
+				w := time.Since(t).Nanoseconds()
+				mu.Lock()
+				st.writeWaits = append(st.writeWaits, w)
+				mu.Unlock()
 				gmp.Work(write)
 				rw.Unlock()
 			}

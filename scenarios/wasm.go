@@ -27,7 +27,7 @@ report compares request latency and total time.`,
 	})
 }
 
-func wasmProgram(lat *[]int64) func() {
+func wasmProgram(lat *hostLog[int64]) func() {
 	return func() {
 		const n = 40
 		done := gmp.MakeChan[int](n)
@@ -39,7 +39,7 @@ func wasmProgram(lat *[]int64) func() {
 				gmp.Work(300 * stdtime.Microsecond)
 				gmp.Syscall(2 * stdtime.Millisecond)
 				gmp.NetWait(stdtime.Millisecond)
-				*lat = append(*lat, time.Since(arrive).Nanoseconds())
+				lat.add(time.Since(arrive).Nanoseconds())
 				done.Send(i)
 			})
 		}
@@ -67,11 +67,12 @@ func runWasm(r *Runner) error {
 			}
 		}},
 	} {
-		var lat []int64
-		res, err := r.Sim(v.label, v.adjust, wasmProgram(&lat))
+		var log hostLog[int64]
+		res, err := r.Sim(v.label, v.adjust, wasmProgram(&log))
 		if err != nil {
 			return err
 		}
+		lat := log.get()
 		results[i] = res
 		row := "wasm"
 		if i == 1 {
