@@ -3,6 +3,7 @@ package time_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"sync/atomic"
 	"testing"
 
 	"github.com/gmplab/gmp"
@@ -70,18 +71,24 @@ func churn(t *testing.T, seed uint64) {
 				dueLo, dueHi = lo.Add(d), hi.Add(d)
 				return r
 			}
-			// The AfterFunc and its bookkeeping.
-			var afArmings, afCanceled, afRuns int
-			var afEarly bool
-			var afDue time.Time
+			// The AfterFunc and its bookkeeping. f runs on goroutines of
+			// its own, so what it shares with this one is host atomics:
+			// under -race a switch between simulated goroutines publishes
+			// no happens-before edge, and the atomics are invisible to the
+			// simulation (no virtual time, no event).
+			var afArmings, afCanceled int
+			var afRuns atomic.Int64
+			var afEarly atomic.Bool
+			var afDue atomic.Pointer[time.Time]
+			setAfDue := func(due time.Time) { afDue.Store(&due) }
 			af := time.AfterFunc(time.Hour, func() {
-				afRuns++
-				if time.Now().Before(afDue) {
-					afEarly = true
+				afRuns.Add(1)
+				if time.Now().Before(*afDue.Load()) {
+					afEarly.Store(true)
 				}
 			})
 			afArmings++
-			afDue = time.Now().Add(time.Hour)
+			setAfDue(time.Now().Add(time.Hour))
 
 			for range ops {
 				switch op := rng.IntN(9); op {
@@ -119,7 +126,7 @@ func churn(t *testing.T, seed uint64) {
 							afCanceled++
 						}
 						afArmings++
-						afDue = time.Now() // a lower bound; the late arming is what matters
+						setAfDue(time.Now()) // a lower bound; the late arming is what matters
 					} else if af.Stop() {
 						afCanceled++
 					}
@@ -143,10 +150,10 @@ func churn(t *testing.T, seed uint64) {
 			}
 			tm.Stop()
 			time.Sleep(10 * ms) // let every pending AfterFunc run
-			if want := afArmings - afCanceled; afRuns != want {
-				t.Errorf("w%d: AfterFunc ran %d times; armings %d, stopped %d", w, afRuns, afArmings, afCanceled)
+			if runs, want := int(afRuns.Load()), afArmings-afCanceled; runs != want {
+				t.Errorf("w%d: AfterFunc ran %d times; armings %d, stopped %d", w, runs, afArmings, afCanceled)
 			}
-			if afEarly {
+			if afEarly.Load() {
 				t.Errorf("w%d: AfterFunc ran before it was due", w)
 			}
 		})

@@ -60,8 +60,8 @@ func TestSleepVirtualOrder(t *testing.T) {
 				for i := range due {
 					due[i] = time.Duration(rng.Int64N(int64(10*time.Second/tc.quantum))) * tc.quantum
 				}
-				woke := make([]time.Duration, n)
-				order := make([]int, 0, n)
+				woke := make([]time.Duration, n) // each goroutine writes its own element
+				var order hostLog[int]
 				wall := stdtime.Now()
 				res := run(t, cfg, func() {
 					base := time.Now().Add(time.Second)
@@ -70,8 +70,7 @@ func TestSleepVirtualOrder(t *testing.T) {
 						gmp.Go(func() {
 							time.Sleep(time.Until(base.Add(due[i])))
 							woke[i] = time.Since(base)
-							order = append(order, i)
-							if len(order) == n {
+							if order.add(i) == n {
 								done.Close()
 							}
 						})
@@ -82,7 +81,7 @@ func TestSleepVirtualOrder(t *testing.T) {
 					n, res.VirtualTime, stdtime.Since(wall), res.Stats.TimersFired)
 				var maxLate, maxInv time.Duration
 				high := time.Duration(-1)
-				for _, i := range order {
+				for _, i := range order.get() {
 					if woke[i] < due[i] {
 						t.Fatalf("goroutine %d woke at +%v, before its deadline +%v", i, woke[i], due[i])
 					}
@@ -292,12 +291,12 @@ func TestTimerOrderMatchesRuntime(t *testing.T) {
 	for _, mode := range []string{"sleep", "afterfunc", "chan"} {
 		t.Run(mode, func(t *testing.T) {
 			want := testnative.Run(t, exe, 1, mode)
-			var order []string
+			var order hostLog[string] // a host mutex, as the native program's
 			run(t, gmp.Config{Procs: 1}, func() {
 				due := []int{3, 1, 4, 2, 5}
 				done := gmp.MakeChan[struct{}](len(due))
 				rec := func(i int) {
-					order = append(order, fmt.Sprint(i))
+					order.add(fmt.Sprint(i))
 					done.Send(struct{}{})
 				}
 				for i, d := range due {
@@ -319,7 +318,7 @@ func TestTimerOrderMatchesRuntime(t *testing.T) {
 					done.Recv()
 				}
 			})
-			if got := strings.Join(order, " "); got != want {
+			if got := strings.Join(order.get(), " "); got != want {
 				t.Errorf("order: sim %q, real runtime %q", got, want)
 			}
 		})
