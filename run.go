@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gmplab/gmp/internal/gmpdebug"
+	"github.com/gmplab/gmp/internal/link"
 	"github.com/gmplab/gmp/internal/rt"
 	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/observe/schedtrace"
@@ -153,7 +154,12 @@ const (
 // Run is instrumented under -race (not norace): it runs on its caller's
 // goroutine only, and the go statement that starts the main goroutine is
 // here, so that the detector names Run and its caller as main's creator.
-func Run(cfg Config, main func()) (*Result, error) {
+func Run(cfg Config, main func()) (res *Result, err error) {
+	if hook := link.RunHook; hook != nil {
+		if after := hook(&cfg); after != nil {
+			defer func() { after(res, err) }()
+		}
+	}
 	// notRun is the Result of a run that failed before it started.
 	notRun := func(err error) (*Result, error) {
 		return &Result{Seed: cfg.Seed}, err
@@ -191,7 +197,7 @@ func Run(cfg Config, main func()) (*Result, error) {
 	if r == nil {
 		return notRun(err)
 	}
-	res := newResult(r, err, cfg.Seed, cfg.lean)
+	res = newResult(r, err, cfg.Seed, cfg.lean)
 	if err == nil && st != nil && st.Err() != nil {
 		err = fmt.Errorf("gmp: writing schedtrace: %w", st.Err())
 	}

@@ -143,33 +143,5 @@ func knobValues() []sweep.Knob {
 // applyKnob sets one knob's value in cfg; procsSet reports an explicit
 // --procs.
 func applyKnob(cfg *gmp.Config, flag, value string) (procsSet bool) {
-	switch flag {
-	case "procs":
-		cfg.Procs, _ = strconv.Atoi(value)
-		return true
-	case "version":
-		cfg.Version = value
-	case "preempt":
-		cfg.Preempt = gmp.PreemptAsync
-		if value == "cooperative" {
-			cfg.Preempt = gmp.PreemptCooperative
-		}
-	case "preset":
-		cfg.Preset = value
-		if value == "none" {
-			cfg.Preset = ""
-		}
-	case "steal-cap":
-		cfg.StealCap, _ = strconv.Atoi(value)
-	default:
-		if name, ok := strings.CutPrefix(flag, "cost."); ok {
-			if cfg.Costs == nil {
-				c := gmp.DefaultCosts()
-				cfg.Costs = &c
-			}
-			v, _ := strconv.ParseInt(value, 10, 64)
-			sweep.SetCost(cfg.Costs, name, v)
-		}
-	}
-	return false
+	return sweep.ApplyKnob(cfg, flag, value)
 }

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
-	"strconv"
 	"strings"
 	"time"
 
@@ -21,7 +19,7 @@ import (
 
 var cmdRun = &command{
 	Name:      "run",
-	UsageLine: "gmp run NAME [--procs LIST] [--seed N | --seeds LIST] [--schedtrace DUR] [--scheddetail] [--stats FILE] [--trace FILE] [--perfetto FILE] [--pprof DIR] [--html FILE] [--csv FILE] [--json FILE] [flags]",
+	UsageLine: "gmp run NAME|./pkg [--procs LIST] [--seed N | --seeds LIST] [--schedtrace DUR] [--scheddetail] [--stats FILE] [--trace FILE] [--perfetto FILE] [--pprof DIR] [--html FILE] [--csv FILE] [--json FILE] [flags]",
 	Short:     "run a built-in scenario and print what the scheduler did",
 	Long: `Run runs the scenario NAME (see 'gmp list') and prints its report to
 standard output, followed by a summary of each simulation it ran. The
@@ -97,9 +95,16 @@ outside the simulator.)
 
 NAME may instead be a main package (./cmd/x, or an import path): it is
 translated (see 'gmp help test'), built, and run with its main as
-goroutine 1 of a simulation configured by --procs, --seed, --max-steps,
---max-time, --preempt and --trace; arguments after the package go to the
-program, and its exit status is the program's.`,
+goroutine 1 of a simulation configured by the knobs (--procs, --version,
+--preempt, --preset, --steal-cap, --cost), --seed, --max-steps and
+--schedtrace, writing --trace, --stats and --html; arguments after the
+package go to the program, and its exit status is the program's. A
+package sweeps as a scenario does, with the same checks, table and
+outputs: it is translated and built once, and the binary runs once per
+configuration and seed in worker processes. There the program's standard
+output is discarded (its standard error is shown only if a run fails to
+report) — run one configuration alone to see it — and its runtime/trace
+tasks and regions are the table's "task" and "region" figures.`,
 	Flags: flag.NewFlagSet("run", flag.ContinueOnError),
 }
 
@@ -143,7 +148,7 @@ func init() { cmdRun.Run = runRun }
 
 func runRun(cmd *command, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && isPackageArg(args[0]) {
-		return runPackage(args, stdout, stderr)
+		return runPackage(cmd, args, stdout, stderr)
 	}
 	if len(args) != 1 {
 		if len(args) == 0 {
@@ -161,27 +166,12 @@ func runRun(cmd *command, args []string, stdout, stderr io.Writer) error {
 		return errUsage
 	}
 
-	set := map[string]bool{}
-	cmd.Flags.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	seeds := []uint64{*runSeed}
-	if set["seeds"] {
-		if set["seed"] {
-			return errors.New("--seed and --seeds: give one of them")
-		}
-		seeds = nil
-		for _, v := range runSeeds.vals {
-			seeds = append(seeds, uint64(v))
-		}
+	set, seeds, knobs, swept, err := runSettings(cmd)
+	if err != nil {
+		return err
 	}
-	knobs := knobValues()
-	var swept []sweep.Knob
-	for _, k := range knobs {
-		if len(k.Values) > 1 {
-			swept = append(swept, k)
-		}
-	}
-	if !sweep.IsWorker() && (len(swept) > 0 || len(seeds) > 1 || *runCSV != "" || *runJSON != "") {
-		return runSweep(cmd, sc, swept, seeds, set, stdout, stderr)
+	if !sweep.IsWorker() && isSweep(swept, seeds) {
+		return runSweep(cmd, scenarioSweep(sc, set, swept), swept, seeds, set, stdout, stderr)
 	}
 	cfg := gmp.Config{
 		Seed:     seeds[0],
@@ -266,7 +256,7 @@ func runRun(cmd *command, args []string, stdout, stderr io.Writer) error {
 		c.Observers = append(c.Observers, progress.observe(label))
 	}
 	r.Finished = func(scenarios.Run) { in.finished() }
-	err := sc.Run(r)
+	err = sc.Run(r)
 	progress.stop()
 	if len(collectors) > 0 {
 		if werr := writeHTMLFile(*runHTML, singleReport(sc.Name, collectors)); werr != nil && err == nil {
@@ -299,6 +289,36 @@ func runRun(cmd *command, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("scenario %s: %v\n(replay with: gmp run %s%s)", name, err, name, replayFlags(cmd))
 	}
 	return nil
+}
+
+// runSettings reads gmp run's flags: those the user set, the seeds, every
+// knob's values and the knobs swept (given more than one value).
+func runSettings(cmd *command) (set map[string]bool, seeds []uint64, knobs, swept []sweep.Knob, err error) {
+	set = map[string]bool{}
+	cmd.Flags.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	seeds = []uint64{*runSeed}
+	if set["seeds"] {
+		if set["seed"] {
+			return nil, nil, nil, nil, errors.New("--seed and --seeds: give one of them")
+		}
+		seeds = nil
+		for _, v := range runSeeds.vals {
+			seeds = append(seeds, uint64(v))
+		}
+	}
+	knobs = knobValues()
+	for _, k := range knobs {
+		if len(k.Values) > 1 {
+			swept = append(swept, k)
+		}
+	}
+	return set, seeds, knobs, swept, nil
+}
+
+// isSweep reports whether gmp run makes a sweep: a knob or the seed
+// swept, or a table asked for.
+func isSweep(swept []sweep.Knob, seeds []uint64) bool {
+	return len(swept) > 0 || len(seeds) > 1 || *runCSV != "" || *runJSON != ""
 }
 
 // replayFlags reconstructs the flags the user gave, for the replay hint.
@@ -366,48 +386,9 @@ func writeStatsFile(path, name string, runs []scenarios.Run, interrupted bool) e
 // top level, every run's under "runs", and "interrupted": true if a signal
 // stopped the scenario before its last simulation.
 func writeStats(w io.Writer, name string, runs []scenarios.Run, interrupted bool) error {
-	top := map[string]any{}
-	first := true
-	byRun := map[string]any{}
-	for _, run := range runs {
-		if run.Result == nil {
-			continue
-		}
-		m, err := statsMap(run.Result.Stats)
-		if err != nil {
-			return err
-		}
-		m["procs"] = len(run.Result.Procs)
-		mm := map[string]gmp.MetricValue{}
-		for _, s := range run.Result.Metrics {
-			mm[s.Name] = s.Value
-		}
-		m["metrics"] = mm
-		byRun[run.Label] = m
-		if first {
-			for k, v := range m {
-				top[k] = v
-			}
-			first = false
-		}
+	var ran []sweep.Ran
+	for _, r := range runs {
+		ran = append(ran, sweep.Ran{Label: r.Label, Result: r.Result, Err: r.Err})
 	}
-	top["scenario"] = name
-	top["seed"] = strconv.FormatUint(runs[0].Config.Seed, 10)
-	top["runs"] = byRun
-	if interrupted {
-		top["interrupted"] = true
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(top)
-}
-
-func statsMap(s gmp.Stats) (map[string]any, error) {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return nil, err
-	}
-	m := map[string]any{}
-	err = json.Unmarshal(b, &m)
-	return m, err
+	return sweep.WriteStats(w, "scenario", name, runs[0].Config.Seed, ran, interrupted)
 }

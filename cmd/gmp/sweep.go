@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -36,12 +35,35 @@ const maxTimelines = 16
 // oneRunFlags are outputs of a single simulation, which a sweep refuses.
 var oneRunFlags = []string{"trace", "perfetto", "pprof", "stats"}
 
-// runSweep runs scenario sc under every combination of the swept knobs and
+// sweepTarget is what a sweep runs: a built-in scenario, or a package
+// main translated and built once.
+type sweepTarget struct {
+	name string // the scenario's name or the package as the user gave it
+	// prepare returns how to run the workers (the binary and its fixed
+	// arguments); it is called once every check has passed, and cleanup
+	// removes what it made.
+	prepare func() (opts sweep.Options, cleanup func(), err error)
+}
+
+// scenarioSweep runs scenario sc: the workers are this binary, run again
+// with the scenario's name and the job's flags.
+func scenarioSweep(sc *scenarios.Scenario, set map[string]bool, swept []sweep.Knob) sweepTarget {
+	return sweepTarget{name: sc.Name, prepare: func() (sweep.Options, func(), error) {
+		exe, err := os.Executable()
+		if err != nil {
+			return sweep.Options{}, nil, fmt.Errorf("cannot find the gmp binary to run the workers: %v", err)
+		}
+		return sweep.Options{Exe: exe, Args: append([]string{"run", sc.Name}, fixedArgs(set, swept)...)}, func() {}, nil
+	}}
+}
+
+// runSweep runs target under every combination of the swept knobs and
 // every seed, in worker processes, and prints the table of key figures.
-func runSweep(cmd *command, sc *scenarios.Scenario, swept []sweep.Knob, seeds []uint64, set map[string]bool, stdout, stderr io.Writer) error {
+// Every check is made before target is prepared (a package translated).
+func runSweep(cmd *command, target sweepTarget, swept []sweep.Knob, seeds []uint64, set map[string]bool, stdout, stderr io.Writer) error {
 	for _, f := range oneRunFlags {
 		if set[f] {
-			return fmt.Errorf("--%s writes one simulation's output, and this is a sweep: run one configuration for it (gmp run %s --seed N …), or use --html, --csv or --json", f, sc.Name)
+			return fmt.Errorf("--%s writes one simulation's output, and this is a sweep: run one configuration for it (gmp run %s --seed N …), or use --html, --csv or --json", f, target.name)
 		}
 	}
 	points := sweep.Points(swept)
@@ -64,10 +86,11 @@ func runSweep(cmd *command, sc *scenarios.Scenario, swept []sweep.Knob, seeds []
 	if err := checkReports(nil, "", map[string]string{"html": *runHTML, "csv": *runCSV, "json": *runJSON}); err != nil {
 		return err
 	}
-	exe, err := os.Executable()
+	opts, cleanup, err := target.prepare()
 	if err != nil {
-		return fmt.Errorf("cannot find the gmp binary to run the workers: %v", err)
+		return err
 	}
+	defer cleanup()
 	var timelineDir string
 	if *runHTML != "" {
 		timelineDir, err = os.MkdirTemp("", "gmp-sweep-")
@@ -76,7 +99,7 @@ func runSweep(cmd *command, sc *scenarios.Scenario, swept []sweep.Knob, seeds []
 		}
 		defer os.RemoveAll(timelineDir)
 	}
-	opts := sweep.Options{Exe: exe, Args: append([]string{"run", sc.Name}, fixedArgs(set, swept)...), Workers: *runJobs}
+	opts.Workers = *runJobs
 	if progressOn(stderr) {
 		opts.Progress = stderr
 	}
@@ -94,7 +117,7 @@ func runSweep(cmd *command, sc *scenarios.Scenario, swept []sweep.Knob, seeds []
 	}
 	wall := time.Since(start)
 	table := sweep.BuildTable(swept, jobs, outs)
-	fmt.Fprintf(stdout, "sweep of %s: %d configurations × %d seeds = %d simulations\n\n", sc.Name, len(points), len(seeds), total)
+	fmt.Fprintf(stdout, "sweep of %s: %d configurations × %d seeds = %d simulations\n\n", target.name, len(points), len(seeds), total)
 	if err := table.WriteText(stdout); err != nil {
 		return err
 	}
@@ -113,7 +136,7 @@ func runSweep(cmd *command, sc *scenarios.Scenario, swept []sweep.Knob, seeds []
 		written = append(written, "json  "+*runJSON)
 	}
 	if *runHTML != "" {
-		rep, err := sweepReport(sc.Name, table, jobs)
+		rep, err := sweepReport(target.name, table, jobs)
 		if err != nil {
 			return fmt.Errorf("--html: %v", err)
 		}
@@ -246,12 +269,8 @@ func sweepReport(name string, t *sweep.Table, jobs []sweep.Job) (*html.Report, e
 			c.Values = []string{}
 		}
 		if j.Timeline != "" {
-			b, err := os.ReadFile(j.Timeline)
+			tls, err := sweep.ReadTimelines(j.Timeline)
 			if err != nil {
-				return nil, fmt.Errorf("the timeline of %s: %v", c.Label, err)
-			}
-			var tls []*html.Timeline
-			if err := json.Unmarshal(b, &tls); err != nil {
 				return nil, fmt.Errorf("the timeline of %s: %v", c.Label, err)
 			}
 			c.Timeline = len(r.Timelines)
@@ -283,19 +302,9 @@ func runWorker(sc *scenarios.Scenario, cfg gmp.Config, procsSet bool, stdout io.
 		cfg.SchedTraceOut = io.Discard
 	}
 	r := &scenarios.Runner{Config: cfg, ProcsSet: procsSet, Out: io.Discard, Diag: io.Discard}
-	var lats []*sweep.UserLatency
-	var cols []*html.Collector
-	counter := &eventCounter{}
-	tlFile := sweep.TimelineFile()
+	rec := sweep.NewRecorder(sweep.TimelineFile())
 	r.Prepare = func(label string, c *gmp.Config) {
-		u := sweep.NewUserLatency()
-		lats = append(lats, u)
-		c.Observers = append(c.Observers, u, counter)
-		if tlFile != "" {
-			col := html.NewCollector(label, "")
-			cols = append(cols, col)
-			c.Observers = append(c.Observers, col)
-		}
+		c.Observers = append(c.Observers, rec.Observers(label)...)
 	}
 	err := sc.Run(r)
 	if len(r.Runs) == 0 {
@@ -304,36 +313,15 @@ func runWorker(sc *scenarios.Scenario, cfg gmp.Config, procsSet bool, stdout io.
 		}
 		return err
 	}
-	out := sweep.WorkerOutput{Events: counter.events.Load()}
-	for i, run := range r.Runs {
-		out.Runs = append(out.Runs, sweep.Collect(run.Label, run.Result, run.Err, lats[i]))
+	var ran []sweep.Ran
+	for _, run := range r.Runs {
+		ran = append(ran, sweep.Ran{Label: run.Label, Result: run.Result, Err: run.Err})
 	}
-	if tlFile != "" {
-		var tls []*html.Timeline
-		for _, c := range cols {
-			tls = append(tls, c.Timeline())
-		}
-		if err := writeFile(tlFile, func(w io.Writer) error { return json.NewEncoder(w).Encode(tls) }); err != nil {
-			return err
-		}
+	out, err := rec.Finish(ran)
+	if err != nil {
+		return err
 	}
 	return sweep.WriteWorkerOutput(stdout, out)
-}
-
-// eventCounter counts the scheduler's events and the virtual time
-// reached, for progress lines (read from another host goroutine).
-type eventCounter struct {
-	events atomic.Int64
-	vtime  atomic.Int64
-}
-
-func (e *eventCounter) Kinds() observe.KindSet {
-	return observe.KindsOf(observe.GoCreate, observe.GoStart, observe.GoStop, observe.GoBlock, observe.GoUnblock, observe.GoDestroy)
-}
-
-func (e *eventCounter) Event(ev *observe.Event) {
-	e.events.Add(1)
-	e.vtime.Store(ev.Time)
 }
 
 // progressOn reports whether to print progress lines: --progress on, or
@@ -353,7 +341,7 @@ func progressOn(stderr io.Writer) bool {
 // has reached and its rate, every half second.
 type progressLine struct {
 	w       io.Writer
-	counter eventCounter
+	counter sweep.EventCounter
 	label   atomic.Value
 	quit    chan struct{}
 	once    sync.Once
@@ -381,9 +369,9 @@ func newRunProgress(stderr io.Writer) *progressLine {
 				return
 			case <-t.C:
 				el := time.Since(start)
-				n := p.counter.events.Load()
+				n := p.counter.Events()
 				fmt.Fprintf(p.w, "\r\033[K%s: virtual %v, %d events, %.3g events/s, %s", p.label.Load(),
-					time.Duration(p.counter.vtime.Load()), n, float64(n)/el.Seconds(), el.Round(time.Second))
+					time.Duration(p.counter.VirtualTime()), n, float64(n)/el.Seconds(), el.Round(time.Second))
 				shown = true
 			}
 		}

@@ -30,3 +30,10 @@ var SetLean func(cfg any)
 // (link cannot name those types). Set by package gmptest; gmp explore
 // runs the corpus through it.
 var ExploreTarget any
+
+// RunHook is called, if set, by package gmp's Run with the *gmp.Config it
+// was given, before Run checks it; the function it returns, if not nil, is
+// called with the run's *gmp.Result and error when the run is over. Set by
+// package gmprun in a command that gmp run translated, to give its one
+// simulation the knobs and observers of gmp run's sweeps and outputs.
+var RunHook func(cfg any) (after func(res any, err error))

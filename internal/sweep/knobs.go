@@ -4,12 +4,13 @@
 // each configuration with their spread over the seeds.
 //
 // The simulator runs one simulation at a time in a process (the runtime's
-// state is global), so a sweep re-executes the binary it runs in, once per
-// (configuration, seed), with that configuration's flags and the
-// environment variable GMP_SWEEP_WORKER set; the worker runs the program
-// once and prints its figures as JSON on standard output. Results are
-// placed by job index, so the table does not depend on which worker
-// finished first.
+// state is global), so a sweep re-executes the binary it runs in — or, for
+// a package, the program translated and built once — once per
+// (configuration, seed), with that configuration's flags (a program's, in
+// its environment) and the environment variable GMP_SWEEP_WORKER set; the
+// worker runs the program once and prints its figures as JSON on standard
+// output. Results are placed by job index, so the table does not depend on
+// which worker finished first.
 package sweep
 
 import (
@@ -201,4 +202,38 @@ func Points(knobs []Knob) []Point {
 		pts = next
 	}
 	return pts
+}
+
+// ApplyKnob sets one knob's value (a Setting's Flag and Value) in cfg;
+// procsSet reports an explicit procs.
+func ApplyKnob(cfg *gmp.Config, flag, value string) (procsSet bool) {
+	switch flag {
+	case "procs":
+		cfg.Procs, _ = strconv.Atoi(value)
+		return true
+	case "version":
+		cfg.Version = value
+	case "preempt":
+		cfg.Preempt = gmp.PreemptAsync
+		if value == "cooperative" {
+			cfg.Preempt = gmp.PreemptCooperative
+		}
+	case "preset":
+		cfg.Preset = value
+		if value == "none" {
+			cfg.Preset = ""
+		}
+	case "steal-cap":
+		cfg.StealCap, _ = strconv.Atoi(value)
+	default:
+		if name, ok := strings.CutPrefix(flag, "cost."); ok {
+			if cfg.Costs == nil {
+				c := gmp.DefaultCosts()
+				cfg.Costs = &c
+			}
+			v, _ := strconv.ParseInt(value, 10, 64)
+			SetCost(cfg.Costs, name, v)
+		}
+	}
+	return false
 }

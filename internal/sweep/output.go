@@ -12,7 +12,8 @@ import (
 
 // WriteText writes the table for a terminal: one line per configuration
 // and simulation, each figure as its median over the seeds with the range
-// [min–max] when the seeds disagree.
+// [min–max] when the seeds disagree (as printed: the CSV and JSON have
+// every digit).
 func (t *Table) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	var head []string
@@ -37,7 +38,8 @@ func (t *Table) WriteText(w io.Writer) error {
 			switch {
 			case s.N == 0:
 				cells = append(cells, "-")
-			case s.Min == s.Max:
+			case s.Min == s.Max || FormatValue(f, s.Min) == FormatValue(f, s.Max):
+				// The seeds agree, at the table's precision.
 				cells = append(cells, FormatValue(f, s.Median))
 			default:
 				cells = append(cells, fmt.Sprintf("%s [%s–%s]", FormatValue(f, s.Median), FormatValue(f, s.Min), FormatValue(f, s.Max)))

@@ -14,8 +14,10 @@ import (
 )
 
 // The worker protocol: the parent runs the binary with the job's flags
-// and these variables set; the worker runs its program once and writes a
-// WorkerOutput as JSON on standard output (its report is discarded).
+// (or, for a translated program, the job's configuration in EnvKnobs and
+// GMPRUN) and these variables set; the worker runs its program once and
+// writes a WorkerOutput as JSON, one line, at the end of its standard
+// output (its report is discarded).
 const (
 	// EnvWorker marks a worker process.
 	EnvWorker = "GMP_SWEEP_WORKER"
@@ -76,6 +78,15 @@ type Options struct {
 	// flags).
 	Exe  string
 	Args []string
+	// JobEnv, if set, gives a job its configuration in the environment
+	// rather than as flags: the worker gets Args alone (a translated
+	// program, whose arguments are its own) and the variables JobEnv
+	// returns.
+	JobEnv func(Job) []string
+	// Replay, if set, is the command that runs job's configuration alone,
+	// for the error of a worker that fails (by default Exe and the job's
+	// arguments).
+	Replay func(Job) string
 	// Workers is the number of processes at once (at least 1).
 	Workers int
 	// Progress, if set, receives a progress line now and then (a
@@ -153,6 +164,9 @@ feed:
 // JobArgs are the arguments of job's worker.
 func JobArgs(opts Options, j Job) []string {
 	args := append([]string(nil), opts.Args...)
+	if opts.JobEnv != nil {
+		return args
+	}
 	args = append(args, j.Point.Args()...)
 	return append(args, fmt.Sprintf("--seed=%d", j.Seed))
 }
@@ -161,11 +175,14 @@ func runJob(ctx context.Context, opts Options, j Job) (WorkerOutput, error) {
 	args := JobArgs(opts, j)
 	cmd := exec.CommandContext(ctx, opts.Exe, args...)
 	cmd.Env = append(os.Environ(), EnvWorker+"=1", EnvTimeline+"="+j.Timeline)
+	if opts.JobEnv != nil {
+		cmd.Env = append(cmd.Env, opts.JobEnv(j)...)
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	var out WorkerOutput
-	if jerr := json.Unmarshal(stdout.Bytes(), &out); jerr != nil || len(out.Runs) == 0 {
+	if jerr := json.Unmarshal(lastLine(stdout.Bytes()), &out); jerr != nil || len(out.Runs) == 0 {
 		if ctx.Err() != nil {
 			return out, ctx.Err()
 		}
@@ -173,10 +190,24 @@ func runJob(ctx context.Context, opts Options, j Job) (WorkerOutput, error) {
 		if err == nil {
 			err = fmt.Errorf("no answer (%v)", jerr)
 		}
-		return out, fmt.Errorf("configuration %s, seed %d: worker failed: %v\n%s\n(replay with: %s %s)",
-			j.Point.Label(), j.Seed, err, msg, opts.Exe, strings.Join(args, " "))
+		replay := opts.Exe + " " + strings.Join(args, " ")
+		if opts.Replay != nil {
+			replay = opts.Replay(j)
+		}
+		return out, fmt.Errorf("configuration %s, seed %d: worker failed: %v\n%s\n(replay with: %s)",
+			j.Point.Label(), j.Seed, err, msg, replay)
 	}
 	return out, nil
+}
+
+// lastLine is the answer in a worker's standard output: its last line
+// (a translated program may have printed before its answer).
+func lastLine(b []byte) []byte {
+	b = bytes.TrimRight(b, "\n")
+	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
+		return b[i+1:]
+	}
+	return b
 }
 
 // startProgress prints line() to w every 200ms, over itself (\r), and

@@ -41,10 +41,11 @@
 //	select {…}              switch c0, c1 := a.RecvCase(), b.SendCase(x); gmp.Select(c0, c1) {…}  (select.go)
 //	select {}               for { gmp.Select() }
 //	runtime.Gosched …       gmp.Gosched …                                    (imports.go)
-//	sync, time, context …   import swap to the gmp mirrors (math/rand and maps too)
+//	sync, time, context …   import swap to the gmp mirrors (math/rand, maps and runtime/trace too)
 //	std API taking a ctx    its context argument wrapped in context.ToStd
 //	func TestX(t)           if gmptest.Test(t, TestX) { return }; …body…     (testing.go)
 //	t.Run, t.Parallel …     gmptest.Run(t, …), gmptest.Parallel(t) …
+//	func main()             if gmprun.Main(main) { return }; …body…          (testing.go)
 //	var x = make(chan …)    initialised at the start of each simulation      (inits.go)
 //
 // The loops are three-clause loops, not range-over-func, so that code of

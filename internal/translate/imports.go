@@ -17,7 +17,14 @@ var Swaps = map[string]string{
 	"math/rand":    GmpModule + "/math/rand",
 	"math/rand/v2": GmpModule + "/math/rand/v2",
 	"maps":         GmpModule + "/maps",
+	// Tasks, regions and logs, in virtual time (no Start, Stop or
+	// FlightRecorder: see untraced).
+	"runtime/trace": GmpModule + "/trace",
 }
+
+// untraced are runtime/trace's functions that its mirror lacks: the
+// simulation's execution trace is gmp's to write.
+var untraced = map[string]bool{"Start": true, "Stop": true, "NewFlightRecorder": true}
 
 func (t *Translator) swap(path string) (string, bool) {
 	p, ok := Swaps[path]
@@ -132,6 +139,10 @@ func (r *fileRW) checkCall(n *ast.CallExpr) {
 	path := fn.Pkg().Path()
 	if why, ok := nondeterministic[fn.FullName()]; ok {
 		r.p.warnf(n.Pos(), "%s: %s: uncontrolled nondeterminism (a replay of the seed may differ)", fn.FullName(), why)
+	}
+	if path == "runtime/trace" && untraced[fn.Name()] {
+		r.p.errorf(n.Pos(), "runtime/trace.%s: the simulation's execution trace is written by gmp (gmp run --trace FILE, gmp test -gmp.trace DIR), not by the program; its tasks, regions and logs are translated. Keep this call out of the simulated code", fn.Name())
+		return
 	}
 	if r.p.tr.translated(path) {
 		return

@@ -53,12 +53,12 @@ func (p *Program) Unit(path string) *Unit { return p.byPath[path] }
 
 // gmpOwn reports whether path is one of gmp's own packages (never
 // translated: they are the simulated runtime), as opposed to the programs
-// under gmp's testdata.
+// under gmp's testdata and examples.
 func gmpOwn(path string) bool {
 	if path != GmpModule && !strings.HasPrefix(path, GmpModule+"/") {
 		return false
 	}
-	return !strings.Contains(path, "/testdata/")
+	return !strings.Contains(path, "/testdata/") && !strings.HasPrefix(path, GmpModule+"/examples/")
 }
 
 // Plan lists the packages matched by patterns and the non-standard

@@ -151,7 +151,8 @@ func TestDiagnostics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"u.go:15:1: //go:linkname", "u.go:21:2: os/signal.Notify", "u.go:27:10: io.Pipe", "u.go:34:2: reflect.Select", "u.go:46:6: *net/http.Request.Context takes or returns context.Context"}
+	want := []string{"u.go:15:1: //go:linkname", "u.go:21:2: os/signal.Notify", "u.go:27:10: io.Pipe", "u.go:34:2: reflect.Select", "u.go:46:6: *net/http.Request.Context takes or returns context.Context",
+		"v.go:10:2: runtime/trace.Start", "v.go:11:8: runtime/trace.Stop"}
 	if len(b.Diags) != len(want) {
 		t.Errorf("got %d diagnostics, want %d:\n%v", len(b.Diags), len(want), b.Diags)
 	}

@@ -11,6 +11,9 @@ import (
 // GmptestPath is the harness package that translated tests call.
 const GmptestPath = GmpModule + "/gmptest"
 
+// GmprunPath is the package that a translated command's main calls first.
+const GmprunPath = GmpModule + "/gmprun"
+
 // funcDecl enters the simulation at the top of each test, example and
 // benchmark of a _test.go file, and of func main in a command:
 //
@@ -84,8 +87,8 @@ func (r *fileRW) gmptest() string {
 }
 
 func (r *fileRW) gmprun() string {
-	r.need(GmptestPath, "gmptest")
-	return "gmptest"
+	r.need(GmprunPath, "gmprun")
+	return "gmprun"
 }
 
 // isTestFunc is go test's isTest: name is prefix followed by nothing or by
