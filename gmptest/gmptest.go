@@ -316,6 +316,7 @@ func RunTest(t *testing.T, cfg gmp.Config, body func(*testing.T)) Outcome {
 	defer func() { cur = nil }()
 	var root *tstate
 	res, err := gmp.Run(cfg, func() {
+		rt.HideFromStackAll()
 		runInits()
 		root = h.newState(t, nil)
 		root.finished = gmp.MakeChan[struct{}](0)

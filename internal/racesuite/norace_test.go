@@ -43,7 +43,7 @@ var instrumented = []string{
 var simPackages = []string{
 	".", "context", "errgroup", "internal/link", "internal/progrand", "internal/rt",
 	"internal/gmpdebug", "maps", "math/rand", "math/rand/v2", "observe", "sync", "time", "trace",
-	"gmptest", "internal/explore",
+	"gmptest", "gmprun", "internal/explore",
 }
 
 // TestNorace checks that every function of the simulator carries

@@ -186,7 +186,7 @@ func newproc1(fn func(), callergp *g, callerpc uintptr, parked bool, reason wait
 	}
 	newg.fn = fn
 	newg.race = raceCtx{}
-	newg.sys = sys
+	newg.sys, newg.harness = sys, false
 	newg.gopc = callerpc
 	newg.parentGoid = 0
 	if callergp != nil {

@@ -108,6 +108,7 @@ type g struct {
 	// runtime call the goroutine makes.
 	preempt    bool
 	sys        bool // a runtime-internal goroutine (isSystemGoroutine)
+	harness    bool // a test harness's goroutine: not in runtime.Stack(buf, true) (HideFromStackAll)
 	selectDone bool // a select case already won (select.go)
 
 	stackSize int32 // simulated stack size in bytes (2 KiB at creation)
