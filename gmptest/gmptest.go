@@ -311,6 +311,12 @@ var crashOnPanic bool
 //go:norace
 func RunTest(t *testing.T, cfg gmp.Config, body func(*testing.T)) Outcome {
 	progrand.SetSeed(cfg.Seed)
+	if cfg.Settle == 0 {
+		// What the test left behind runs on for a while of virtual time,
+		// as under the explorer: a goroutine still sleeping when the
+		// test returns is not a leak; one blocked for good is.
+		cfg.Settle = time.Second
+	}
 	h := &harness{tests: map[*testing.T]*tstate{}}
 	cur = h
 	defer func() { cur = nil }()
