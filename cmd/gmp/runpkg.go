@@ -188,7 +188,10 @@ func buildMain(pkg string, stdout, stderr io.Writer) (exe string, cleanup func()
 		build = append(build, "-overlay="+b.Overlay)
 	}
 	if b.ModFile != "" {
-		build = append(build, "-modfile="+b.ModFile)
+		// The alternate go.mod is ours: -mod=mod lets the go command add
+		// the requirements gmp's own packages bring (a go ≥ 1.17 module
+		// lists every module it imports from, indirectly too).
+		build = append(build, "-modfile="+b.ModFile, "-mod=mod")
 	}
 	build = append(build, pkg)
 	if err := goCommand(stdout, stderr, dir, nil, false, build); err != nil {

@@ -147,16 +147,21 @@ func splitTestArgs(args []string) (g gmpFlags, goArgs, pkgs []string, tags, dir 
 			}
 			continue
 		}
-		goArgs = append(goArgs, a)
 		if !hasVal && goTestValueFlags[name] && i+1 < len(args) {
 			i++
 			val = args[i]
-			goArgs = append(goArgs, val)
+			if name != "C" {
+				goArgs = append(goArgs, a, val)
+			}
+		} else if name != "C" {
+			goArgs = append(goArgs, a)
 		}
 		switch name {
 		case "tags":
 			tags = val
 		case "C":
+			// Not passed on: the go command must have -C first; it runs
+			// in dir instead (goCommand).
 			dir = val
 		}
 	}
@@ -197,7 +202,10 @@ func runTest(cmd *command, args []string, stdout, stderr io.Writer) error {
 		full = append(full, "-overlay="+b.Overlay)
 	}
 	if b.ModFile != "" {
-		full = append(full, "-modfile="+b.ModFile)
+		// The alternate go.mod is ours: -mod=mod lets the go command add
+		// the requirements gmp's own packages bring (a go ≥ 1.17 module
+		// lists every module it imports from, indirectly too).
+		full = append(full, "-modfile="+b.ModFile, "-mod=mod")
 	}
 	runPat, skipPat := flagValue(goArgs, "run"), flagValue(goArgs, "skip")
 	nativeExamples := !g.examples && hasExamples(b) && (runPat == "" || strings.HasPrefix(strings.TrimPrefix(runPat, "^"), "Example"))

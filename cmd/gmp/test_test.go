@@ -1,8 +1,13 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/gmplab/gmp/internal/rt"
 )
 
 func TestSplitTestArgs(t *testing.T) {
@@ -18,7 +23,7 @@ func TestSplitTestArgs(t *testing.T) {
 	if !g.examples || g.bench || !g.mapOrder {
 		t.Errorf("flags = %+v", g)
 	}
-	if want := []string{"-v", "-run", "TestX/sub", "-tags", "integration", "-count=3", "-C", "/tmp", "-args", "-x"}; !reflect.DeepEqual(goArgs, want) {
+	if want := []string{"-v", "-run", "TestX/sub", "-tags", "integration", "-count=3", "-args", "-x"}; !reflect.DeepEqual(goArgs, want) {
 		t.Errorf("go args = %q, want %q", goArgs, want)
 	}
 	if !reflect.DeepEqual(pkgs, []string{"./a/..."}) || tags != "integration" || dir != "/tmp" {
@@ -48,5 +53,68 @@ func TestBenchAndSkipFlags(t *testing.T) {
 	}
 	if got := withoutFlag([]string{"-run", "A", "-v", "-skip=B"}, "run"); !reflect.DeepEqual(got, []string{"-v", "-skip=B"}) {
 		t.Errorf("withoutFlag = %q", got)
+	}
+}
+
+// TestOwnModule: gmp test in a module of the user's own, which requires
+// nothing (a go ≥ 1.17 module must list every module it imports from, so
+// the alternate go.mod gets gmp's requirements too); under -race, the
+// explorer finds the test's data race with the user's lines.
+func TestOwnModule(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module example.com/bank\n\ngo 1.26\n",
+		"bank_test.go": `package bank
+
+import (
+	"sync"
+	"testing"
+)
+
+type account struct {
+	mu      sync.Mutex
+	balance int
+}
+
+func (a *account) deposit(n int) {
+	a.mu.Lock()
+	a.balance += n
+	a.mu.Unlock()
+}
+
+func (a *account) read() int { return a.balance } // no lock
+
+func TestBank(t *testing.T) {
+	a := &account{}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); a.deposit(10) }()
+	if a.read() < 0 {
+		t.Error("negative")
+	}
+	wg.Wait()
+}
+`,
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := []string{"GOPROXY=off", "GMPCACHE=" + t.TempDir()} // nothing to download: gmp's requirements are in the module cache
+	r := runGmp(t, env, "test", "-count=1", "-C", dir, ".")
+	if r.code != 0 || !strings.Contains(r.stdout, "ok  \texample.com/bank") {
+		t.Fatalf("gmp test in its own module: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if !rt.RaceEnabled {
+		return // the -race build of gmp's packages is warm in .ci/run's race step
+	}
+	r = runGmp(t, env, "test", "-race", "-count=1", "-gmp.explore", "100", "-C", dir, ".")
+	for _, w := range []string{"data race (faithful mode)",
+		"data race: read at bank.(*account).read (bank_test.go:19) / write at bank.(*account).deposit (bank_test.go:15)",
+		"replay: gmp test -race "} {
+		if !strings.Contains(r.stdout, w) {
+			t.Errorf("gmp test -race -gmp.explore: output lacks %q:\n%s%s", w, r.stdout, r.stderr)
+		}
 	}
 }
