@@ -13,6 +13,7 @@ import (
 
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/internal/chanprog"
+	"github.com/gmplab/gmp/internal/hostlog"
 	"github.com/gmplab/gmp/internal/testnative"
 	"github.com/gmplab/gmp/time"
 )
@@ -22,14 +23,14 @@ import (
 // real runtime and on the simulator.
 func TestCloseWakeOrder(t *testing.T) {
 	want := testnative.Run(t, testnative.Build(t, "testdata/native/closeorder"), 1)
-	var order hostLog[string]
+	var order hostlog.Log[string]
 	_, err := gmp.Run(gmp.Config{Procs: 1}, func() {
 		ch := gmp.MakeChan[int](0)
 		done := gmp.MakeChan[int](0)
 		for i := range 4 {
 			gmp.Go(func() {
 				ch.Recv()
-				order.add(fmt.Sprint("r", i))
+				order.Add(fmt.Sprint("r", i))
 				done.Send(1)
 			})
 		}
@@ -45,14 +46,14 @@ func TestCloseWakeOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(order.get(), " "); got != want || want != "r3 r2 r1 r0" {
+	if got := strings.Join(order.Get(), " "); got != want || want != "r3 r2 r1 r0" {
 		t.Errorf("close wake order: sim %q, real %q, want r3 r2 r1 r0", got, want)
 	}
 }
 
 // simChanprog runs a chanprog program on the simulator.
 func simChanprog(t *testing.T, p chanprog.Prog) string {
-	var log hostLog[string]
+	var log hostlog.Log[string]
 	_, err := gmp.Run(gmp.Config{Procs: 1}, func() {
 		chans := make([]gmp.Chan[int], len(p.Caps))
 		for i, c := range p.Caps {
@@ -67,13 +68,13 @@ func simChanprog(t *testing.T, p chanprog.Prog) string {
 					switch op.Kind {
 					case chanprog.Send:
 						chans[op.Ch].Send(op.Val)
-						log.add(chanprog.Entry(gi, op, op.Val, true))
+						log.Add(chanprog.Entry(gi, op, op.Val, true))
 					case chanprog.Recv:
 						v, ok := chans[op.Ch].Recv2()
-						log.add(chanprog.Entry(gi, op, v, ok))
+						log.Add(chanprog.Entry(gi, op, v, ok))
 					case chanprog.Close:
 						chans[op.Ch].Close()
-						log.add(chanprog.Entry(gi, op, 0, true))
+						log.Add(chanprog.Entry(gi, op, 0, true))
 					case chanprog.Yield:
 						gmp.Gosched()
 					}
@@ -85,7 +86,7 @@ func simChanprog(t *testing.T, p chanprog.Prog) string {
 		}
 		done.Recv()
 	})
-	out := strings.Join(log.get(), " ")
+	out := strings.Join(log.Get(), " ")
 	if gmp.IsDeadlock(err) {
 		return strings.TrimSpace(out + " deadlock")
 	}

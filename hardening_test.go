@@ -12,6 +12,7 @@ import (
 	stdtime "time"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/internal/hostlog"
 	"github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/sync"
 	"github.com/gmplab/gmp/time"
@@ -305,12 +306,12 @@ func TestRangeDump(t *testing.T) {
 
 // statusLog records the G status changes of a run. The program resets the
 // log while the observer writes it (on the event loop's host goroutine
-// under -race): a hostLog.
-type statusLog struct{ log hostLog[string] }
+// under -race): a hostlog.Log.
+type statusLog struct{ log hostlog.Log[string] }
 
 func (s *statusLog) Kinds() observe.KindSet { return observe.KindsOf(observe.GoStatus) }
 func (s *statusLog) Event(ev *observe.Event) {
-	s.log.add(fmt.Sprintf("G%d %s->%s %s", ev.G, observe.GStatus(ev.Arg), observe.GStatus(ev.Arg2), observe.WaitReason(ev.Arg3)))
+	s.log.Add(fmt.Sprintf("G%d %s->%s %s", ev.G, observe.GStatus(ev.Arg), observe.GStatus(ev.Arg2), observe.WaitReason(ev.Arg3)))
 }
 
 // TestSTWWaitReason: the goroutine that stops the world for GOMAXPROCS goes
@@ -322,14 +323,14 @@ func TestSTWWaitReason(t *testing.T) {
 	_, err := gmp.Run(gmp.Config{Procs: 2, Observers: []observe.Observer{obs}}, func() {
 		me = gmp.Goid()
 		time.Sleep(stdtime.Millisecond) // a wait reason to be left over
-		obs.log.reset()
+		obs.log.Reset()
 		gmp.GOMAXPROCS(3)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := fmt.Sprintf("G%d _Grunning->_Gwaiting stopping the world", me)
-	if log := obs.log.get(); !slices.Contains(log, want) {
+	if log := obs.log.Get(); !slices.Contains(log, want) {
 		t.Errorf("no %q among the status changes:\n%s", want, strings.Join(log, "\n"))
 	}
 }

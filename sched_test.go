@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/internal/hostlog"
 	"github.com/gmplab/gmp/internal/testnative"
 	"github.com/gmplab/gmp/observe"
 )
@@ -14,12 +15,12 @@ import (
 // simOrder runs testdata/native/order's program on the simulator.
 func simOrder(t *testing.T, n int, cfg gmp.Config) string {
 	t.Helper()
-	order := &hostLog[int]{s: make([]int, 0, n)}
+	order := &hostlog.Log[int]{}
 	_, err := gmp.Run(cfg, func() {
 		done := gmp.MakeChan[struct{}](0)
 		for i := 0; i < n; i++ {
 			gmp.Go(func() {
-				if order.add(i) == n {
+				if order.Add(i) == n {
 					done.Close()
 				}
 			})
@@ -30,7 +31,7 @@ func simOrder(t *testing.T, n int, cfg gmp.Config) string {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	for _, v := range order.get() {
+	for _, v := range order.Get() {
 		b.WriteString(strconv.Itoa(v))
 		b.WriteByte(' ')
 	}
@@ -82,12 +83,12 @@ func clip(s string) string {
 
 // runqPuts records the RunqPut events of a run. The program reads the log
 // while the observer writes it (on the event loop's host goroutine under
-// -race): a hostLog.
-type runqPuts struct{ log hostLog[string] }
+// -race): a hostlog.Log.
+type runqPuts struct{ log hostlog.Log[string] }
 
 func (r *runqPuts) Kinds() observe.KindSet { return observe.KindsOf(observe.RunqPut) }
 func (r *runqPuts) Event(ev *observe.Event) {
-	r.log.add(fmt.Sprintf("G%d:%d", ev.G, ev.Arg))
+	r.log.Add(fmt.Sprintf("G%d:%d", ev.G, ev.Arg))
 }
 
 // TestRunqPutEvents: a go statement puts the new goroutine in runnext
@@ -98,10 +99,10 @@ func TestRunqPutEvents(t *testing.T) {
 	var got []string
 	_, err := gmp.Run(gmp.Config{Procs: 1, Observers: []observe.Observer{obs}}, func() {
 		done := gmp.MakeChan[int](2)
-		obs.log.reset()
+		obs.log.Reset()
 		gmp.Go(func() { a = gmp.Goid(); done.Send(1) })
 		gmp.Go(func() { b = gmp.Goid(); done.Send(1) })
-		got = obs.log.get()
+		got = obs.log.Get()
 		done.Recv()
 		done.Recv()
 	})

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gmplab/gmp"
 	. "github.com/gmplab/gmp/context"
+	"github.com/gmplab/gmp/internal/hostlog"
 	"github.com/gmplab/gmp/internal/testnative"
 	"github.com/gmplab/gmp/sync"
 	"github.com/gmplab/gmp/time"
@@ -1315,7 +1316,7 @@ func TestDoneWakeOrderMatchesRuntime(t *testing.T) {
 	for _, mode := range []string{"cancel", "timeout"} {
 		t.Run(mode, func(t *testing.T) {
 			want := testnative.Run(t, exe, 1, mode)
-			var order hostLog
+			var order hostlog.Log[string]
 			_, err := gmp.Run(gmp.Config{Procs: 1}, func() {
 				const n = 5
 				var (
@@ -1334,7 +1335,7 @@ func TestDoneWakeOrderMatchesRuntime(t *testing.T) {
 					gmp.Go(func() {
 						defer wg.Done()
 						ctx.Done().Recv()
-						order.add(fmt.Sprint(i))
+						order.Add(fmt.Sprint(i))
 					})
 				}
 				gmp.Gosched()
@@ -1346,7 +1347,7 @@ func TestDoneWakeOrderMatchesRuntime(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := strings.Join(order.get(), " "); got != want {
+			if got := strings.Join(order.Get(), " "); got != want {
 				t.Errorf("wake order: sim %q, real runtime %q", got, want)
 			}
 		})
@@ -1441,7 +1442,7 @@ func TestOutsideRun(t *testing.T) {
 // cancelTree is a workload: a tree of contexts with deadlines, causes and
 // AfterFuncs, goroutines waiting on them, and cancellations from several
 // goroutines. It logs who saw what, when.
-func cancelTree(log *hostLog) func() {
+func cancelTree(log *hostlog.Log[string]) func() {
 	return func() {
 		root, cancelRoot := WithCancelCause(Background())
 		var wg sync.WaitGroup
@@ -1454,16 +1455,16 @@ func cancelTree(log *hostLog) func() {
 					timeout := time.After(time.Duration(j+1) * 900 * time.Microsecond)
 					switch gmp.Select(child.Done().RecvCase(), timeout.RecvCase()) {
 					case 0:
-						log.add(fmt.Sprintf("%d.%d:%v@%v", i, j, Cause(child), time.Since(gmp.Epoch)))
+						log.Add(fmt.Sprintf("%d.%d:%v@%v", i, j, Cause(child), time.Since(gmp.Epoch)))
 					case 1:
 						if j == 2 {
 							cancel()
 						}
-						log.add(fmt.Sprintf("%d.%d:timeout@%v", i, j, time.Since(gmp.Epoch)))
+						log.Add(fmt.Sprintf("%d.%d:timeout@%v", i, j, time.Since(gmp.Epoch)))
 					}
 				})
 			}
-			AfterFunc(ctx, func() { log.add(fmt.Sprintf("after%d@%v", i, time.Since(gmp.Epoch))) })
+			AfterFunc(ctx, func() { log.Add(fmt.Sprintf("after%d@%v", i, time.Since(gmp.Epoch))) })
 		}
 		time.Sleep(2 * ms)
 		cancelRoot(errors.New("shutdown"))
@@ -1477,12 +1478,12 @@ func TestDeterminism(t *testing.T) {
 	for _, procs := range []int{1, 4} {
 		var runs []string
 		for range 2 {
-			var log hostLog
+			var log hostlog.Log[string]
 			res, err := gmp.Run(gmp.Config{Procs: procs, Seed: 11}, cancelTree(&log))
 			if err != nil {
 				t.Fatal(err)
 			}
-			runs = append(runs, strings.Join(log.get(), " ")+fmt.Sprintf(" end@%v", res.VirtualTime))
+			runs = append(runs, strings.Join(log.Get(), " ")+fmt.Sprintf(" end@%v", res.VirtualTime))
 		}
 		if runs[0] != runs[1] {
 			t.Errorf("procs %d: two runs with the same seed differ:\n%s\n%s", procs, runs[0], runs[1])

@@ -9,6 +9,7 @@ import (
 	"github.com/gmplab/gmp"
 	"github.com/gmplab/gmp/context"
 	"github.com/gmplab/gmp/errgroup"
+	"github.com/gmplab/gmp/internal/hostlog"
 	"github.com/gmplab/gmp/time"
 )
 
@@ -152,7 +153,7 @@ func runCancelCause(r *Runner) error {
 		err   error
 		cause error
 	}
-	var obsLog hostLog[seen]
+	var obsLog hostlog.Log[seen]
 	var waitErr, reqCause error
 	_, err := r.Sim("cancel-cause", nil, func() {
 		start := time.Now()
@@ -161,7 +162,7 @@ func runCancelCause(r *Runner) error {
 		g, gctx := errgroup.WithContext(req)
 		watch := func(who string, ctx context.Context) {
 			ctx.Done().Recv()
-			obsLog.add(seen{who, time.Since(start), ctx.Err(), context.Cause(ctx)})
+			obsLog.Add(seen{who, time.Since(start), ctx.Err(), context.Cause(ctx)})
 		}
 		for s := range 3 {
 			g.Go(func() error {
@@ -188,7 +189,7 @@ func runCancelCause(r *Runner) error {
 	if err != nil {
 		return err
 	}
-	obs := obsLog.get()
+	obs := obsLog.Get()
 	r.Printf("cancel-cause (§5): 3 services × 2 workers; service 1 worker 0 fails at 3ms\n\n")
 	r.Printf("  %-20s %10s %-18s %s\n", "goroutine", "saw it at", "ctx.Err()", "context.Cause(ctx)")
 	for _, o := range obs {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/internal/hostlog"
 	"github.com/gmplab/gmp/internal/rt"
 )
 
@@ -34,7 +35,7 @@ func runHandoff(r *Runner) error {
 	for _, senderFirst := range []bool{true, false} {
 		rec := newRecorder(rt.EvGoStatus, rt.EvGoBlock, rt.EvGoUnblock)
 		placed := newPlacement()
-		var notes hostLog[string] // both goroutines write notes, and arrived
+		var notes hostlog.Log[string] // both goroutines write notes, and arrived
 		var arrived hostFirst
 		var gs, gr int64
 		_, err := r.Sim(map[bool]string{true: "sender-first", false: "receiver-first"}[senderFirst], func(c *gmp.Config) {
@@ -44,7 +45,7 @@ func runHandoff(r *Runner) error {
 			done := gmp.MakeChan[struct{}](2)
 			note := func(s string) {
 				st := ch.State()
-				notes.add(fmt.Sprintf("%-9s %-40s sendq=%v recvq=%v", dur(gmp.Since(gmp.Epoch).Nanoseconds()), s, goids(st.SendQ), goids(st.RecvQ)))
+				notes.Add(fmt.Sprintf("%-9s %-40s sendq=%v recvq=%v", dur(gmp.Since(gmp.Epoch).Nanoseconds()), s, goids(st.SendQ), goids(st.RecvQ)))
 			}
 			sender := func() {
 				gs = gmp.Goid()
@@ -82,7 +83,7 @@ func runHandoff(r *Runner) error {
 			r.Printf("  (run %s-first: the program starts the %s last, for runnext to run it\n", planned, planned)
 			r.Printf("  first; without runnext the one started first runs first)\n")
 		}
-		for _, n := range notes.get() {
+		for _, n := range notes.Get() {
 			r.Printf("  %s\n", n)
 		}
 		r.Printf("  runtime steps:\n")

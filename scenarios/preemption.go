@@ -6,6 +6,7 @@ import (
 	stdtime "time"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/internal/hostlog"
 	"github.com/gmplab/gmp/time"
 )
 
@@ -33,7 +34,7 @@ to 0.3ms (it says Go 1.22; async preemption arrived in Go 1.14).`,
 	})
 }
 
-func preemptionProgram(delays *hostLog[int64]) func() {
+func preemptionProgram(delays *hostlog.Log[int64]) func() {
 	return func() {
 		const hogs, sensitive = 8, 4
 		const period = 2 * stdtime.Millisecond
@@ -54,7 +55,7 @@ func preemptionProgram(delays *hostLog[int64]) func() {
 				for i := 1; time.Since(start) < duration; i++ {
 					due := start.Add(stdtime.Duration(i) * period)
 					time.Sleep(time.Until(due))
-					delays.add(time.Since(due).Nanoseconds())
+					delays.Add(time.Since(due).Nanoseconds())
 					gmp.Work(5 * stdtime.Microsecond)
 				}
 				done.Send(1)
@@ -80,12 +81,12 @@ func runPreemption(r *Runner) error {
 		label string
 		m     gmp.PreemptMode
 	}{{"async", gmp.PreemptAsync}, {"cooperative", gmp.PreemptCooperative}} {
-		var log hostLog[int64]
+		var log hostlog.Log[int64]
 		res, err := r.Sim(mode.label, func(c *gmp.Config) { c.Preempt = mode.m }, preemptionProgram(&log))
 		if err != nil {
 			return err
 		}
-		delays := log.get()
+		delays := log.Get()
 		procs = runProcs(res)
 		slices.Sort(delays)
 		rows = append(rows, row{mode.label, percentile(delays, 0.5), percentile(delays, 0.99), delays[len(delays)-1],

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/internal/hostlog"
 	"github.com/gmplab/gmp/observe"
 )
 
@@ -40,7 +41,7 @@ type runnextSnap struct {
 }
 
 func runRunnext(r *Runner) error {
-	var orderLog hostLog[string]
+	var orderLog hostlog.Log[string]
 	var snaps []runnextSnap
 	res, err := r.Sim("runnext", func(c *gmp.Config) {
 		if !r.ProcsSet {
@@ -51,7 +52,7 @@ func runRunnext(r *Runner) error {
 		done := gmp.MakeChan[struct{}](5)
 		for i := range 5 {
 			gmp.Go(func() {
-				orderLog.add(fmt.Sprint(i))
+				orderLog.Add(fmt.Sprint(i))
 				done.Send(struct{}{})
 			})
 			snaps = append(snaps, snapRunnext(gmp.Sched(), me))
@@ -63,7 +64,7 @@ func runRunnext(r *Runner) error {
 	if err != nil {
 		return err
 	}
-	order := orderLog.get()
+	order := orderLog.Get()
 	procs := runProcs(res)
 	r.Printf("runnext (§2.2): five go statements on GOMAXPROCS=%d, then main waits\n\n", procs)
 	system := map[int64]bool{}

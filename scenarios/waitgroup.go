@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/internal/hostlog"
 	"github.com/gmplab/gmp/sync"
 )
 
@@ -30,16 +31,16 @@ Go's exact messages, and shows WaitGroup.Go (Go ≥1.25).`,
 }
 
 func runWaitGroup(r *Runner) error {
-	var orderLog, parkedLog hostLog[string]
+	var orderLog, parkedLog hostlog.Log[string]
 	res, err := r.Sim("waiters", nil, func() {
 		var wg sync.WaitGroup
 		done := gmp.MakeChan[int](3)
 		wg.Add(4)
 		for i := range 3 {
 			gmp.Go(func() {
-				parkedLog.add(fmt.Sprint("waiter", i))
+				parkedLog.Add(fmt.Sprint("waiter", i))
 				wg.Wait()
-				orderLog.add(fmt.Sprint("waiter", i))
+				orderLog.Add(fmt.Sprint("waiter", i))
 				done.Send(i)
 			})
 		}
@@ -54,7 +55,7 @@ func runWaitGroup(r *Runner) error {
 	if err != nil {
 		return err
 	}
-	order, parked := orderLog.get(), parkedLog.get()
+	order, parked := orderLog.Get(), parkedLog.Get()
 	procs := runProcs(res)
 	r.Printf("waitgroup (§4.2), %s\n\n", nPs(procs))
 	r.Printf("  three waiters called Wait in the order %s,\n", strings.Join(parked, " "))

@@ -7,6 +7,7 @@ import (
 	stdtime "time"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/internal/hostlog"
 	"github.com/gmplab/gmp/time"
 )
 
@@ -27,7 +28,7 @@ report compares request latency and total time.`,
 	})
 }
 
-func wasmProgram(lat *hostLog[int64]) func() {
+func wasmProgram(lat *hostlog.Log[int64]) func() {
 	return func() {
 		const n = 40
 		done := gmp.MakeChan[int](n)
@@ -39,7 +40,7 @@ func wasmProgram(lat *hostLog[int64]) func() {
 				gmp.Work(300 * stdtime.Microsecond)
 				gmp.Syscall(2 * stdtime.Millisecond)
 				gmp.NetWait(stdtime.Millisecond)
-				lat.add(time.Since(arrive).Nanoseconds())
+				lat.Add(time.Since(arrive).Nanoseconds())
 				done.Send(i)
 			})
 		}
@@ -67,12 +68,12 @@ func runWasm(r *Runner) error {
 			}
 		}},
 	} {
-		var log hostLog[int64]
+		var log hostlog.Log[int64]
 		res, err := r.Sim(v.label, v.adjust, wasmProgram(&log))
 		if err != nil {
 			return err
 		}
-		lat := log.get()
+		lat := log.Get()
 		results[i] = res
 		row := "wasm"
 		if i == 1 {

@@ -13,6 +13,7 @@ import (
 	stdtime "time"
 
 	"github.com/gmplab/gmp"
+	"github.com/gmplab/gmp/internal/hostlog"
 	"github.com/gmplab/gmp/internal/testnative"
 	gobserve "github.com/gmplab/gmp/observe"
 	"github.com/gmplab/gmp/time"
@@ -61,7 +62,7 @@ func TestSleepVirtualOrder(t *testing.T) {
 					due[i] = time.Duration(rng.Int64N(int64(10*time.Second/tc.quantum))) * tc.quantum
 				}
 				woke := make([]time.Duration, n) // each goroutine writes its own element
-				var order hostLog[int]
+				var order hostlog.Log[int]
 				wall := stdtime.Now()
 				res := run(t, cfg, func() {
 					base := time.Now().Add(time.Second)
@@ -70,7 +71,7 @@ func TestSleepVirtualOrder(t *testing.T) {
 						gmp.Go(func() {
 							time.Sleep(time.Until(base.Add(due[i])))
 							woke[i] = time.Since(base)
-							if order.add(i) == n {
+							if order.Add(i) == n {
 								done.Close()
 							}
 						})
@@ -81,7 +82,7 @@ func TestSleepVirtualOrder(t *testing.T) {
 					n, res.VirtualTime, stdtime.Since(wall), res.Stats.TimersFired)
 				var maxLate, maxInv time.Duration
 				high := time.Duration(-1)
-				for _, i := range order.get() {
+				for _, i := range order.Get() {
 					if woke[i] < due[i] {
 						t.Fatalf("goroutine %d woke at +%v, before its deadline +%v", i, woke[i], due[i])
 					}
@@ -291,12 +292,12 @@ func TestTimerOrderMatchesRuntime(t *testing.T) {
 	for _, mode := range []string{"sleep", "afterfunc", "chan"} {
 		t.Run(mode, func(t *testing.T) {
 			want := testnative.Run(t, exe, 1, mode)
-			var order hostLog[string] // a host mutex, as the native program's
+			var order hostlog.Log[string] // a host mutex, as the native program's
 			run(t, gmp.Config{Procs: 1}, func() {
 				due := []int{3, 1, 4, 2, 5}
 				done := gmp.MakeChan[struct{}](len(due))
 				rec := func(i int) {
-					order.add(fmt.Sprint(i))
+					order.Add(fmt.Sprint(i))
 					done.Send(struct{}{})
 				}
 				for i, d := range due {
@@ -318,7 +319,7 @@ func TestTimerOrderMatchesRuntime(t *testing.T) {
 					done.Recv()
 				}
 			})
-			if got := strings.Join(order.get(), " "); got != want {
+			if got := strings.Join(order.Get(), " "); got != want {
 				t.Errorf("order: sim %q, real runtime %q", got, want)
 			}
 		})
