@@ -2,8 +2,6 @@ package explore
 
 import (
 	"fmt"
-	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/gmplab/gmp/internal/racereport"
@@ -57,40 +55,14 @@ func raceWorkerEnv(gorace string) string {
 	return "GORACE=" + strings.TrimSpace(gorace+" suppress_equal_stacks=0 suppress_equal_addresses=0")
 }
 
-// raceSignature is a race's signature: the program's lines of its two
-// accesses, sorted, as the other kinds name their sites.
+// raceSignature is a race's signature: the program lines of its two
+// accesses (racereport's Report.Signature), as the other kinds name their
+// sites.
 //
 //go:norace
 func raceSignature(report string) string {
-	reps := racereport.Parse(report)
-	if len(reps) == 0 {
-		return "data race"
+	if reps := racereport.Parse(report); len(reps) > 0 {
+		return reps[0].Signature()
 	}
-	r := reps[0]
-	pair := []string{raceSite(r.Current), raceSite(r.Previous)}
-	slices.Sort(pair)
-	return "data race: " + pair[0] + " / " + pair[1]
-}
-
-// raceSite names an access: read or write, and the first frame of the
-// program's own code (an atomic access, which Go reports with the
-// sync/atomic frames alone, by its function).
-//
-//go:norace
-func raceSite(a racereport.Access) string {
-	op := "read"
-	if a.Write {
-		op = "write"
-	}
-	if a.Atomic {
-		op = "atomic " + op
-	}
-	f := racereport.Site(a.Stack)
-	if f.Func == "" {
-		if len(a.Stack) == 0 {
-			return op
-		}
-		f = a.Stack[0]
-	}
-	return fmt.Sprintf("%s at %s (%s:%d)", op, funcName(f.Func), filepath.Base(f.File), f.Line)
+	return "data race"
 }

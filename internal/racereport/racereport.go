@@ -11,8 +11,8 @@
 package racereport
 
 import (
-	"bufio"
 	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -194,27 +194,35 @@ func Site(stack []Frame) Frame {
 
 // Signature identifies a race by the program lines of its two accesses,
 // in a fixed order: the same race found through different schedules,
-// which may swap which access came first, has the same signature.
+// which may swap which access came first, has the same signature —
+// "data race: read at pkg.f (file.go:12) / write at pkg.g (file.go:30)".
 func (r Report) Signature() string {
-	a, b := Site(r.Current.Stack).String(), Site(r.Previous.Stack).String()
-	pair := []string{a, b}
+	pair := []string{accessSite(r.Current), accessSite(r.Previous)}
 	slices.Sort(pair)
 	return "data race: " + pair[0] + " / " + pair[1]
 }
 
-// Count returns the number of reports in out that are complete, and
-// whether out ends inside a report (the process is still printing one).
-func Count(out string) (n int, partial bool) {
-	sc := bufio.NewScanner(strings.NewReader(out))
-	in := false
-	for sc.Scan() {
-		ln := sc.Text()
-		if ln == warning {
-			in = true
-		} else if ln == sep && in {
-			in = false
-			n++
-		}
+// accessSite names an access: read or write, and the first frame of the
+// program's own code (an atomic access, which Go reports with the
+// sync/atomic frames alone, by its top frame).
+func accessSite(a Access) string {
+	op := "read"
+	if a.Write {
+		op = "write"
 	}
-	return n, in
+	if a.Atomic {
+		op = "atomic " + op
+	}
+	f := Site(a.Stack)
+	if f.Func == "" {
+		if len(a.Stack) == 0 {
+			return op
+		}
+		f = a.Stack[0]
+	}
+	fn := f.Func
+	if i := strings.LastIndexByte(fn, '/'); i >= 0 {
+		fn = fn[i+1:]
+	}
+	return fmt.Sprintf("%s at %s (%s:%d)", op, fn, path.Base(f.File), f.Line)
 }
