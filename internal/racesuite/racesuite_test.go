@@ -30,12 +30,19 @@ func TestMain(m *testing.M) {
 }
 
 // serve is a worker: it runs the program its exploration names
-// ("case/racy" or "case/fixed").
+// ("case/racy", "case/fixed" or "tworaces").
 func serve() int {
-	if explore.WorkerFor("tworaces") {
-		o, err := explore.WorkerOptions(options("tworaces", 0, "", ""))
+	programs := map[string]func(){"tworaces": twoRaces}
+	for _, c := range Cases {
+		programs[c.Name+"/racy"], programs[c.Name+"/fixed"] = c.Racy, c.Fixed
+	}
+	for name, prog := range programs {
+		if !explore.WorkerFor(name) {
+			continue
+		}
+		o, err := explore.WorkerOptions(options(name, 0, "", ""))
 		if err == nil {
-			err = explore.Serve(twoRacesTarget, o)
+			err = explore.Serve(run(prog), o)
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "racesuite:", err)
@@ -43,42 +50,25 @@ func serve() int {
 		}
 		return 0
 	}
-	for _, c := range Cases {
-		for _, v := range []string{"racy", "fixed"} {
-			if explore.WorkerFor(c.Name + "/" + v) {
-				o, err := explore.WorkerOptions(options(c.Name+"/"+v, 0, "", ""))
-				if err == nil {
-					err = explore.Serve(target(c, v), o)
-				}
-				if err != nil {
-					fmt.Fprintln(os.Stderr, "racesuite:", err)
-					return 2
-				}
-				return 0
-			}
-		}
-	}
 	fmt.Fprintln(os.Stderr, "racesuite: no such program")
 	return 2
 }
 
-// target runs variant v of c.
-func target(c Case, v string) explore.Target {
-	prog := c.Fixed
-	if v == "racy" {
-		prog = c.Racy
-	}
+// run is prog as the explorer's target.
+func run(prog func()) explore.Target {
 	return explore.TargetFunc(func(cfg gmp.Config) explore.Outcome {
 		res, err := gmp.Run(cfg, prog)
 		return explore.Outcome{Err: err, Result: res}
 	})
 }
 
-// twoRacesTarget runs twoRaces.
-var twoRacesTarget = explore.TargetFunc(func(cfg gmp.Config) explore.Outcome {
-	res, err := gmp.Run(cfg, twoRaces)
-	return explore.Outcome{Err: err, Result: res}
-})
+// target runs variant v ("racy" or "fixed") of c.
+func target(c Case, v string) explore.Target {
+	if v == "racy" {
+		return run(c.Racy)
+	}
+	return run(c.Fixed)
+}
 
 // options explores name for runs schedules on 2 Ps.
 func options(name string, runs int64, dir, out string) explore.Options {
@@ -209,7 +199,7 @@ func TestDistinctRaces(t *testing.T) {
 	}
 	o := options("tworaces", 200, t.TempDir(), t.TempDir())
 	o.StopAfter = 0
-	rep, err := explore.Explore(twoRacesTarget, o)
+	rep, err := explore.Explore(run(twoRaces), o)
 	if err != nil {
 		t.Fatal(err)
 	}
