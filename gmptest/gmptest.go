@@ -149,8 +149,12 @@ func ReadSettings() (Settings, error) {
 		case "trace":
 			o.Trace = v
 		case "preempt":
-			if v == "cooperative" {
+			switch v {
+			case "async":
+			case "cooperative":
 				o.Config.Preempt = gmp.PreemptCooperative
+			default:
+				err = errors.New("want async or cooperative")
 			}
 		case "explore":
 			o.Explore, err = strconv.ParseInt(v, 10, 64)

@@ -1,6 +1,7 @@
 package gmptest_test
 
 import (
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -91,5 +92,21 @@ func TestRunTestDeterministic(t *testing.T) {
 				t.Errorf("one P: the goroutines cannot overlap, yet n = %d", n0)
 			}
 		}
+	}
+}
+
+// TestReadSettingsBadInput: a GMPTEST setting gmp test could not have
+// written is an error that names it, never a silent default.
+func TestReadSettingsBadInput(t *testing.T) {
+	for _, env := range []string{"preempt=nosuch", "procs=x", "nosuch=1", "maxtime=5"} {
+		t.Setenv("GMPTEST", env)
+		if _, err := gmptest.ReadSettings(); err == nil || !strings.Contains(err.Error(), env) {
+			t.Errorf("GMPTEST=%s: err = %v", env, err)
+		}
+	}
+	t.Setenv("GMPTEST", "preempt=cooperative,procs=2")
+	s, err := gmptest.ReadSettings()
+	if err != nil || s.Config.Preempt != gmp.PreemptCooperative || s.Config.Procs != 2 {
+		t.Errorf("preempt=cooperative,procs=2: %+v, %v", s.Config, err)
 	}
 }
