@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"sync"
 	"syscall"
+
+	"github.com/gmplab/gmp/internal/racereport"
 )
 
 // raceLog takes the detector's reports from this process's standard
@@ -61,11 +63,8 @@ func startRaceLog() *raceLog {
 	return theRaceLog
 }
 
-const (
-	raceSep   = "=================="
-	raceMark  = "\x00gmp-explore-mark "
-	raceStart = "WARNING: DATA RACE"
-)
+// raceMark starts the marker lines take writes.
+const raceMark = "\x00gmp-explore-mark "
 
 // read splits what arrives on the pipe into lines: a report's lines
 // (from the separator before "WARNING: DATA RACE" to the one after) are
@@ -94,14 +93,14 @@ func (l *raceLog) read(r *os.File) {
 				l.cond.Broadcast()
 			case in:
 				l.report = append(l.report, line...)
-				if text == raceSep {
+				if text == racereport.Separator {
 					in = false
 				}
-			case held != nil && text == raceStart:
+			case held != nil && text == racereport.Warning:
 				l.report = append(l.report, held...)
 				l.report = append(l.report, line...)
 				held, in = nil, true
-			case text == raceSep:
+			case text == racereport.Separator:
 				if held != nil {
 					l.orig.Write(held)
 				}

@@ -49,9 +49,11 @@ type Report struct {
 	Text     string // the report as printed, from WARNING to the end of its block
 }
 
+// The lines a report starts with: Separator, then Warning; it ends with
+// Separator.
 const (
-	sep     = "=================="
-	warning = "WARNING: DATA RACE"
+	Separator = "=================="
+	Warning   = "WARNING: DATA RACE"
 )
 
 var (
@@ -69,11 +71,11 @@ func Parse(out string) []Report {
 	var reports []Report
 	lines := strings.Split(out, "\n")
 	for i := 0; i < len(lines); i++ {
-		if strings.TrimRight(lines[i], "\r") != warning || i == 0 || lines[i-1] != sep {
+		if strings.TrimRight(lines[i], "\r") != Warning || i == 0 || lines[i-1] != Separator {
 			continue
 		}
 		end := i + 1
-		for end < len(lines) && lines[end] != sep {
+		for end < len(lines) && lines[end] != Separator {
 			end++
 		}
 		if end == len(lines) {
